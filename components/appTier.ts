@@ -1,0 +1,400 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { Capacity } from "../config";
+import { TIER_PORTS } from "./network";
+
+/** TLS 1.3 with a TLS 1.2 floor: the current ALB policy AWS recommends. */
+export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+export interface MagentoAppTierArgs {
+  vpcId: pulumi.Input<string>;
+  publicSubnetIds: pulumi.Input<string[]>;
+  privateSubnetIds: pulumi.Input<string[]>;
+  albSecurityGroupId: pulumi.Input<string>;
+  appSecurityGroupId: pulumi.Input<string>;
+  /** Public name of the shop; the ALB's certificate is issued for it. */
+  domainName: string;
+  /** Hosted zone for the certificate's DNS validation record. */
+  hostedZoneId: pulumi.Input<string>;
+  healthCheckPath: pulumi.Input<string>;
+  amiId: pulumi.Input<string>;
+  instanceType: pulumi.Input<string>;
+  /** Size the group runs at now; decided by whether this region is active. */
+  capacity: Capacity;
+  /** Launch template user data (plain text; encoded here). */
+  userData: pulumi.Input<string>;
+  /** ARN pattern of the SSM parameters the instances may read (`.../parameter/<project>/<stack>/*`). */
+  parameterArn: pulumi.Input<string>;
+  /** Secrets the instances may read (database, cache AUTH, search user, crypt key). */
+  secretArns: pulumi.Input<string>[];
+  /** The media file system the instances mount. */
+  fileSystemArn: pulumi.Input<string>;
+  /** The authority table and its region, read by the endpoint watcher to detect fencing. */
+  authorityTableArn?: pulumi.Input<string>;
+  /**
+   * Refuse deletion of the load balancer.
+   * @default true
+   */
+  deletionProtection?: boolean;
+  /**
+   * Days to keep ALB access logs.
+   * @default 90
+   */
+  accessLogDays?: number;
+  /**
+   * Seconds a new instance has before ELB health checks count.
+   * @default 600 (Magento warms caches and mounts EFS on first boot)
+   */
+  healthCheckGraceSeconds?: number;
+}
+
+/**
+ * Magento's application tier in one region: an HTTPS-only ALB across the public subnets, and an
+ * Auto Scaling group of hardened instances across the private subnets, launched from a template
+ * whose user data renders app/etc/env.php from the region's SSM parameters.
+ */
+export class MagentoAppTier extends pulumi.ComponentResource {
+  public readonly albArn: pulumi.Output<string>;
+  public readonly albArnSuffix: pulumi.Output<string>;
+  public readonly albDnsName: pulumi.Output<string>;
+  public readonly albZoneId: pulumi.Output<string>;
+  public readonly targetGroupArnSuffix: pulumi.Output<string>;
+  public readonly autoScalingGroupName: pulumi.Output<string>;
+  public readonly autoScalingGroupArn: pulumi.Output<string>;
+  public readonly instanceRoleArn: pulumi.Output<string>;
+
+  constructor(name: string, args: MagentoAppTierArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("magento-dr:app:MagentoAppTier", name, {}, opts);
+    const deletionProtection = args.deletionProtection ?? true;
+    const accessLogDays = args.accessLogDays ?? 90;
+    const healthCheckGraceSeconds = args.healthCheckGraceSeconds ?? 600;
+    const { min, desired, max } = args.capacity;
+    if (!(min >= 0 && min <= desired && desired <= max && max >= 1)) {
+      throw new Error(
+        `MagentoAppTier ${name}: capacity ${JSON.stringify(args.capacity)}; expected 0 <= min <= desired <= max, max >= 1`,
+      );
+    }
+
+    const logs = this.accessLogBucket(name, accessLogDays);
+    const certificateArn = this.certificate(name, args.domainName, args.hostedZoneId);
+
+    const alb = new aws.lb.LoadBalancer(
+      `${name}-alb`,
+      {
+        loadBalancerType: "application",
+        internal: false,
+        subnets: args.publicSubnetIds,
+        securityGroups: [args.albSecurityGroupId],
+        dropInvalidHeaderFields: true,
+        enableDeletionProtection: deletionProtection,
+        idleTimeout: 60,
+        accessLogs: { bucket: logs.bucket, prefix: "alb", enabled: true },
+      },
+      { parent: this, dependsOn: [logs.policy] },
+    );
+    const targetGroup = new aws.lb.TargetGroup(
+      `${name}-web`,
+      {
+        vpcId: args.vpcId,
+        port: TIER_PORTS.http,
+        protocol: "HTTP",
+        targetType: "instance",
+        deregistrationDelay: 30,
+        healthCheck: {
+          path: args.healthCheckPath,
+          protocol: "HTTP",
+          matcher: "200",
+          interval: 15,
+          timeout: 5,
+          healthyThreshold: 2,
+          unhealthyThreshold: 3,
+        },
+      },
+      { parent: this },
+    );
+    new aws.lb.Listener(
+      `${name}-https`,
+      {
+        loadBalancerArn: alb.arn,
+        port: TIER_PORTS.https,
+        protocol: "HTTPS",
+        sslPolicy: ALB_TLS_POLICY,
+        certificateArn,
+        defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+      },
+      { parent: this },
+    );
+    new aws.lb.Listener(
+      `${name}-http`,
+      {
+        loadBalancerArn: alb.arn,
+        port: TIER_PORTS.http,
+        protocol: "HTTP",
+        defaultActions: [
+          {
+            type: "redirect",
+            redirect: { protocol: "HTTPS", port: String(TIER_PORTS.https), statusCode: "HTTP_301" },
+          },
+        ],
+      },
+      { parent: this },
+    );
+
+    const role = this.instanceRole(name, args);
+    const profile = new aws.iam.InstanceProfile(
+      `${name}-instance`,
+      { role: role.name },
+      { parent: this },
+    );
+    const launchTemplate = new aws.ec2.LaunchTemplate(
+      `${name}-magento`,
+      {
+        imageId: args.amiId,
+        instanceType: args.instanceType,
+        iamInstanceProfile: { arn: profile.arn },
+        updateDefaultVersion: true,
+        ebsOptimized: "true",
+        monitoring: { enabled: true },
+        metadataOptions: {
+          httpEndpoint: "enabled",
+          httpTokens: "required",
+          httpPutResponseHopLimit: 1,
+          instanceMetadataTags: "disabled",
+        },
+        blockDeviceMappings: [
+          {
+            deviceName: "/dev/xvda",
+            ebs: {
+              volumeSize: 50,
+              volumeType: "gp3",
+              encrypted: "true",
+              deleteOnTermination: "true",
+            },
+          },
+        ],
+        networkInterfaces: [
+          {
+            associatePublicIpAddress: "false",
+            deleteOnTermination: "true",
+            securityGroups: [args.appSecurityGroupId],
+          },
+        ],
+        userData: pulumi
+          .output(args.userData)
+          .apply((text) => Buffer.from(text).toString("base64")),
+        tagSpecifications: [
+          { resourceType: "instance", tags: { Name: `${name}-magento` } },
+          { resourceType: "volume", tags: { Name: `${name}-magento` } },
+        ],
+      },
+      { parent: this },
+    );
+    const group = new aws.autoscaling.Group(
+      `${name}-asg`,
+      {
+        vpcZoneIdentifiers: args.privateSubnetIds,
+        minSize: min,
+        maxSize: max,
+        desiredCapacity: desired,
+        launchTemplate: { id: launchTemplate.id, version: "$Latest" },
+        targetGroupArns: [targetGroup.arn],
+        healthCheckType: "ELB",
+        healthCheckGracePeriod: healthCheckGraceSeconds,
+        defaultInstanceWarmup: 300,
+        capacityRebalance: true,
+        enabledMetrics: [
+          "GroupDesiredCapacity",
+          "GroupInServiceInstances",
+          "GroupPendingInstances",
+          "GroupTerminatingInstances",
+          "GroupTotalInstances",
+        ],
+        instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90 } },
+        tags: [{ key: "Name", value: `${name}-magento`, propagateAtLaunch: true }],
+      },
+      {
+        parent: this,
+        // The target-tracking policy and a promotion move the desired size; a deploy must not
+        // pull it back (raising minSize still raises the group to at least the new minimum).
+        ignoreChanges: ["desiredCapacity"],
+      },
+    );
+    new aws.autoscaling.Policy(
+      `${name}-cpu`,
+      {
+        autoscalingGroupName: group.name,
+        policyType: "TargetTrackingScaling",
+        targetTrackingConfiguration: {
+          predefinedMetricSpecification: { predefinedMetricType: "ASGAverageCPUUtilization" },
+          targetValue: 60,
+        },
+      },
+      { parent: this },
+    );
+
+    this.albArn = alb.arn;
+    this.albArnSuffix = alb.arnSuffix;
+    this.albDnsName = alb.dnsName;
+    this.albZoneId = alb.zoneId;
+    this.targetGroupArnSuffix = targetGroup.arnSuffix;
+    this.autoScalingGroupName = group.name;
+    this.autoScalingGroupArn = group.arn;
+    this.instanceRoleArn = role.arn;
+    this.registerOutputs({
+      albDnsName: this.albDnsName,
+      autoScalingGroupName: this.autoScalingGroupName,
+    });
+  }
+
+  /** ALB access logs: ALB only writes to SSE-S3 (AES256) buckets, never SSE-KMS. */
+  private accessLogBucket(name: string, days: number) {
+    const bucket = new aws.s3.Bucket(`${name}-alb-logs`, { forceDestroy: false }, { parent: this });
+    new aws.s3.BucketPublicAccessBlock(
+      `${name}-alb-logs`,
+      {
+        bucket: bucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      { parent: this },
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-alb-logs`,
+      {
+        bucket: bucket.id,
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+      },
+      { parent: this },
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-alb-logs`,
+      {
+        bucket: bucket.id,
+        rules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days } }],
+      },
+      { parent: this },
+    );
+    const elbAccount = aws.elb.getServiceAccountOutput({}, { parent: this });
+    const policy = new aws.s3.BucketPolicy(
+      `${name}-alb-logs`,
+      {
+        bucket: bucket.id,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "AlbAccessLogs",
+              Effect: "Allow",
+              Principal: { AWS: elbAccount.arn },
+              Action: "s3:PutObject",
+              Resource: pulumi.interpolate`${bucket.arn}/alb/AWSLogs/*`,
+            },
+            {
+              Sid: "TlsOnly",
+              Effect: "Deny",
+              Principal: { AWS: "*" },
+              Action: "s3:*",
+              Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
+              Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+          ],
+        }),
+      },
+      { parent: this },
+    );
+    return { bucket: bucket.bucket, policy };
+  }
+
+  /**
+   * A certificate for the public name, validated through the hosted zone. Every region's stack
+   * asks ACM for the same name, and ACM answers every region with the same validation record, so
+   * the record is written with `allowOverwrite` instead of being owned by one stack.
+   */
+  private certificate(name: string, domainName: string, hostedZoneId: pulumi.Input<string>) {
+    const certificate = new aws.acm.Certificate(
+      `${name}-cert`,
+      { domainName, validationMethod: "DNS", keyAlgorithm: "EC_prime256v1" },
+      { parent: this },
+    );
+    const option = certificate.domainValidationOptions[0];
+    const record = new aws.route53.Record(
+      `${name}-cert-validation`,
+      {
+        zoneId: hostedZoneId,
+        name: option.resourceRecordName,
+        type: option.resourceRecordType,
+        records: [option.resourceRecordValue],
+        ttl: 60,
+        allowOverwrite: true,
+      },
+      { parent: this },
+    );
+    const validation = new aws.acm.CertificateValidation(
+      `${name}-cert`,
+      { certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn] },
+      { parent: this },
+    );
+    return validation.certificateArn;
+  }
+
+  /** What an instance may do: read its own parameters and secrets, mount its file system. */
+  private instanceRole(name: string, args: MagentoAppTierArgs) {
+    const role = new aws.iam.Role(
+      `${name}-instance`,
+      {
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "ec2.amazonaws.com" },
+              Action: "sts:AssumeRole",
+            },
+          ],
+        }),
+      },
+      { parent: this },
+    );
+    const statements: unknown[] = [
+      {
+        Sid: "ReadOwnParameters",
+        Effect: "Allow",
+        Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
+        Resource: [args.parameterArn],
+      },
+      {
+        Sid: "MountMedia",
+        Effect: "Allow",
+        Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+        Resource: [args.fileSystemArn],
+      },
+    ];
+    if (args.secretArns.length > 0) {
+      statements.push({
+        Sid: "ReadOwnSecrets",
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue"],
+        Resource: args.secretArns,
+      });
+    }
+    if (args.authorityTableArn) {
+      statements.push({
+        Sid: "ReadFailoverAuthority",
+        Effect: "Allow",
+        Action: ["dynamodb:GetItem"],
+        Resource: [args.authorityTableArn],
+      });
+    }
+    new aws.iam.RolePolicy(
+      `${name}-instance`,
+      {
+        role: role.id,
+        policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }),
+      },
+      { parent: this },
+    );
+    return role;
+  }
+}

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# magento-dr: keeps one Magento instance in line with its region's SSM parameters.
+#
+#   magento-dr boot   first boot: mount the media file system, install the endpoint watcher, sync
+#   magento-dr sync   render app/etc/env.php from the parameters; when it changed, reload PHP-FPM;
+#                     run cron only in the active region; maintenance mode when the region is fenced
+#
+# Settings come from /etc/magento-dr.env (written by the launch template's user data), or from the
+# file named by MAGENTO_DR_ENV: PROJECT STACK REGION PARAM_PATH MAGENTO_ROOT MAGENTO_USER
+# FILE_SYSTEM_ID ACCESS_POINT_ID RENDERER, and optionally AUTHORITY_TABLE and AUTHORITY_REGION.
+set -euo pipefail
+
+# shellcheck source=/dev/null
+source "${MAGENTO_DR_ENV:-/etc/magento-dr.env}"
+: "${PROJECT:?} ${STACK:?} ${REGION:?} ${PARAM_PATH:?} ${MAGENTO_ROOT:?} ${MAGENTO_USER:?} ${RENDERER:?}"
+CRON_FILE="${CRON_FILE:-/etc/cron.d/magento-dr}"
+
+log() {
+  printf '{"component":"magento-dr","stack":"%s","event":"%s","detail":"%s"}\n' "$STACK" "$1" "${2:-}" >&2
+}
+
+param() {
+  aws ssm get-parameter --region "$REGION" --name "${PARAM_PATH}$1" --query Parameter.Value --output text
+}
+
+secret_to() {
+  aws secretsmanager get-secret-value --region "$REGION" --secret-id "$1" --output json >"$2"
+}
+
+# The region this instance should treat as active. The authority table (in the standby region)
+# wins over the local parameter, so an old primary that comes back after a failover sees that it
+# was replaced even though its own region's parameters still name it.
+active_region() {
+  local local_active authority
+  local_active="$(param active-region)"
+  if [[ -n "${AUTHORITY_TABLE:-}" ]]; then
+    if authority="$(aws dynamodb get-item --region "${AUTHORITY_REGION:?}" --table-name "$AUTHORITY_TABLE" \
+      --key '{"pk":{"S":"authority"}}' --consistent-read \
+      --query Item.activeRegion.S --output text 2>/dev/null)" &&
+      [[ -n "$authority" && "$authority" != "None" ]]; then
+      printf '%s' "$authority"
+      return
+    fi
+    log authority-unreadable "using the local parameter"
+  fi
+  printf '%s' "$local_active"
+}
+
+# Renders env.php into place. Returns 0 when it changed, 1 when it is unchanged, 2 when any input
+# could not be read or the result is not valid PHP: the working env.php is then left as it was.
+# (Every step checks its own status: `set -e` does not apply inside a function called by `if`.)
+render() {
+  local work status=2
+  work="$(mktemp -d)" || return 2
+  if render_into "$work"; then
+    local target="$MAGENTO_ROOT/app/etc/env.php"
+    if [[ -f "$target" ]] && cmp -s "$work/env.php" "$target"; then
+      status=1
+    elif install -m 0640 -o root -g "$MAGENTO_USER" "$work/env.php" "$target.new" &&
+      mv -f "$target.new" "$target"; then
+      status=0
+    fi
+  fi
+  rm -rf "$work"
+  return "$status"
+}
+
+render_into() {
+  local work="$1" arn name
+  printf '%s' "$PARAM_PATH" >"$work/prefix" || return 1
+  aws ssm get-parameters-by-path --region "$REGION" --path "$PARAM_PATH" --recursive \
+    --with-decryption --output json >"$work/parameters.json" || return 1
+  for name in db:db/secret-arn cache:cache/auth-secret-arn search:search/secret-arn \
+    crypt:app/crypt-key-secret-arn; do
+    arn="$(param "${name#*:}")" || return 1
+    secret_to "$arn" "$work/secret-${name%%:*}.json" || return 1
+  done
+  php "$RENDERER" "$work" >"$work/env.php" || return 1
+  # An empty file is valid PHP: require the rendered array, not just valid syntax.
+  [[ -s "$work/env.php" ]] && php -l "$work/env.php" >/dev/null
+}
+
+set_role() {
+  local active="$1" flag="$MAGENTO_ROOT/var/.maintenance.flag"
+  if [[ "$active" == "$REGION" ]]; then
+    if [[ -f "$flag" ]]; then
+      rm -f "$flag"
+      log maintenance-off "$REGION is active"
+    fi
+    if [[ ! -f "$CRON_FILE" ]]; then
+      printf '* * * * * %s php %s/bin/magento cron:run >>%s/var/log/magento.cron.log 2>&1\n' \
+        "$MAGENTO_USER" "$MAGENTO_ROOT" "$MAGENTO_ROOT" >"$CRON_FILE"
+      log cron-on "$REGION is active"
+    fi
+  else
+    if [[ -f "$CRON_FILE" ]]; then
+      rm -f "$CRON_FILE"
+      log cron-off "active region is $active"
+    fi
+    if [[ ! -f "$flag" ]]; then
+      touch "$flag"
+      log maintenance-on "fenced: active region is $active"
+    fi
+  fi
+}
+
+sync() {
+  local status=0 active
+  render || status=$?
+  case "$status" in
+    0)
+      systemctl reload php-fpm
+      log env-rendered "epoch $(param epoch)"
+      ;;
+    1) ;;
+    *) log render-failed "kept the previous env.php" ;;
+  esac
+  active="$(active_region)"
+  set_role "$active"
+  return $((status == 2))
+}
+
+mount_media() {
+  local media="$MAGENTO_ROOT/pub/media"
+  local entry="${FILE_SYSTEM_ID:?}:/ $media efs _netdev,noresvport,tls,iam,accesspoint=${ACCESS_POINT_ID:?} 0 0"
+  mkdir -p "$media"
+  grep -qF "$entry" /etc/fstab || printf '%s\n' "$entry" >>/etc/fstab
+  mountpoint -q "$media" || mount "$media"
+}
+
+install_watcher() {
+  cat >/etc/systemd/system/magento-dr-sync.service <<UNIT
+[Unit]
+Description=Re-render Magento env.php when the region's endpoints change
+After=network-online.target
+
+[Service]
+Type=oneshot
+ExecStart=$(readlink -f "$0") sync
+UNIT
+  cat >/etc/systemd/system/magento-dr-sync.timer <<UNIT
+[Unit]
+Description=Watch the region's SSM parameters for endpoint changes
+
+[Timer]
+OnBootSec=30s
+OnUnitActiveSec=15s
+AccuracySec=1s
+
+[Install]
+WantedBy=timers.target
+UNIT
+  systemctl daemon-reload
+  systemctl enable --now magento-dr-sync.timer
+}
+
+case "${1:-}" in
+  boot)
+    mount_media
+    sync
+    install_watcher
+    ;;
+  sync) sync ;;
+  *)
+    echo "usage: magento-dr boot|sync" >&2
+    exit 2
+    ;;
+esac

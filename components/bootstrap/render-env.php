@@ -1,0 +1,176 @@
+<?php
+// Renders Magento's app/etc/env.php from the region's SSM parameters and secrets.
+//
+// Usage: php render-env.php <input-dir>
+//   <input-dir>/parameters.json   output of `aws ssm get-parameters-by-path --recursive`
+//   <input-dir>/prefix            the parameter path, e.g. /magento-dr/prod-use1/
+//   <input-dir>/secret-db.json    `aws secretsmanager get-secret-value` of the database secret
+//   <input-dir>/secret-cache.json                                   ... of the Redis AUTH token
+//   <input-dir>/secret-search.json                                  ... of the OpenSearch user
+//   <input-dir>/secret-crypt.json                                   ... of Magento's crypt key
+// Prints the PHP file on stdout; exits non-zero, printing nothing, when an input is missing, so a
+// half-rendered env.php can never replace a working one.
+// var_export() writes every value, so a password with quotes or backslashes cannot break the file.
+
+function fail(string $message): void
+{
+    fwrite(STDERR, "render-env: $message\n");
+    exit(1);
+}
+
+function readJson(string $file): array
+{
+    if (!is_readable($file)) {
+        fail("missing input $file");
+    }
+    $decoded = json_decode(file_get_contents($file), true);
+    if (!is_array($decoded)) {
+        fail("$file is not JSON");
+    }
+    return $decoded;
+}
+
+function secretValue(string $dir, string $name): string
+{
+    $secret = readJson("$dir/secret-$name.json");
+    if (!isset($secret['SecretString']) || $secret['SecretString'] === '') {
+        fail("secret $name has no SecretString");
+    }
+    return $secret['SecretString'];
+}
+
+if ($argc !== 2 || !is_dir($argv[1])) {
+    fail('usage: php render-env.php <input-dir>');
+}
+$dir = $argv[1];
+$prefix = trim((string) @file_get_contents("$dir/prefix"));
+if ($prefix === '') {
+    fail("missing input $dir/prefix");
+}
+
+$parameters = [];
+foreach (readJson("$dir/parameters.json")['Parameters'] ?? [] as $parameter) {
+    if (str_starts_with($parameter['Name'], $prefix)) {
+        $parameters[substr($parameter['Name'], strlen($prefix))] = $parameter['Value'];
+    }
+}
+$required = [
+    'db/writer-host', 'db/reader-host', 'db/name', 'cache/primary-host', 'cache/reader-host',
+    'cache/port', 'search/endpoint', 'app/base-url', 'active-region', 'epoch',
+];
+foreach ($required as $name) {
+    if (!isset($parameters[$name]) || $parameters[$name] === '') {
+        fail("parameter $prefix$name is missing");
+    }
+}
+
+$db = json_decode(secretValue($dir, 'db'), true);
+if (!is_array($db) || !isset($db['username'], $db['password'])) {
+    fail('the database secret must hold {"username", "password"}');
+}
+$search = json_decode(secretValue($dir, 'search'), true);
+if (!is_array($search) || !isset($search['username'], $search['password'])) {
+    fail('the search secret must hold {"username", "password"}');
+}
+$redisPassword = secretValue($dir, 'cache');
+$cryptKey = secretValue($dir, 'crypt');
+
+$connection = fn (string $host) => [
+    'host' => $host,
+    'dbname' => $parameters['db/name'],
+    'username' => $db['username'],
+    'password' => $db['password'],
+    'model' => 'mysql4',
+    'engine' => 'innodb',
+    'initStatements' => 'SET NAMES utf8mb4;',
+    'active' => '1',
+    'driver_options' => [
+        // RDS enforces TLS (require_secure_transport); verify against the RDS CA bundle.
+        1014 => '/etc/pki/rds/global-bundle.pem', // PDO::MYSQL_ATTR_SSL_CA
+        1015 => true,                             // PDO::MYSQL_ATTR_SSL_VERIFY_SERVER_CERT
+    ],
+];
+$redis = fn (string $database) => [
+    'server' => 'tls://' . $parameters['cache/primary-host'],
+    'port' => $parameters['cache/port'],
+    'database' => $database,
+    'password' => $redisPassword,
+    'compress_data' => '1',
+    'compression_lib' => 'gzip',
+    // Reads never go to the replica: after an in-region failover the old primary becomes one.
+    'load_from_slave' => '',
+];
+
+$env = [
+    'backend' => ['frontName' => $parameters['app/admin-path'] ?? 'admin'],
+    'crypt' => ['key' => $cryptKey],
+    'db' => [
+        'table_prefix' => '',
+        'connection' => ['default' => $connection($parameters['db/writer-host'])],
+        'slave_connection' => ['default' => $connection($parameters['db/reader-host'])],
+    ],
+    'resource' => ['default_setup' => ['connection' => 'default']],
+    'x-frame-options' => 'SAMEORIGIN',
+    'MAGE_MODE' => 'production',
+    'session' => [
+        'save' => 'redis',
+        'redis' => [
+            'host' => 'tls://' . $parameters['cache/primary-host'],
+            'port' => $parameters['cache/port'],
+            'password' => $redisPassword,
+            'timeout' => '2.5',
+            'database' => '2',
+            'compression_threshold' => '2048',
+            'compression_library' => 'gzip',
+            'max_concurrency' => '6',
+            'break_after_frontend' => '5',
+            'break_after_adminhtml' => '30',
+            'disable_locking' => '0',
+            'min_lifetime' => '60',
+            'max_lifetime' => '2592000',
+        ],
+    ],
+    'cache' => [
+        'frontend' => [
+            'default' => [
+                'id_prefix' => 'mdr_',
+                'backend' => 'Magento\\Framework\\Cache\\Backend\\Redis',
+                'backend_options' => $redis('0'),
+            ],
+            'page_cache' => [
+                'id_prefix' => 'mdr_',
+                'backend' => 'Magento\\Framework\\Cache\\Backend\\Redis',
+                'backend_options' => $redis('1'),
+            ],
+        ],
+        'allow_parallel_generation' => false,
+    ],
+    'lock' => ['provider' => 'db'],
+    'system' => [
+        'default' => [
+            'web' => [
+                'unsecure' => ['base_url' => $parameters['app/base-url']],
+                'secure' => ['base_url' => $parameters['app/base-url'], 'use_in_frontend' => '1', 'use_in_adminhtml' => '1'],
+            ],
+            'catalog' => [
+                'search' => [
+                    'engine' => 'opensearch',
+                    'opensearch_server_hostname' => 'https://' . $parameters['search/endpoint'],
+                    'opensearch_server_port' => '443',
+                    'opensearch_enable_auth' => '1',
+                    'opensearch_username' => $search['username'],
+                    'opensearch_password' => $search['password'],
+                    'opensearch_server_timeout' => '15',
+                ],
+            ],
+        ],
+    ],
+    // Not read by Magento: lets an operator see which endpoints and epoch an instance runs with.
+    'magento_dr' => [
+        'active_region' => $parameters['active-region'],
+        'epoch' => $parameters['epoch'],
+    ],
+];
+
+echo "<?php\n// Rendered by magento-dr from SSM parameters under $prefix; do not edit by hand.\nreturn ",
+    var_export($env, true), ";\n";

@@ -1,0 +1,477 @@
+// The only place the program reads configuration. Every value is validated at run time and any
+// problem is reported before a single resource is registered, naming the key, the bad value and
+// what is expected. `pulumi.Config.requireObject` is only a cast, so nothing here trusts it.
+import * as pulumi from "@pulumi/pulumi";
+
+/** Regions this program knows how to deploy to (commercial partition). */
+export const KNOWN_REGIONS = [
+  "us-east-1",
+  "us-east-2",
+  "us-west-1",
+  "us-west-2",
+  "ca-central-1",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "eu-central-1",
+  "eu-central-2",
+  "eu-north-1",
+  "eu-south-1",
+  "eu-south-2",
+  "ap-south-1",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-northeast-3",
+  "sa-east-1",
+] as const;
+
+export type StandbyMode = "pilot-light" | "warm";
+export type FailoverRole = "PRIMARY" | "SECONDARY";
+
+export interface Capacity {
+  min: number;
+  desired: number;
+  max: number;
+}
+
+export interface AlarmThresholds {
+  /** ElastiCache global replication lag, seconds. */
+  cacheReplicationLagSeconds: number;
+  /** Percent of engine CPU on a cache node. */
+  cacheEngineCpuPercent: number;
+  /** Percent of cache memory in use. */
+  cacheMemoryPercent: number;
+  /** Evicted keys per minute. */
+  cacheEvictionsPerMinute: number;
+  /** Current connections per cache node. */
+  cacheConnections: number;
+  /** RDS cross-region replica lag, seconds. */
+  dbReplicaLagSeconds: number;
+  /** Percent CPU on the database instance. */
+  dbCpuPercent: number;
+  /** Free storage on the database, GiB. */
+  dbFreeStorageGiB: number;
+  /** Free storage per OpenSearch node, GiB. */
+  searchFreeStorageGiB: number;
+  /** OpenSearch JVM memory pressure, percent. */
+  searchJvmPressurePercent: number;
+  /** ALB 5xx responses per minute. */
+  alb5xxPerMinute: number;
+}
+
+/** Everything the program needs to know about the stack it is deploying. */
+export interface DrConfig {
+  project: string;
+  stack: string;
+  /** The region this stack deploys to (`aws:region`). */
+  region: string;
+  /** Owner of the global singletons (Global Datastore, global table, failover records). */
+  homeRegion: string;
+  /** The region serving traffic now; promotion changes only this value. */
+  activeRegion: string;
+  /** Every region of the deployment, in failover priority. */
+  regions: string[];
+  standby: StandbyMode;
+  domainName: string;
+  hostedZoneId: string;
+  amiId: string;
+  instanceType: string;
+  vpcCidr: string;
+  activeCapacity: Capacity;
+  warmCapacity: Capacity;
+  healthCheckPath: string;
+  protect: boolean;
+  logRetentionDays: number;
+  /** Fully-qualified name of the home stack; set only on non-home stacks. */
+  homeStack?: string;
+  /** Database engine version (MySQL 8.0.x). */
+  dbEngineVersion: string;
+  dbInstanceClass: string;
+  dbAllocatedStorageGiB: number;
+  cacheNodeType: string;
+  cacheEngineVersion: string;
+  searchEngineVersion: string;
+  searchInstanceType: string;
+  searchMasterInstanceType: string;
+  searchDataNodes: number;
+  searchVolumeGiB: number;
+  alarmThresholds: AlarmThresholds;
+  /** Where operators are paged (SNS email subscription); optional. */
+  alertEmail?: string;
+
+  // Derived, never read from config:
+  isHome: boolean;
+  isActive: boolean;
+  /** The failover record this region owns, if any (home: PRIMARY; next region by priority: SECONDARY). */
+  failoverRole?: FailoverRole;
+  /** The first standby: holds the authority table and the region gate alarm. */
+  authorityRegion: string;
+  /** Capacity the ASG runs at now, from `activeRegion` and `standby`. */
+  capacity: Capacity;
+}
+
+/** A config problem: names the key, the value and what was expected. */
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(
+      `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+        problems.map((p) => `  - ${p}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/** Raw config values as strings, keyed by full key (`magento-dr:regions`, `aws:region`). */
+export type RawConfig = Record<string, string | undefined>;
+
+const DEFAULT_THRESHOLDS: AlarmThresholds = {
+  cacheReplicationLagSeconds: 5,
+  cacheEngineCpuPercent: 80,
+  cacheMemoryPercent: 85,
+  cacheEvictionsPerMinute: 1000,
+  cacheConnections: 5000,
+  dbReplicaLagSeconds: 60,
+  dbCpuPercent: 80,
+  dbFreeStorageGiB: 20,
+  searchFreeStorageGiB: 20,
+  searchJvmPressurePercent: 85,
+  alb5xxPerMinute: 50,
+};
+
+/** Validates raw config into a DrConfig, or throws one ConfigError listing every problem. */
+export function parseConfig(raw: RawConfig, project: string, stack: string): DrConfig {
+  const problems: string[] = [];
+  const key = (k: string) => (k.includes(":") ? k : `${project}:${k}`);
+  const show = (v: unknown) => JSON.stringify(v);
+  const bad = (k: string, value: unknown, expected: string) =>
+    problems.push(`${key(k)} = ${show(value)}: expected ${expected}`);
+  const rawValue = (k: string) => raw[key(k)];
+
+  function str(k: string, pattern?: RegExp, expected?: string): string {
+    const v = rawValue(k);
+    if (v === undefined || v === "") {
+      problems.push(`${key(k)} is required but missing: expected ${expected ?? "a value"}`);
+      return "";
+    }
+    if (pattern && !pattern.test(v)) bad(k, v, expected ?? `a value matching ${pattern}`);
+    return v;
+  }
+  function optionalStr(k: string, pattern: RegExp, expected: string): string | undefined {
+    const v = rawValue(k);
+    if (v === undefined || v === "") return undefined;
+    if (!pattern.test(v)) bad(k, v, expected);
+    return v;
+  }
+  function int(k: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+    const v = rawValue(k);
+    const expected = `an integer between ${min} and ${max}`;
+    if (v === undefined || v === "") {
+      problems.push(`${key(k)} is required but missing: expected ${expected}`);
+      return min;
+    }
+    const n = Number(v);
+    if (!/^-?\d+$/.test(v.trim()) || n < min || n > max) bad(k, v, expected);
+    return n;
+  }
+  function bool(k: string): boolean {
+    const v = rawValue(k);
+    if (v === "true") return true;
+    if (v === "false") return false;
+    if (v === undefined || v === "") {
+      problems.push(`${key(k)} is required but missing: expected true or false`);
+    } else bad(k, v, "true or false");
+    return true;
+  }
+  function region(k: string): string {
+    const v = str(k, /./, "an AWS region code");
+    if (v && !(KNOWN_REGIONS as readonly string[]).includes(v)) {
+      bad(k, v, `one of the known AWS regions (${KNOWN_REGIONS.join(", ")})`);
+    }
+    return v;
+  }
+
+  const regionValue = region("aws:region");
+  const homeRegion = region("homeRegion");
+  const activeRegion = region("activeRegion");
+
+  let regions: string[] = [];
+  const regionsRaw = rawValue("regions");
+  if (regionsRaw === undefined || regionsRaw === "") {
+    problems.push(`${key("regions")} is required but missing: expected a list of AWS regions`);
+  } else {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(regionsRaw);
+    } catch {
+      parsed = undefined;
+    }
+    if (!Array.isArray(parsed) || parsed.length < 2 || parsed.some((r) => typeof r !== "string")) {
+      bad("regions", regionsRaw, "a list of at least two AWS region codes, in failover priority");
+    } else {
+      regions = parsed as string[];
+      for (const r of regions) {
+        if (!(KNOWN_REGIONS as readonly string[]).includes(r)) {
+          bad("regions", regions, `known AWS regions only; "${r}" is not one`);
+        }
+      }
+      const duplicates = regions.filter((r, i) => regions.indexOf(r) !== i);
+      if (duplicates.length > 0) {
+        bad(
+          "regions",
+          regions,
+          `each region once; duplicated: ${[...new Set(duplicates)].join(", ")}`,
+        );
+      }
+    }
+  }
+  if (regions.length > 0) {
+    const listed = (k: string, v: string) => {
+      if (v && !regions.includes(v)) bad(k, v, `one of ${key("regions")} (${regions.join(", ")})`);
+    };
+    listed("aws:region", regionValue);
+    listed("homeRegion", homeRegion);
+    listed("activeRegion", activeRegion);
+  }
+
+  const standbyRaw = str("standby", /^(pilot-light|warm)$/, `"pilot-light" or "warm"`);
+  const domainName = str(
+    "domainName",
+    /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    "a lower-case fully-qualified domain name such as shop.example.com",
+  );
+  const hostedZoneId = str(
+    "hostedZoneId",
+    /^Z[A-Z0-9]{1,31}$/,
+    "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ",
+  );
+  const amiId = str(
+    "amiId",
+    /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/,
+    "an AMI id such as ami-0123456789abcdef0",
+  );
+  const instanceType = str(
+    "instanceType",
+    /^[a-z][a-z0-9-]*\.[a-z0-9]+$/,
+    "an EC2 instance type such as m6i.xlarge",
+  );
+  const vpcCidr = str(
+    "vpcCidr",
+    /^10\.(\d{1,3})\.0\.0\/16$/,
+    "a /16 in 10.0.0.0/8 such as 10.10.0.0/16 (distinct per region so the VPCs can be peered)",
+  );
+  const healthCheckPath = str(
+    "healthCheckPath",
+    /^\/[A-Za-z0-9._~\-/]*$/,
+    "an absolute URL path such as /health_check.php",
+  );
+  const protect = bool("protect");
+  const logRetentionDays = int("logRetentionDays", 1, 3653);
+
+  const activeCapacity: Capacity = {
+    min: int("activeMinSize", 1, 1000),
+    desired: int("activeDesiredSize", 1, 1000),
+    max: int("activeMaxSize", 1, 1000),
+  };
+  const warmCapacity: Capacity = {
+    min: int("warmMinSize", 1, 1000),
+    desired: int("warmDesiredSize", 1, 1000),
+    max: activeCapacity.max,
+  };
+  if (!(
+    activeCapacity.min <= activeCapacity.desired && activeCapacity.desired <= activeCapacity.max
+  )) {
+    bad("activeDesiredSize", activeCapacity, "activeMinSize <= activeDesiredSize <= activeMaxSize");
+  }
+  if (!(warmCapacity.min <= warmCapacity.desired && warmCapacity.desired <= activeCapacity.max)) {
+    bad("warmDesiredSize", warmCapacity, "warmMinSize <= warmDesiredSize <= activeMaxSize");
+  }
+
+  const homeStack = optionalStr(
+    "homeStack",
+    /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/,
+    "a fully-qualified stack name <organization>/<project>/<stack>",
+  );
+  if (regionValue && homeRegion && regionValue !== homeRegion && !homeStack) {
+    problems.push(
+      `${key("homeStack")} is required on a stack outside the home region (${regionValue} is not ` +
+        `${homeRegion}): expected the home stack's fully-qualified name <organization>/<project>/<stack>`,
+    );
+  }
+
+  const dbEngineVersion = str(
+    "dbEngineVersion",
+    /^8\.0(\.\d+)?$/,
+    "a MySQL 8.0 version such as 8.0.39",
+  );
+  const dbInstanceClass = str(
+    "dbInstanceClass",
+    /^db\.[a-z0-9]+\.[a-z0-9]+$/,
+    "an RDS class such as db.r6g.xlarge",
+  );
+  const dbAllocatedStorageGiB = int("dbAllocatedStorageGiB", 20, 65536);
+  const cacheNodeType = str(
+    "cacheNodeType",
+    /^cache\.[a-z0-9]+\.[a-z0-9]+$/,
+    "a node type such as cache.r7g.large",
+  );
+  const cacheEngineVersion = str("cacheEngineVersion", /^7\.\d+$/, "a Redis 7 version such as 7.1");
+  const searchEngineVersion = str(
+    "searchEngineVersion",
+    /^OpenSearch_\d+\.\d+$/,
+    "an OpenSearch version such as OpenSearch_2.13",
+  );
+  const searchInstanceType = str(
+    "searchInstanceType",
+    /^[a-z0-9]+\.[a-z0-9]+\.search$/,
+    "an OpenSearch instance type such as r6g.large.search",
+  );
+  const searchMasterInstanceType = str(
+    "searchMasterInstanceType",
+    /^[a-z0-9]+\.[a-z0-9]+\.search$/,
+    "an OpenSearch instance type such as m6g.large.search",
+  );
+  const searchDataNodes = int("searchDataNodes", 3, 80);
+  if (searchDataNodes % 3 !== 0) {
+    bad(
+      "searchDataNodes",
+      rawValue("searchDataNodes"),
+      "a multiple of 3 (one share per availability zone)",
+    );
+  }
+  const searchVolumeGiB = int("searchVolumeGiB", 10, 16384);
+
+  const alertEmail = optionalStr("alertEmail", /^[^@\s]+@[^@\s]+\.[^@\s]+$/, "an e-mail address");
+
+  const alarmThresholds = { ...DEFAULT_THRESHOLDS };
+  const thresholdsRaw = rawValue("alarmThresholds");
+  if (thresholdsRaw !== undefined && thresholdsRaw !== "") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(thresholdsRaw);
+    } catch {
+      parsed = undefined;
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      bad(
+        "alarmThresholds",
+        thresholdsRaw,
+        `an object with numeric fields (${Object.keys(DEFAULT_THRESHOLDS).join(", ")})`,
+      );
+    } else {
+      for (const [name, value] of Object.entries(parsed)) {
+        if (!(name in DEFAULT_THRESHOLDS)) {
+          bad(
+            `alarmThresholds`,
+            { [name]: value },
+            `only the fields ${Object.keys(DEFAULT_THRESHOLDS).join(", ")}`,
+          );
+        } else if (typeof value !== "number" || !(value > 0)) {
+          bad(`alarmThresholds`, { [name]: value }, `${name} to be a positive number`);
+        } else {
+          alarmThresholds[name as keyof AlarmThresholds] = value;
+        }
+      }
+    }
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const standby = standbyRaw as StandbyMode;
+  const others = regions.filter((r) => r !== homeRegion);
+  const authorityRegion = others[0];
+  const isActive = regionValue === activeRegion;
+  const failoverRole: FailoverRole | undefined =
+    regionValue === homeRegion
+      ? "PRIMARY"
+      : regionValue === authorityRegion
+        ? "SECONDARY"
+        : undefined;
+  const standbyCapacity: Capacity =
+    standby === "warm" ? warmCapacity : { min: 0, desired: 0, max: activeCapacity.max };
+
+  return {
+    project,
+    stack,
+    region: regionValue,
+    homeRegion,
+    activeRegion,
+    regions,
+    standby,
+    domainName,
+    hostedZoneId,
+    amiId,
+    instanceType,
+    vpcCidr,
+    activeCapacity,
+    warmCapacity,
+    healthCheckPath,
+    protect,
+    logRetentionDays,
+    homeStack,
+    dbEngineVersion,
+    dbInstanceClass,
+    dbAllocatedStorageGiB,
+    cacheNodeType,
+    cacheEngineVersion,
+    searchEngineVersion,
+    searchInstanceType,
+    searchMasterInstanceType,
+    searchDataNodes,
+    searchVolumeGiB,
+    alarmThresholds,
+    alertEmail,
+    isHome: regionValue === homeRegion,
+    isActive,
+    failoverRole,
+    authorityRegion,
+    capacity: isActive ? activeCapacity : standbyCapacity,
+  };
+}
+
+/** Every key this program reads, without namespace unless it belongs to another package. */
+export const CONFIG_KEYS = [
+  "aws:region",
+  "homeRegion",
+  "activeRegion",
+  "regions",
+  "standby",
+  "domainName",
+  "hostedZoneId",
+  "amiId",
+  "instanceType",
+  "vpcCidr",
+  "healthCheckPath",
+  "protect",
+  "logRetentionDays",
+  "activeMinSize",
+  "activeDesiredSize",
+  "activeMaxSize",
+  "warmMinSize",
+  "warmDesiredSize",
+  "homeStack",
+  "dbEngineVersion",
+  "dbInstanceClass",
+  "dbAllocatedStorageGiB",
+  "cacheNodeType",
+  "cacheEngineVersion",
+  "searchEngineVersion",
+  "searchInstanceType",
+  "searchMasterInstanceType",
+  "searchDataNodes",
+  "searchVolumeGiB",
+  "alarmThresholds",
+  "alertEmail",
+] as const;
+
+/** Reads the running stack's config through the Pulumi runtime and validates it. */
+export function loadConfig(): DrConfig {
+  const project = pulumi.getProject();
+  const raw: RawConfig = {};
+  for (const k of CONFIG_KEYS) {
+    const [namespace, name] = k.includes(":") ? k.split(":") : [project, k];
+    raw[`${namespace}:${name}`] = new pulumi.Config(namespace).get(name);
+  }
+  return parseConfig(raw, project, pulumi.getStack());
+}

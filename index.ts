@@ -1,0 +1,22 @@
+// The program of every region's stack: read and validate config (nothing is registered when it
+// is wrong), read the home stack's outputs on a standby stack, build the region, export outputs.
+import * as pulumi from "@pulumi/pulumi";
+import { loadConfig } from "./config";
+import { RegionStack } from "./components/regionStack";
+import { readHomeOutputs } from "./components/homeOutputs";
+
+export = async () => {
+  const config = loadConfig();
+  let home;
+  if (!config.isHome) {
+    const homeStack = config.homeStack!;
+    const reference = new pulumi.StackReference("home", { name: homeStack });
+    home = await readHomeOutputs(
+      reference,
+      homeStack,
+      config.region === config.authorityRegion ? ["mediaReplicaFileSystemId"] : [],
+    );
+  }
+  const region = new RegionStack(config.stack, { config, home });
+  return region.outputs;
+};

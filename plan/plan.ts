@@ -1,0 +1,67 @@
+// The offline plan of one stack: its config as the CLI would pass it, the home stack's outputs
+// when the stack reads them, and the program run under mocks.
+import { ConfigError, parseConfig } from "../config";
+import { PlannedResource, ProgramRun, runProgram } from "./runProgram";
+import { readStackConfig, UsageError } from "./stackConfig";
+
+export interface StackPlan {
+  stack: string;
+  region: string;
+  activeRegion: string;
+  /** The run of the home stack whose outputs fed this stack's StackReference, if any. */
+  homeStack?: string;
+  run: ProgramRun;
+}
+
+/** Parses config up front so a bad value is reported as bad config, not as a program crash. */
+function validated(project: string, stack: string, config: Record<string, string>) {
+  return parseConfig(config, project, stack);
+}
+
+/**
+ * Plans `stack`. A stack outside the home region reads the home stack's outputs through a
+ * StackReference; offline, those outputs come from planning the home stack (its own stack file,
+ * from this project) under the same mocks, so they have exactly the shape a deployed home stack
+ * would export.
+ */
+export async function planStack(stack: string, overrides: string[] = []): Promise<StackPlan> {
+  const { project, config } = readStackConfig(stack, overrides);
+  const drConfig = validated(project, stack, config);
+  let peerStacks: Record<string, Record<string, unknown>> = {};
+  let homeStack: string | undefined;
+  if (!drConfig.isHome) {
+    homeStack = drConfig.homeStack!;
+    const homeStackName = homeStack.split("/").pop()!;
+    let home: StackPlan;
+    try {
+      home = await planStack(homeStackName);
+    } catch (err) {
+      if (err instanceof UsageError) {
+        throw new UsageError(
+          `${project}:homeStack = "${homeStack}" but this project has no Pulumi.${homeStackName}.yaml to plan it from`,
+        );
+      }
+      throw err;
+    }
+    peerStacks = { [homeStack]: home.run.outputs };
+  }
+  const run = await runProgram({ project, stack, config, peerStacks });
+  return { stack, region: drConfig.region, activeRegion: drConfig.activeRegion, homeStack, run };
+}
+
+export function isBadInput(err: unknown): err is ConfigError | UsageError {
+  return err instanceof ConfigError || err instanceof UsageError;
+}
+
+/** Resources as the plan JSON lists them. */
+export function resourcesForJson(resources: PlannedResource[]) {
+  return resources.map(({ urn, type, name, parent, inputs, protect, ignoreChanges }) => ({
+    urn,
+    type,
+    name,
+    parent: parent ?? null,
+    inputs,
+    protect,
+    ignoreChanges,
+  }));
+}

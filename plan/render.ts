@@ -1,0 +1,47 @@
+// Text rendering of a plan: the resource tree (components and their children, as
+// `pulumi preview` nests them) and the count of resources per type.
+import { PlannedResource } from "./runProgram";
+
+function label(resource: PlannedResource): string {
+  const marks = [
+    resource.protect ? "protected" : "",
+    resource.ignoreChanges.length > 0 ? `ignoreChanges: ${resource.ignoreChanges.join(", ")}` : "",
+    resource.region ? `region: ${resource.region}` : "",
+  ].filter(Boolean);
+  return `+ ${resource.type}  ${resource.name}${marks.length ? `  [${marks.join("; ")}]` : ""}`;
+}
+
+export function renderTree(resources: PlannedResource[]): string {
+  const children = new Map<string | undefined, PlannedResource[]>();
+  const urns = new Set(resources.map((r) => r.urn));
+  for (const r of resources) {
+    const parent = r.parent && urns.has(r.parent) ? r.parent : undefined;
+    children.set(parent, [...(children.get(parent) ?? []), r]);
+  }
+  const lines: string[] = [];
+  const walk = (parent: string | undefined, depth: number) => {
+    const list = [...(children.get(parent) ?? [])].sort(
+      (a, b) =>
+        Number(a.custom) - Number(b.custom) ||
+        a.type.localeCompare(b.type) ||
+        a.name.localeCompare(b.name),
+    );
+    for (const r of list) {
+      lines.push(`${"    ".repeat(depth)}${label(r)}`);
+      walk(r.urn, depth + 1);
+    }
+  };
+  walk(undefined, 0);
+  return lines.join("\n");
+}
+
+export function renderTypeCounts(resources: PlannedResource[]): string {
+  const counts = new Map<string, number>();
+  for (const r of resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  const rows = [...counts.entries()].sort((a, b) => a[0].localeCompare(b[0]));
+  const width = Math.max(...rows.map(([t]) => t.length));
+  return [
+    `Resources: ${resources.length}`,
+    ...rows.map(([type, n]) => `  ${type.padEnd(width)}  ${n}`),
+  ].join("\n");
+}

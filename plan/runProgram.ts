@@ -1,0 +1,124 @@
+// Runs the real program (index.ts) under Pulumi's mocks and records every resource it registers,
+// with the options the engine would see (parent, protect, ignoreChanges). The mock monitor does
+// not run stack transforms, so the options are read where the engine reads them: from the
+// RegisterResource request itself, by a monitor that records each request and then lets
+// Pulumi's own MockMonitor answer it.
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { MockCloud, PeerOutputs } from "./mockCloud";
+
+export interface PlannedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** URN of the parent resource; undefined for resources at the root of the stack. */
+  parent?: string;
+  custom: boolean;
+  inputs: Record<string, any>;
+  protect: boolean;
+  ignoreChanges: string[];
+  /** Set for resources placed in another region with the resource-level `region` argument. */
+  region?: string;
+}
+
+export interface ProgramRun {
+  project: string;
+  stack: string;
+  resources: PlannedResource[];
+  outputs: Record<string, unknown>;
+}
+
+export interface RunOptions {
+  project: string;
+  stack: string;
+  /** Full config keys (`magento-dr:regions`, `aws:region`) to string values, as the CLI passes them. */
+  config: Record<string, string>;
+  /** Outputs of the stacks this one references. */
+  peerStacks?: PeerOutputs;
+  /** Receives each resource as it is registered, also when the program later fails. */
+  records?: PlannedResource[];
+}
+
+const PROGRAM = path.resolve(__dirname, "..", "index.ts");
+const { deserializeProperties } = require("@pulumi/pulumi/runtime/rpc");
+
+class RecordingMonitor extends MockMonitor {
+  constructor(
+    mocks: pulumi.runtime.Mocks,
+    readonly records: PlannedResource[],
+  ) {
+    super(mocks);
+  }
+
+  private urnFor(parent: string, type: string, name: string): string {
+    return (this as any).newUrn(parent, type, name);
+  }
+
+  private record(req: any, custom: boolean): void {
+    const parent: string = req.getParent() || undefined;
+    const inputs = deserializeProperties(req.getObject?.() ?? req.getProperties());
+    this.records.push({
+      urn: this.urnFor(parent, req.getType(), req.getName()),
+      type: req.getType(),
+      name: req.getName(),
+      parent,
+      custom,
+      inputs,
+      protect: typeof req.hasProtect === "function" && req.hasProtect() ? req.getProtect() : false,
+      ignoreChanges: req.getIgnorechangesList?.() ?? [],
+      region: typeof inputs.region === "string" ? inputs.region : undefined,
+    });
+  }
+
+  async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
+    this.record(req, req.getCustom());
+    return super.registerResource(req, callback);
+  }
+
+  async readResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
+    this.record(req, true);
+    return super.readResource(req, callback);
+  }
+}
+
+function unwrap<T>(value: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
+  return new Promise((resolve) =>
+    pulumi.output(value).apply((v) => resolve(v as pulumi.Unwrap<T>)),
+  );
+}
+
+/** The resources and outputs the program would create for one stack, without AWS. */
+export async function runProgram(options: RunOptions): Promise<ProgramRun> {
+  const region = options.config["aws:region"] ?? "us-east-1";
+  const monitor = new RecordingMonitor(
+    new MockCloud(region, options.peerStacks ?? {}),
+    options.records ?? [],
+  );
+  // `setMocks` turns on the engine features the program would see; then the recording monitor
+  // replaces the plain one it installed.
+  await pulumi.runtime.setMocks(monitor.mocks, options.project, options.stack, false);
+  pulumi.runtime.setMockOptions(monitor, options.project, options.stack, false);
+  pulumi.runtime.setAllConfig(options.config, []);
+
+  delete require.cache[require.resolve(PROGRAM)];
+  let programExports: Record<string, unknown>;
+  try {
+    // Like the Pulumi language host: a program that exports a function is run and awaited.
+    const loaded = require(PROGRAM);
+    programExports = typeof loaded === "function" ? await loaded() : loaded;
+  } finally {
+    await (pulumi.runtime as any).waitForRPCs();
+  }
+  const outputs: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(programExports)) {
+    outputs[key] = await unwrap(value as pulumi.Input<unknown>);
+  }
+  await (pulumi.runtime as any).waitForRPCs();
+  return {
+    project: options.project,
+    stack: options.stack,
+    resources: monitor.records,
+    outputs,
+  };
+}
