@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "./config";
 import { RegionStack } from "./components/regionStack";
-import { readHomeOutputs } from "./components/homeOutputs";
+import { readHomeOutputs, requiredHomeOutputs } from "./components/homeOutputs";
 
 export = async () => {
   const config = loadConfig();
@@ -14,7 +14,7 @@ export = async () => {
     home = await readHomeOutputs(
       reference,
       homeStack,
-      config.region === config.authorityRegion ? ["mediaReplicaFileSystemId"] : [],
+      requiredHomeOutputs(config.region, config.authorityRegion),
     );
   }
   const region = new RegionStack(config.stack, { config, home });

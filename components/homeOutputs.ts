@@ -6,9 +6,21 @@ export const HOME_OUTPUT_NAMES = [
   "globalDatastoreId",
   "sessionsTableName",
   "mediaReplicaFileSystemId",
+  "cryptKeySecretArn",
+  "cacheAuthSecretArn",
+  "databaseUserSecretArn",
 ] as const;
 
-export type HomeOutputs = Record<(typeof HOME_OUTPUT_NAMES)[number], string>;
+export type HomeOutputName = (typeof HOME_OUTPUT_NAMES)[number];
+
+/** What a stack in `region` reads: only the authority region mounts the replicated media. */
+export function requiredHomeOutputs(region: string, authorityRegion: string): HomeOutputName[] {
+  return HOME_OUTPUT_NAMES.filter(
+    (n) => n !== "mediaReplicaFileSystemId" || region === authorityRegion,
+  );
+}
+
+export type HomeOutputs = Record<HomeOutputName, string>;
 
 /**
  * Reads the home stack's outputs before anything depends on them, so a missing one fails the
@@ -18,7 +30,7 @@ export type HomeOutputs = Record<(typeof HOME_OUTPUT_NAMES)[number], string>;
 export async function readHomeOutputs(
   reference: pulumi.StackReference,
   homeStack: string,
-  required: readonly (typeof HOME_OUTPUT_NAMES)[number][] = HOME_OUTPUT_NAMES,
+  required: readonly HomeOutputName[],
 ): Promise<HomeOutputs> {
   const values: Partial<HomeOutputs> = {};
   const missing: string[] = [];

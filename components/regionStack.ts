@@ -6,6 +6,12 @@ import { MagentoAppTier } from "./appTier";
 import { GlobalDns } from "./dns";
 import { Media } from "./media";
 import { HomeOutputs } from "./homeOutputs";
+import { Database } from "./database";
+import { Cache } from "./cache";
+import { Sessions } from "./sessions";
+import { Search } from "./search";
+import { SharedSecrets } from "./sharedSecrets";
+import { MagentoEndpoints } from "./endpoints";
 import { renderUserData } from "./bootstrap/userData";
 
 export interface RegionStackArgs {
@@ -66,6 +72,127 @@ export class RegionStack extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    const home = args.home;
+    const physicalName = `${cfg.project}-${cfg.stack}`;
+    const otherRegions = cfg.regions.filter((r) => r !== cfg.region);
+
+    const secrets = new SharedSecrets(
+      `${name}-secrets`,
+      {
+        source: cfg.isHome
+          ? { kind: "owner", replicaRegions: otherRegions, kmsKeyArn: key.arn }
+          : {
+              kind: "replica",
+              region: cfg.region,
+              homeArns: {
+                cryptKey: home!.cryptKeySecretArn,
+                cacheAuth: home!.cacheAuthSecretArn,
+                databaseUser: home!.databaseUserSecretArn,
+              },
+            },
+      },
+      { parent: this },
+    );
+
+    const database = new Database(
+      `${name}-db`,
+      {
+        role: cfg.isHome
+          ? { kind: "primary" }
+          : { kind: "replica", sourceDbArn: home!.databaseArn },
+        identifier: physicalName,
+        engineVersion: cfg.dbEngineVersion,
+        instanceClass: cfg.dbInstanceClass,
+        allocatedStorageGiB: cfg.dbAllocatedStorageGiB,
+        isolatedSubnetIds: network.isolatedSubnetIds,
+        securityGroupId: network.databaseSecurityGroupId,
+        kmsKeyArn: key.arn,
+        logRetentionDays: cfg.logRetentionDays,
+        protect: cfg.protect,
+      },
+      { parent: this },
+    );
+
+    const cache = new Cache(
+      `${name}-cache`,
+      {
+        role: cfg.isHome
+          ? { kind: "primary", authToken: secrets.cacheAuthToken! }
+          : { kind: "member", globalReplicationGroupId: home!.globalDatastoreId },
+        replicationGroupId: physicalName,
+        nodeType: cfg.cacheNodeType,
+        engineVersion: cfg.cacheEngineVersion,
+        subnetIds: network.isolatedSubnetIds,
+        securityGroupId: network.cacheSecurityGroupId,
+        kmsKeyArn: key.arn,
+        logRetentionDays: cfg.logRetentionDays,
+        protect: cfg.protect,
+      },
+      { parent: this },
+    );
+
+    const sessionsTableName = cfg.isHome
+      ? new Sessions(
+          `${name}-sessions`,
+          {
+            tableName: `${cfg.project}-state`,
+            replicaRegions: otherRegions,
+            kmsKeyArn: key.arn,
+            protect: cfg.protect,
+          },
+          { parent: this },
+        ).tableName
+      : pulumi.output(home!.sessionsTableName);
+
+    const search = new Search(
+      `${name}-search`,
+      {
+        domainName: physicalName,
+        engineVersion: cfg.searchEngineVersion,
+        instanceType: cfg.searchInstanceType,
+        masterInstanceType: cfg.searchMasterInstanceType,
+        dataNodes: cfg.searchDataNodes,
+        volumeGiB: cfg.searchVolumeGiB,
+        subnetIds: network.isolatedSubnetIds,
+        availabilityZones: AVAILABILITY_ZONES,
+        securityGroupId: network.searchSecurityGroupId,
+        kmsKeyArn: key.arn,
+        accountId,
+        region: cfg.region,
+        logRetentionDays: cfg.logRetentionDays,
+        protect: cfg.protect,
+      },
+      { parent: this },
+    );
+
+    // In a standby region every endpoint is local: the replica database (writer once promoted),
+    // the member cache group, the local search domain and the replicated media.
+    new MagentoEndpoints(
+      `${name}-endpoints`,
+      {
+        path: parameterPath,
+        values: {
+          "db/writer-host": database.address,
+          "db/reader-host": database.address,
+          "db/name": "magento",
+          "db/secret-arn": secrets.arns.databaseUser,
+          "cache/primary-host": cache.primaryEndpoint,
+          "cache/reader-host": cache.readerEndpoint,
+          "cache/port": "6379",
+          "cache/auth-secret-arn": secrets.arns.cacheAuth,
+          "search/endpoint": search.endpoint,
+          "search/secret-arn": search.credentialsSecretArn,
+          "sessions/table": sessionsTableName,
+          "media/file-system-id": media.fileSystemId,
+          "app/base-url": `https://${cfg.domainName}/`,
+          "app/crypt-key-secret-arn": secrets.arns.cryptKey,
+          "active-region": cfg.activeRegion,
+          epoch: "0",
+        },
+      },
+      { parent: this },
+    );
+
     const app = new MagentoAppTier(
       `${name}-app`,
       {
@@ -89,7 +216,12 @@ export class RegionStack extends pulumi.ComponentResource {
           accessPointId: media.accessPointId,
         }),
         parameterArn: pulumi.interpolate`arn:aws:ssm:${cfg.region}:${accountId}:parameter${parameterPath}*`,
-        secretArns: [],
+        secretArns: [
+          secrets.arns.databaseUser,
+          secrets.arns.cacheAuth,
+          secrets.arns.cryptKey,
+          search.credentialsSecretArn,
+        ],
         fileSystemArn: media.fileSystemArn,
         deletionProtection: cfg.protect,
       },
@@ -120,6 +252,20 @@ export class RegionStack extends pulumi.ComponentResource {
       albDnsName: app.albDnsName,
       autoScalingGroupName: app.autoScalingGroupName,
       mediaFileSystemId: media.fileSystemId,
+      databaseArn: database.arn,
+      databaseAddress: database.address,
+      globalDatastoreId: cache.globalReplicationGroupId,
+      cacheReplicationGroupId: cache.replicationGroupId,
+      sessionsTableName,
+      searchEndpoint: search.endpoint,
+      parameterPath: pulumi.output(parameterPath),
+      ...(cfg.isHome
+        ? {
+            cryptKeySecretArn: secrets.arns.cryptKey,
+            cacheAuthSecretArn: secrets.arns.cacheAuth,
+            databaseUserSecretArn: secrets.arns.databaseUser,
+          }
+        : {}),
       ...(media.replicaFileSystemId ? { mediaReplicaFileSystemId: media.replicaFileSystemId } : {}),
       ...(dns ? { albHealthCheckId: dns.albHealthCheckId } : {}),
     };

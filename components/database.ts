@@ -1,0 +1,172 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+
+export type DatabaseRole =
+  /** The writer, in the home region. */
+  | { kind: "primary" }
+  /** A cross-region read replica of the home writer (ARN from the home stack). */
+  | { kind: "replica"; sourceDbArn: pulumi.Input<string> };
+
+export interface DatabaseArgs {
+  role: DatabaseRole;
+  /** RDS identifier; plain so log group names and alarms can be derived from it. */
+  identifier: string;
+  engineVersion: pulumi.Input<string>;
+  instanceClass: pulumi.Input<string>;
+  allocatedStorageGiB: number;
+  isolatedSubnetIds: pulumi.Input<string[]>;
+  securityGroupId: pulumi.Input<string>;
+  /** The region's key: a cross-region replica must be encrypted with a key of its own region. */
+  kmsKeyArn: pulumi.Input<string>;
+  logRetentionDays: number;
+  /**
+   * Days of automated backups.
+   * @default 14
+   */
+  backupRetentionDays?: number;
+  /**
+   * Deletion protection in AWS and `protect` in Pulumi.
+   * @default true
+   */
+  protect?: boolean;
+}
+
+/** Settings Magento needs on MySQL 8.0 (its installer refuses some defaults). */
+const MAGENTO_PARAMETERS: Record<string, string> = {
+  // Magento's catalog and indexer triggers are created by a non-SUPER user.
+  log_bin_trust_function_creators: "1",
+  max_allowed_packet: "67108864",
+  innodb_lock_wait_timeout: "120",
+  slow_query_log: "1",
+  long_query_time: "2",
+  require_secure_transport: "1",
+  binlog_format: "ROW",
+};
+
+/**
+ * Magento's MySQL: Multi-AZ, gp3, encrypted with the region's key, backups, Performance Insights,
+ * error and slow-query logs exported. In the home region the writer, whose master password
+ * Secrets Manager manages; in a standby region a Multi-AZ cross-region read replica of it.
+ */
+export class Database extends pulumi.ComponentResource {
+  public readonly arn: pulumi.Output<string>;
+  public readonly address: pulumi.Output<string>;
+  public readonly identifier: pulumi.Output<string>;
+  /** The managed master secret (writer only; a replica inherits the writer's credentials). */
+  public readonly masterSecretArn?: pulumi.Output<string>;
+
+  constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("magento-dr:data:Database", name, {}, opts);
+    const protect = args.protect ?? true;
+    const backupRetentionDays = args.backupRetentionDays ?? 14;
+    if (backupRetentionDays < 7) {
+      throw new Error(
+        `Database ${name}: backupRetentionDays = ${backupRetentionDays}; expected at least 7`,
+      );
+    }
+
+    const subnets = new aws.rds.SubnetGroup(
+      `${name}-subnets`,
+      { subnetIds: args.isolatedSubnetIds, description: `${args.identifier}: isolated subnets` },
+      { parent: this },
+    );
+    const parameters = new aws.rds.ParameterGroup(
+      `${name}-params`,
+      {
+        family: "mysql8.0",
+        description: `${args.identifier}: MySQL 8.0 for Magento`,
+        parameters: Object.entries(MAGENTO_PARAMETERS).map(([name, value]) => ({
+          name,
+          value,
+          applyMethod: "pending-reboot",
+        })),
+      },
+      { parent: this },
+    );
+    // RDS creates these on first export with infinite retention; created here, they expire.
+    const logGroups = ["error", "slowquery"].map(
+      (log) =>
+        new aws.cloudwatch.LogGroup(
+          `${name}-${log}`,
+          {
+            name: `/aws/rds/instance/${args.identifier}/${log}`,
+            retentionInDays: args.logRetentionDays,
+          },
+          { parent: this },
+        ),
+    );
+
+    const common = {
+      identifier: args.identifier,
+      instanceClass: args.instanceClass,
+      storageType: "gp3",
+      storageEncrypted: true,
+      kmsKeyId: args.kmsKeyArn,
+      multiAz: true,
+      publiclyAccessible: false,
+      dbSubnetGroupName: subnets.name,
+      vpcSecurityGroupIds: [args.securityGroupId],
+      parameterGroupName: parameters.name,
+      backupRetentionPeriod: backupRetentionDays,
+      backupWindow: "03:00-04:00",
+      maintenanceWindow: "sun:04:30-sun:05:30",
+      deletionProtection: protect,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: `${args.identifier}-final`,
+      copyTagsToSnapshot: true,
+      autoMinorVersionUpgrade: true,
+      performanceInsightsEnabled: true,
+      performanceInsightsKmsKeyId: args.kmsKeyArn,
+      performanceInsightsRetentionPeriod: 7,
+      enabledCloudwatchLogsExports: ["error", "slowquery"],
+      caCertIdentifier: "rds-ca-rsa2048-g1",
+    };
+
+    let instance: aws.rds.Instance;
+    if (args.role.kind === "primary") {
+      instance = new aws.rds.Instance(
+        `${name}-writer`,
+        {
+          ...common,
+          engine: "mysql",
+          engineVersion: args.engineVersion,
+          allocatedStorage: args.allocatedStorageGiB,
+          maxAllocatedStorage: args.allocatedStorageGiB * 4,
+          dbName: "magento",
+          username: "magento_admin",
+          manageMasterUserPassword: true,
+        },
+        { parent: this, protect, dependsOn: logGroups },
+      );
+      this.masterSecretArn = instance.masterUserSecrets.apply((secrets) => {
+        const arn = secrets?.[0]?.secretArn;
+        if (!arn) throw new Error(`Database ${name}: RDS reported no managed master secret`);
+        return arn;
+      });
+    } else {
+      instance = new aws.rds.Instance(
+        `${name}-replica`,
+        {
+          ...common,
+          // A cross-region replica names its source by ARN; engine, version, storage size and
+          // credentials come from the source.
+          replicateSourceDb: args.role.sourceDbArn,
+          maxAllocatedStorage: args.allocatedStorageGiB * 4,
+        },
+        {
+          parent: this,
+          protect,
+          dependsOn: logGroups,
+          // Promotion clears the source behind Pulumi's back; setting it again would replace
+          // the promoted database with a new replica.
+          ignoreChanges: ["replicateSourceDb"],
+        },
+      );
+    }
+
+    this.arn = instance.arn;
+    this.address = instance.address;
+    this.identifier = instance.identifier;
+    this.registerOutputs({ arn: this.arn, address: this.address });
+  }
+}

@@ -1,0 +1,167 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
+
+/** The newest OpenSearch TLS policy: TLS 1.2 minimum with forward secrecy only. */
+export const SEARCH_TLS_POLICY = "Policy-Min-TLS-1-2-PFS-2023-10";
+
+export interface SearchArgs {
+  /** OpenSearch domain name (3-28 lower-case characters). */
+  domainName: string;
+  engineVersion: pulumi.Input<string>;
+  instanceType: pulumi.Input<string>;
+  masterInstanceType: pulumi.Input<string>;
+  /** Data nodes, a multiple of the AZ count. */
+  dataNodes: number;
+  volumeGiB: number;
+  /** One subnet per AZ; plain count decides zone awareness. */
+  subnetIds: pulumi.Input<string[]>;
+  availabilityZones: number;
+  securityGroupId: pulumi.Input<string>;
+  kmsKeyArn: pulumi.Input<string>;
+  accountId: pulumi.Input<string>;
+  region: string;
+  logRetentionDays: number;
+  /**
+   * Protect the domain from deletion by Pulumi.
+   * @default true
+   */
+  protect?: boolean;
+}
+
+/**
+ * Magento's catalog search: an OpenSearch domain in the VPC with zone awareness over three AZs,
+ * three dedicated masters, encryption at rest and between nodes, HTTPS only, fine-grained access
+ * control with a master user whose credentials Magento reads from Secrets Manager, and its logs
+ * in CloudWatch with retention. Each region has its own domain: Magento reindexes after failover.
+ */
+export class Search extends pulumi.ComponentResource {
+  public readonly endpoint: pulumi.Output<string>;
+  public readonly domainArn: pulumi.Output<string>;
+  public readonly credentialsSecretArn: pulumi.Output<string>;
+
+  constructor(name: string, args: SearchArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("magento-dr:data:Search", name, {}, opts);
+    const protect = args.protect ?? true;
+    if (!/^[a-z][a-z0-9-]{2,27}$/.test(args.domainName)) {
+      throw new Error(
+        `Search ${name}: domainName "${args.domainName}" must be 3-28 lower-case letters, digits or hyphens`,
+      );
+    }
+    if (args.dataNodes % args.availabilityZones !== 0) {
+      throw new Error(
+        `Search ${name}: dataNodes = ${args.dataNodes}; expected a multiple of ${args.availabilityZones}`,
+      );
+    }
+
+    const password = new random.RandomPassword(
+      `${name}-master`,
+      {
+        length: 32,
+        minUpper: 2,
+        minLower: 2,
+        minNumeric: 2,
+        minSpecial: 2,
+        overrideSpecial: "!#%^*-_+=",
+      },
+      { parent: this },
+    );
+    const secret = new aws.secretsmanager.Secret(
+      `${name}-master`,
+      { description: `${args.domainName}: OpenSearch user for Magento`, kmsKeyId: args.kmsKeyArn },
+      { parent: this },
+    );
+    new aws.secretsmanager.SecretVersion(
+      `${name}-master`,
+      {
+        secretId: secret.id,
+        secretString: pulumi.jsonStringify({ username: "magento", password: password.result }),
+      },
+      { parent: this },
+    );
+
+    const logTypes = ["INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS", "ES_APPLICATION_LOGS", "AUDIT_LOGS"];
+    const logGroups = logTypes.map(
+      (logType) =>
+        new aws.cloudwatch.LogGroup(
+          `${name}-${logType.toLowerCase().replace(/_/g, "-")}`,
+          {
+            name: `/aws/opensearch/${args.domainName}/${logType.toLowerCase()}`,
+            retentionInDays: args.logRetentionDays,
+          },
+          { parent: this },
+        ),
+    );
+    const logPolicy = new aws.cloudwatch.LogResourcePolicy(
+      `${name}-logs`,
+      {
+        policyName: `${args.domainName}-opensearch-logs`,
+        policyDocument: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "es.amazonaws.com" },
+              Action: ["logs:PutLogEvents", "logs:CreateLogStream"],
+              Resource: logGroups.map((g) => pulumi.interpolate`${g.arn}:*`),
+              Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
+            },
+          ],
+        }),
+      },
+      { parent: this },
+    );
+
+    const domainArn = pulumi.interpolate`arn:aws:es:${args.region}:${args.accountId}:domain/${args.domainName}`;
+    const domain = new aws.opensearch.Domain(
+      `${name}-domain`,
+      {
+        domainName: args.domainName,
+        engineVersion: args.engineVersion,
+        clusterConfig: {
+          instanceType: args.instanceType,
+          instanceCount: args.dataNodes,
+          dedicatedMasterEnabled: true,
+          dedicatedMasterType: args.masterInstanceType,
+          dedicatedMasterCount: 3,
+          zoneAwarenessEnabled: true,
+          zoneAwarenessConfig: { availabilityZoneCount: args.availabilityZones },
+        },
+        ebsOptions: { ebsEnabled: true, volumeType: "gp3", volumeSize: args.volumeGiB },
+        vpcOptions: { subnetIds: args.subnetIds, securityGroupIds: [args.securityGroupId] },
+        encryptAtRest: { enabled: true, kmsKeyId: args.kmsKeyArn },
+        nodeToNodeEncryption: { enabled: true },
+        domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: SEARCH_TLS_POLICY },
+        advancedSecurityOptions: {
+          enabled: true,
+          internalUserDatabaseEnabled: true,
+          masterUserOptions: { masterUserName: "magento", masterUserPassword: password.result },
+        },
+        // Only principals of this account, and fine-grained access control decides per user.
+        accessPolicies: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { AWS: pulumi.interpolate`arn:aws:iam::${args.accountId}:root` },
+              Action: "es:ESHttp*",
+              Resource: pulumi.interpolate`${domainArn}/*`,
+            },
+          ],
+        }),
+        logPublishingOptions: logTypes.map((logType, i) => ({
+          logType,
+          cloudwatchLogGroupArn: logGroups[i].arn,
+          enabled: true,
+        })),
+        softwareUpdateOptions: { autoSoftwareUpdateEnabled: true },
+      },
+      { parent: this, protect, dependsOn: [logPolicy] },
+    );
+
+    this.endpoint = domain.endpoint;
+    this.domainArn = domain.arn;
+    this.credentialsSecretArn = secret.arn;
+    this.registerOutputs({ endpoint: this.endpoint, domainArn: this.domainArn });
+  }
+}

@@ -1,0 +1,77 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+
+export interface SessionsArgs {
+  /** Table name; plain so every region's stack can derive it. */
+  tableName: string;
+  /** Other regions that get a replica (every region of the deployment but this one). */
+  replicaRegions: string[];
+  kmsKeyArn: pulumi.Input<string>;
+  /**
+   * Protect the table from deletion in AWS and in Pulumi.
+   * @default true
+   */
+  protect?: boolean;
+}
+
+/**
+ * The platform's own state as a DynamoDB global table: on demand, point-in-time recovery on the
+ * table and on every replica, encrypted with a customer key, deletion protection, TTL. Owned by
+ * the home stack only; the other stacks read its name. A global table is last-writer-wins across
+ * regions, so nothing here is used as a lock (the failover authority is a single-region table).
+ */
+export class Sessions extends pulumi.ComponentResource {
+  public readonly tableName: pulumi.Output<string>;
+  public readonly tableArn: pulumi.Output<string>;
+
+  constructor(name: string, args: SessionsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("magento-dr:data:Sessions", name, {}, opts);
+    const protect = args.protect ?? true;
+
+    // A table encrypted with a customer key needs a key in every replica's region too. The home
+    // stack owns the table, so it creates those keys there (resource-level `region`) rather than
+    // waiting on the other stacks.
+    const replicaKeys = args.replicaRegions.map(
+      (region) =>
+        new aws.kms.Key(
+          `${name}-${region}`,
+          {
+            region,
+            description: `${args.tableName}: replica encryption in ${region}`,
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+          },
+          { parent: this, protect },
+        ),
+    );
+    const table = new aws.dynamodb.Table(
+      `${name}-table`,
+      {
+        name: args.tableName,
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: "pk",
+        rangeKey: "sk",
+        attributes: [
+          { name: "pk", type: "S" },
+          { name: "sk", type: "S" },
+        ],
+        ttl: { attributeName: "expiresAt", enabled: true },
+        pointInTimeRecovery: { enabled: true },
+        serverSideEncryption: { enabled: true, kmsKeyArn: args.kmsKeyArn },
+        deletionProtectionEnabled: protect,
+        streamEnabled: true,
+        streamViewType: "NEW_AND_OLD_IMAGES",
+        replicas: args.replicaRegions.map((regionName, i) => ({
+          regionName,
+          kmsKeyArn: replicaKeys[i].arn,
+          pointInTimeRecovery: true,
+          propagateTags: true,
+        })),
+      },
+      { parent: this, protect },
+    );
+    this.tableName = table.name;
+    this.tableArn = table.arn;
+    this.registerOutputs({ tableName: this.tableName });
+  }
+}

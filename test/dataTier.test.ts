@@ -1,0 +1,312 @@
+// The data tier of both stacks under Pulumi's mocks, and the ownership invariant that keeps a
+// failover performed outside Pulumi from being undone by the next deploy.
+import * as assert from "assert";
+import { SEARCH_TLS_POLICY } from "../components/search";
+import { AUTOMATION_OWNED_PARAMETERS } from "../components/endpoints";
+import { runProgram } from "../plan/runProgram";
+import { readStackConfig } from "../plan/stackConfig";
+import { one, ofType, planOf } from "./helpers/plan";
+
+const RDS = "aws:rds/instance:Instance";
+const GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
+const GLOBAL = "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup";
+const TABLE = "aws:dynamodb/table:Table";
+const DOMAIN = "aws:opensearch/domain:Domain";
+const EFS = "aws:efs/fileSystem:FileSystem";
+const REPLICATION = "aws:efs/replicationConfiguration:ReplicationConfiguration";
+const PARAMETER = "aws:ssm/parameter:Parameter";
+const STATEFUL = [RDS, GROUP, GLOBAL, TABLE, DOMAIN, EFS, REPLICATION, "aws:kms/key:Key"];
+
+describe("data tier: database", () => {
+  it("runs the home writer Multi-AZ, encrypted, backed up, with a managed master password", async () => {
+    const db = one(await planOf("prod-use1"), RDS);
+    const i = db.inputs;
+    assert.deepStrictEqual(
+      [
+        i.engine,
+        i.engineVersion,
+        i.multiAz,
+        i.storageType,
+        i.storageEncrypted,
+        i.publiclyAccessible,
+      ],
+      ["mysql", "8.0.39", true, "gp3", true, false],
+    );
+    assert.match(i.kmsKeyId, /^arn:aws:kms:us-east-1:/);
+    assert.ok(i.backupRetentionPeriod >= 7);
+    assert.strictEqual(i.backupWindow, "03:00-04:00");
+    assert.strictEqual(i.deletionProtection, true);
+    assert.strictEqual(i.manageMasterUserPassword, true);
+    assert.strictEqual(i.password, undefined);
+    assert.strictEqual(i.performanceInsightsEnabled, true);
+    assert.deepStrictEqual(i.enabledCloudwatchLogsExports, ["error", "slowquery"]);
+    assert.strictEqual(db.protect, true);
+    const params = one(await planOf("prod-use1"), "aws:rds/parameterGroup:ParameterGroup").inputs
+      .parameters;
+    assert.ok(
+      params.some(
+        (p: { name: string; value: string }) =>
+          p.name === "log_bin_trust_function_creators" && p.value === "1",
+      ),
+    );
+  });
+
+  it("runs the standby as a Multi-AZ cross-region replica of the home writer, encrypted with its own key", async () => {
+    const home = await planOf("prod-use1");
+    const replica = one(await planOf("prod-euw1"), RDS);
+    assert.strictEqual(replica.inputs.replicateSourceDb, home.run.outputs.databaseArn);
+    assert.match(String(replica.inputs.replicateSourceDb), /^arn:aws:rds:us-east-1:/);
+    assert.strictEqual(replica.inputs.multiAz, true);
+    assert.match(replica.inputs.kmsKeyId, /^arn:aws:kms:eu-west-1:/);
+    assert.strictEqual(replica.inputs.manageMasterUserPassword, undefined);
+    assert.strictEqual(replica.inputs.username, undefined);
+    assert.deepStrictEqual(replica.ignoreChanges, ["replicateSourceDb"]);
+  });
+});
+
+describe("data tier: cache", () => {
+  it("makes the home group Multi-AZ, failover-capable, encrypted, with AUTH and a week of snapshots", async () => {
+    const plan = await planOf("prod-use1");
+    const i = one(plan, GROUP).inputs;
+    assert.ok(i.numCacheClusters >= 2);
+    assert.deepStrictEqual(
+      [
+        i.automaticFailoverEnabled,
+        i.multiAzEnabled,
+        i.atRestEncryptionEnabled,
+        i.transitEncryptionEnabled,
+      ],
+      [true, true, true, true],
+    );
+    assert.strictEqual(typeof i.authToken, "string");
+    assert.ok(i.authToken.length >= 16);
+    assert.ok(i.snapshotRetentionLimit >= 7);
+    assert.strictEqual(i.engine, "redis");
+    const global = one(plan, GLOBAL);
+    assert.strictEqual(global.inputs.primaryReplicationGroupId, "magento-dr-prod-use1");
+    assert.deepStrictEqual(global.ignoreChanges, ["primaryReplicationGroupId"]);
+    assert.strictEqual(global.protect, true);
+  });
+
+  it("joins the standby group to the home Global Datastore, setting only what a member may set", async () => {
+    const home = await planOf("prod-use1");
+    const plan = await planOf("prod-euw1");
+    assert.strictEqual(ofType(plan, GLOBAL).length, 0, "the Global Datastore is the home stack's");
+    const member = one(plan, GROUP);
+    assert.strictEqual(member.inputs.globalReplicationGroupId, home.run.outputs.globalDatastoreId);
+    for (const inherited of [
+      "engine",
+      "engineVersion",
+      "nodeType",
+      "parameterGroupName",
+      "transitEncryptionEnabled",
+      "atRestEncryptionEnabled",
+      "authToken",
+      "numNodeGroups",
+    ]) {
+      assert.strictEqual(member.inputs[inherited], undefined, `a member must not set ${inherited}`);
+    }
+    assert.deepStrictEqual(
+      [member.inputs.automaticFailoverEnabled, member.inputs.multiAzEnabled],
+      [true, true],
+    );
+    assert.deepStrictEqual(member.ignoreChanges, ["globalReplicationGroupId"]);
+  });
+});
+
+describe("data tier: sessions table", () => {
+  it("is one global table owned by the home stack, with PITR and a key on the table and every replica", async () => {
+    const plan = await planOf("prod-use1");
+    const table = one(plan, TABLE);
+    const i = table.inputs;
+    assert.deepStrictEqual(
+      [
+        i.billingMode,
+        i.pointInTimeRecovery.enabled,
+        i.serverSideEncryption.enabled,
+        i.deletionProtectionEnabled,
+        i.ttl.enabled,
+      ],
+      ["PAY_PER_REQUEST", true, true, true, true],
+    );
+    assert.strictEqual(i.replicas.length, 1);
+    assert.strictEqual(i.replicas[0].regionName, "eu-west-1");
+    assert.strictEqual(i.replicas[0].pointInTimeRecovery, true);
+    assert.match(i.replicas[0].kmsKeyArn, /^arn:aws:kms:eu-west-1:/);
+    const replicaKey = ofType(plan, "aws:kms/key:Key").filter((k) => k.region === "eu-west-1");
+    assert.strictEqual(
+      replicaKey.length,
+      1,
+      "the home stack creates the replica's key in eu-west-1",
+    );
+    const standby = await planOf("prod-euw1");
+    assert.strictEqual(ofType(standby, TABLE).length, 0);
+    const name = one(standby, PARAMETER, "-sessions-table").inputs.value;
+    assert.strictEqual(name, "magento-dr-state");
+  });
+});
+
+describe("data tier: search", () => {
+  it("spreads the domain over three AZs with dedicated masters, encrypted, HTTPS only, fine-grained access", async () => {
+    const plan = await planOf("prod-euw1");
+    const i = one(plan, DOMAIN).inputs;
+    const c = i.clusterConfig;
+    assert.deepStrictEqual(
+      [
+        c.zoneAwarenessEnabled,
+        c.zoneAwarenessConfig.availabilityZoneCount,
+        c.dedicatedMasterEnabled,
+        c.dedicatedMasterCount,
+      ],
+      [true, 3, true, 3],
+    );
+    assert.ok(c.instanceCount >= 3);
+    assert.strictEqual(i.vpcOptions.subnetIds.length, 3);
+    assert.deepStrictEqual(
+      [
+        i.encryptAtRest.enabled,
+        i.nodeToNodeEncryption.enabled,
+        i.domainEndpointOptions.enforceHttps,
+      ],
+      [true, true, true],
+    );
+    assert.strictEqual(i.domainEndpointOptions.tlsSecurityPolicy, SEARCH_TLS_POLICY);
+    assert.strictEqual(i.advancedSecurityOptions.enabled, true);
+    const policy = JSON.parse(i.accessPolicies);
+    assert.strictEqual(policy.Statement[0].Principal.AWS, "arn:aws:iam::123456789012:root");
+    assert.deepStrictEqual(
+      i.logPublishingOptions.map((o: { logType: string }) => o.logType).sort(),
+      ["AUDIT_LOGS", "ES_APPLICATION_LOGS", "INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS"],
+    );
+    const searchLogs = ofType(plan, "aws:cloudwatch/logGroup:LogGroup").filter((g) =>
+      g.inputs.name.startsWith("/aws/opensearch/"),
+    );
+    assert.strictEqual(searchLogs.length, 4);
+    assert.ok(searchLogs.every((g) => g.inputs.retentionInDays === 30));
+  });
+});
+
+describe("data tier: media", () => {
+  it("replicates the home file system to the standby, which mounts the replica", async () => {
+    const home = await planOf("prod-use1");
+    const fs = one(home, EFS);
+    assert.deepStrictEqual(
+      [fs.inputs.encrypted, fs.inputs.availabilityZoneName],
+      [true, undefined],
+    );
+    assert.strictEqual(
+      one(home, "aws:efs/backupPolicy:BackupPolicy").inputs.backupPolicy.status,
+      "ENABLED",
+    );
+    const replication = one(home, REPLICATION);
+    assert.deepStrictEqual(replication.inputs.destination, { region: "eu-west-1" });
+    assert.deepStrictEqual(replication.ignoreChanges, ["destination", "sourceFileSystemId"]);
+
+    const standby = await planOf("prod-euw1");
+    assert.strictEqual(ofType(standby, EFS).length, 0);
+    const mounts = ofType(standby, "aws:efs/mountTarget:MountTarget");
+    assert.strictEqual(mounts.length, 3);
+    assert.ok(
+      mounts.every((m) => m.inputs.fileSystemId === home.run.outputs.mediaReplicaFileSystemId),
+    );
+    assert.strictEqual(
+      one(standby, "aws:efs/accessPoint:AccessPoint").inputs.rootDirectory.path,
+      "/magento/pub/media",
+    );
+  });
+});
+
+describe("data tier: endpoints for Magento", () => {
+  it("publishes every endpoint the bootstrap reads, pointing at local resources in the standby", async () => {
+    const plan = await planOf("prod-euw1");
+    const parameters = new Map(ofType(plan, PARAMETER).map((p) => [p.inputs.name, p]));
+    const value = (key: string) => parameters.get(`/magento-dr/prod-euw1/${key}`)?.inputs.value;
+    for (const key of [
+      "db/writer-host",
+      "db/reader-host",
+      "cache/primary-host",
+      "cache/reader-host",
+      "search/endpoint",
+    ]) {
+      assert.match(String(value(key)), /eu-west-1/, `${key} must be local to eu-west-1`);
+    }
+    assert.match(String(value("db/secret-arn")), /^arn:aws:secretsmanager:eu-west-1:/);
+    assert.strictEqual(value("active-region"), "us-east-1");
+    assert.strictEqual(value("epoch"), "0");
+    for (const key of AUTOMATION_OWNED_PARAMETERS) {
+      assert.deepStrictEqual(
+        parameters.get(`/magento-dr/prod-euw1/${key}`)?.ignoreChanges,
+        ["value"],
+        key,
+      );
+    }
+    assert.deepStrictEqual(
+      parameters.get("/magento-dr/prod-euw1/db/writer-host")?.ignoreChanges,
+      [],
+    );
+  });
+
+  it("reads the shared secrets from their replicas in the standby region", async () => {
+    const home = (await planOf("prod-use1")).run.outputs;
+    const standby = await planOf("prod-euw1");
+    const crypt = one(standby, PARAMETER, "-app-crypt-key-secret-arn").inputs.value;
+    assert.strictEqual(crypt, String(home.cryptKeySecretArn).replace(":us-east-1:", ":eu-west-1:"));
+    const secrets = ofType(await planOf("prod-use1"), "aws:secretsmanager/secret:Secret").filter(
+      (s) => s.inputs.replicas?.length,
+    );
+    assert.strictEqual(secrets.length, 3);
+    assert.ok(secrets.every((s) => s.inputs.replicas[0].region === "eu-west-1"));
+  });
+});
+
+describe("data tier: ownership invariant", () => {
+  for (const stack of ["prod-use1", "prod-euw1"]) {
+    it(`${stack}: every stateful resource is protected with protect=true and none with protect=false`, async () => {
+      const stateful = (await planOf(stack)).run.resources.filter((r) => STATEFUL.includes(r.type));
+      assert.ok(stateful.length >= (stack === "prod-use1" ? 8 : 4));
+      assert.deepStrictEqual(
+        stateful.filter((r) => !r.protect).map((r) => r.name),
+        [],
+      );
+      const unprotected = (await planOf(stack, ["protect=false"])).run.resources.filter((r) =>
+        STATEFUL.includes(r.type),
+      );
+      assert.deepStrictEqual(
+        unprotected.filter((r) => r.protect).map((r) => r.name),
+        [],
+      );
+      assert.strictEqual(
+        one(await planOf(stack, ["protect=false"]), RDS).inputs.deletionProtection,
+        false,
+      );
+    });
+  }
+
+  it("the home stack creates the global singletons whatever activeRegion says", async () => {
+    for (const active of ["us-east-1", "eu-west-1"]) {
+      const plan = await planOf("prod-use1", [`activeRegion=${active}`]);
+      assert.strictEqual(ofType(plan, GLOBAL).length, 1);
+      assert.strictEqual(ofType(plan, TABLE).length, 1);
+      assert.strictEqual(ofType(plan, REPLICATION).length, 1);
+      assert.strictEqual(
+        one(plan, "aws:route53/record:Record", "-dns-primary").inputs.failoverRoutingPolicies[0]
+          .type,
+        "PRIMARY",
+      );
+    }
+  });
+
+  it("a standby whose home stack lacks the database output fails naming the output and the stack", async () => {
+    const { project, config } = readStackConfig("prod-euw1");
+    const { databaseArn: _omitted, ...incomplete } = (await planOf("prod-use1")).run.outputs;
+    await assert.rejects(
+      runProgram({
+        project,
+        stack: "prod-euw1",
+        config,
+        peerStacks: { "acme/magento-dr/prod-use1": incomplete },
+      }),
+      /home stack acme\/magento-dr\/prod-use1 has no output "databaseArn"/,
+    );
+  });
+});
