@@ -4,6 +4,8 @@
 import * as fs from "fs";
 import { planStack } from "../plan/plan";
 import { listStacks } from "../plan/stackConfig";
+import { benchHealthSweep } from "./healthSweep";
+import { benchLambdaPackages } from "./lambdaPackages";
 
 async function planMs(): Promise<Record<string, number>> {
   const figures: Record<string, number> = {};
@@ -29,6 +31,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const results: Record<string, unknown> = {};
   results.planMs = await planMs();
+  results.healthSweep = await benchHealthSweep();
+  results.lambdaPackages = await benchLambdaPackages();
   const text = JSON.stringify(results, null, 2);
   process.stdout.write(text + "\n");
   if (jsonFile) fs.writeFileSync(jsonFile, text + "\n");

@@ -12,6 +12,9 @@ import { Sessions } from "./sessions";
 import { Search } from "./search";
 import { SharedSecrets } from "./sharedSecrets";
 import { MagentoEndpoints } from "./endpoints";
+import { Notifications } from "./notifications";
+import { TierAutomation } from "./tierAutomation";
+import { Monitoring } from "./monitoring";
 import { renderUserData } from "./bootstrap/userData";
 
 export interface RegionStackArgs {
@@ -245,6 +248,53 @@ export class RegionStack extends pulumi.ComponentResource {
       );
     }
 
+    const notifications = new Notifications(
+      `${name}-notify`,
+      { accountId, region: cfg.region, alertEmail: cfg.alertEmail, protect: cfg.protect },
+      { parent: this },
+    );
+    const automation = new TierAutomation(
+      `${name}-tiers`,
+      {
+        region: cfg.region,
+        accountId,
+        parameterPath,
+        replicationGroupId: physicalName,
+        replicationGroupArn: cache.arn,
+        searchEndpoints: [search.endpoint],
+        searchSecretArn: search.credentialsSecretArn,
+        searchSecretKeyArn: key.arn,
+        privateSubnetIds: network.privateSubnetIds,
+        lambdaSecurityGroupId: network.lambdaSecurityGroupId,
+        topicArn: notifications.topicArn,
+        failureQueueArn: notifications.failureQueueArn,
+        failureQueueKeyArn: notifications.keyArn,
+        logRetentionDays: cfg.logRetentionDays,
+      },
+      { parent: this },
+    );
+    new Monitoring(
+      `${name}-monitoring`,
+      {
+        region: cfg.region,
+        accountId,
+        topicArn: notifications.topicArn,
+        thresholds: cfg.alarmThresholds,
+        replicaRegion: !cfg.isHome,
+        activeRegion: cfg.activeRegion,
+        namePrefix: physicalName,
+        replicationGroupId: physicalName,
+        cacheNodes: 2,
+        databaseIdentifier: physicalName,
+        searchDomainName: physicalName,
+        albArnSuffix: app.albArnSuffix,
+        targetGroupArnSuffix: app.targetGroupArnSuffix,
+        healthCheckId: dns?.albHealthCheckId,
+        functionLogGroups: automation.functions.map((f) => f.logGroupName),
+      },
+      { parent: this },
+    );
+
     this.outputs = {
       region: pulumi.output(cfg.region),
       activeRegion: pulumi.output(cfg.activeRegion),
@@ -259,6 +309,7 @@ export class RegionStack extends pulumi.ComponentResource {
       sessionsTableName,
       searchEndpoint: search.endpoint,
       parameterPath: pulumi.output(parameterPath),
+      alertTopicArn: notifications.topicArn,
       ...(cfg.isHome
         ? {
             cryptKeySecretArn: secrets.arns.cryptKey,

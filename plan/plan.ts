@@ -65,3 +65,15 @@ export function resourcesForJson(resources: PlannedResource[]) {
     ignoreChanges,
   }));
 }
+
+/** The failover functions of a plan, as its JSON lists them. */
+export function functionsOf(run: ProgramRun) {
+  return run.resources
+    .filter((r) => r.type === "aws:lambda/function:Function")
+    .map((r) => ({
+      name: r.name,
+      runtime: r.inputs.runtime as string,
+      packageBytes: run.packages.get(r.urn)?.bytes ?? 0,
+      role: r.inputs.role as string,
+    }));
+}

@@ -45,3 +45,14 @@ export function renderTypeCounts(resources: PlannedResource[]): string {
     ...rows.map(([type, n]) => `  ${type.padEnd(width)}  ${n}`),
   ].join("\n");
 }
+
+export function renderFunctions(
+  functions: { name: string; runtime: string; packageBytes: number; role: string }[],
+): string {
+  return [
+    `Failover functions: ${functions.length}`,
+    ...functions.map(
+      (f) => `  ${f.name}  ${f.runtime}  ${(f.packageBytes / 1024).toFixed(1)} KiB  role ${f.role}`,
+    ),
+  ].join("\n");
+}

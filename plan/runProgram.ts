@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { MockCloud, PeerOutputs } from "./mockCloud";
+import { LambdaPackage, measureArchive } from "./packages";
 
 export interface PlannedResource {
   urn: string;
@@ -27,6 +28,8 @@ export interface ProgramRun {
   stack: string;
   resources: PlannedResource[];
   outputs: Record<string, unknown>;
+  /** Lambda packages by function URN; the function's `code` input then holds a summary. */
+  packages: Map<string, LambdaPackage>;
 }
 
 export interface RunOptions {
@@ -115,10 +118,20 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     outputs[key] = await unwrap(value as pulumi.Input<unknown>);
   }
   await (pulumi.runtime as any).waitForRPCs();
+  const packages = new Map<string, LambdaPackage>();
+  for (const resource of monitor.records) {
+    const code = resource.inputs.code;
+    if (code instanceof pulumi.asset.AssetArchive) {
+      const measured = await measureArchive(code);
+      packages.set(resource.urn, measured);
+      resource.inputs.code = { archive: measured.files, packageBytes: measured.bytes };
+    }
+  }
   return {
     project: options.project,
     stack: options.stack,
     resources: monitor.records,
     outputs,
+    packages,
   };
 }

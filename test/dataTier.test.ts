@@ -179,7 +179,7 @@ describe("data tier: search", () => {
       ["AUDIT_LOGS", "ES_APPLICATION_LOGS", "INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS"],
     );
     const searchLogs = ofType(plan, "aws:cloudwatch/logGroup:LogGroup").filter((g) =>
-      g.inputs.name.startsWith("/aws/opensearch/"),
+      g.inputs.name?.startsWith("/aws/opensearch/"),
     );
     assert.strictEqual(searchLogs.length, 4);
     assert.ok(searchLogs.every((g) => g.inputs.retentionInDays === 30));

@@ -173,7 +173,13 @@ describe("foundation: Magento application tier", () => {
     assert.deepStrictEqual(ssm.Resource, [
       "arn:aws:ssm:eu-west-1:123456789012:parameter/magento-dr/prod-euw1/*",
     ]);
-    assert.strictEqual(ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0);
+    const appTier = one(plan, "magento-dr:app:MagentoAppTier");
+    const attachments = ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+    assert.deepStrictEqual(
+      attachments.filter((a) => a.parent === appTier.urn),
+      [],
+      "no managed policy on instances",
+    );
   });
 });
 

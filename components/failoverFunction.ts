@@ -1,0 +1,176 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as packageJson from "../package.json";
+
+/** Lambda runtime of every failover function (AWS SDK v3 releases from 2027 need Node 22). */
+export const LAMBDA_RUNTIME = "nodejs22.x";
+
+/**
+ * Packages the Lambda runtime already provides. Left in, `CallbackFunction` would copy every
+ * AWS SDK client of package.json into every function (megabytes instead of kilobytes).
+ */
+export const RUNTIME_PROVIDED_PACKAGES = Object.keys(packageJson.dependencies).filter(
+  (name) => name.startsWith("@aws-sdk/") || name.startsWith("@smithy/"),
+);
+
+export interface PolicyStatement {
+  Sid: string;
+  Effect: "Allow";
+  Action: string[];
+  Resource: pulumi.Input<string>[];
+  Condition?: Record<string, Record<string, pulumi.Input<string> | pulumi.Input<string>[]>>;
+}
+
+export interface FailoverFunctionArgs<E, R> {
+  description: string;
+  /** Builds the handler once per container; must capture only plain values. */
+  callbackFactory: () => (event: E, context?: aws.lambda.Context) => Promise<R>;
+  /** What the function may do, naming exact resources. Logging to its own group is added here. */
+  statements: PolicyStatement[];
+  environment?: Record<string, pulumi.Input<string>>;
+  memorySize: number;
+  timeoutSeconds: number;
+  /** Concurrent executions reserved (1 where only one may run at a time). */
+  reservedConcurrency?: number;
+  logRetentionDays: number;
+  /** Queue that receives the events of failed asynchronous invocations, and its KMS key. */
+  failureQueueArn: pulumi.Input<string>;
+  failureQueueKeyArn: pulumi.Input<string>;
+  /** Runs in the VPC (needs private subnets and a security group). */
+  vpc?: { subnetIds: pulumi.Input<string[]>; securityGroupIds: pulumi.Input<string>[] };
+  /**
+   * Retries of a failed asynchronous invocation before it goes to the failure queue.
+   * @default 2
+   */
+  maximumRetryAttempts?: number;
+}
+
+/**
+ * A failover Lambda the way every one of them must be: an explicit runtime, memory and timeout,
+ * a role of its own that names the resources it touches (never CallbackFunction's default role,
+ * which carries broad managed policies), a log group with retention, an encrypted on-failure
+ * destination, and a package without the AWS SDK the runtime provides.
+ */
+export class FailoverFunction<E, R> extends pulumi.ComponentResource {
+  public readonly functionArn: pulumi.Output<string>;
+  public readonly functionName: pulumi.Output<string>;
+  public readonly roleArn: pulumi.Output<string>;
+  public readonly logGroupName: pulumi.Output<string>;
+
+  constructor(
+    name: string,
+    args: FailoverFunctionArgs<E, R>,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super("magento-dr:automation:FailoverFunction", name, {}, opts);
+    if (args.timeoutSeconds < 1 || args.timeoutSeconds > 900) {
+      throw new Error(
+        `FailoverFunction ${name}: timeoutSeconds = ${args.timeoutSeconds}; expected 1..900`,
+      );
+    }
+
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { retentionInDays: args.logRetentionDays },
+      { parent: this },
+    );
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        description: `${name}: ${args.description}`,
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "lambda.amazonaws.com" },
+              Action: "sts:AssumeRole",
+            },
+          ],
+        }),
+      },
+      { parent: this },
+    );
+    const statements: PolicyStatement[] = [
+      {
+        Sid: "OwnLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: [pulumi.interpolate`${logGroup.arn}:*`],
+      },
+      {
+        Sid: "FailureDestination",
+        Effect: "Allow",
+        Action: ["sqs:SendMessage"],
+        Resource: [args.failureQueueArn],
+      },
+      {
+        Sid: "FailureDestinationKey",
+        Effect: "Allow",
+        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+        Resource: [args.failureQueueKeyArn],
+      },
+      ...args.statements,
+    ];
+    const policy = new aws.iam.RolePolicy(
+      `${name}-policy`,
+      {
+        role: role.id,
+        policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }),
+      },
+      { parent: this },
+    );
+    const dependsOn: pulumi.Resource[] = [policy];
+    if (args.vpc) {
+      // Creating and deleting the function's network interfaces needs ec2 actions that IAM only
+      // grants on "*"; AWS's managed policy for exactly that is narrower than anything written here.
+      dependsOn.push(
+        new aws.iam.RolePolicyAttachment(
+          `${name}-vpc`,
+          {
+            role: role.name,
+            policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+          },
+          { parent: this },
+        ),
+      );
+    }
+
+    const fn = new aws.lambda.CallbackFunction<E, R>(
+      `${name}-fn`,
+      {
+        description: args.description,
+        runtime: LAMBDA_RUNTIME,
+        role: role.arn,
+        memorySize: args.memorySize,
+        timeout: args.timeoutSeconds,
+        reservedConcurrentExecutions: args.reservedConcurrency,
+        architectures: ["arm64"],
+        loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+        environment: args.environment ? { variables: args.environment } : undefined,
+        vpcConfig: args.vpc
+          ? { subnetIds: args.vpc.subnetIds, securityGroupIds: args.vpc.securityGroupIds }
+          : undefined,
+        callbackFactory: args.callbackFactory,
+        codePathOptions: { extraExcludePackages: RUNTIME_PROVIDED_PACKAGES },
+      },
+      { parent: this, dependsOn },
+    );
+    new aws.lambda.FunctionEventInvokeConfig(
+      `${name}-async`,
+      {
+        functionName: fn.name,
+        maximumRetryAttempts: args.maximumRetryAttempts ?? 2,
+        maximumEventAgeInSeconds: 3600,
+        destinationConfig: { onFailure: { destination: args.failureQueueArn } },
+      },
+      { parent: this },
+    );
+
+    this.functionArn = fn.arn;
+    this.functionName = fn.name;
+    this.roleArn = role.arn;
+    this.logGroupName = logGroup.name;
+    this.registerOutputs({ functionArn: this.functionArn, roleArn: this.roleArn });
+  }
+}

@@ -1,0 +1,104 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+
+export interface NotificationsArgs {
+  accountId: pulumi.Input<string>;
+  region: string;
+  /** E-mail subscribed to the operator topic; optional. */
+  alertEmail?: string;
+  /**
+   * Protect the key from deletion by Pulumi (the topic and queue are unreadable without it).
+   * @default true
+   */
+  protect?: boolean;
+}
+
+/**
+ * Where a region's operators hear about trouble: an encrypted SNS topic that CloudWatch alarms and
+ * EventBridge rules publish to, and the encrypted queue that keeps the events of failed Lambda
+ * invocations. The key is its own: CloudWatch and EventBridge may only publish to an encrypted
+ * topic whose customer key lets them, which the AWS-managed SNS key never does.
+ */
+export class Notifications extends pulumi.ComponentResource {
+  public readonly topicArn: pulumi.Output<string>;
+  public readonly failureQueueArn: pulumi.Output<string>;
+  public readonly failureQueueName: pulumi.Output<string>;
+  /** The key of the topic and queue: a Lambda needs it to send its failures to the queue. */
+  public readonly keyArn: pulumi.Output<string>;
+
+  constructor(name: string, args: NotificationsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("magento-dr:automation:Notifications", name, {}, opts);
+    const account = pulumi.interpolate`arn:aws:iam::${args.accountId}:root`;
+    const key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: "Operator notifications: SNS topic and Lambda failure queue",
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "AccountAdministers",
+              Effect: "Allow",
+              Principal: { AWS: account },
+              Action: "kms:*",
+              Resource: "*",
+            },
+            {
+              Sid: "AlarmsAndRulesPublish",
+              Effect: "Allow",
+              Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
+              Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+              Resource: "*",
+              Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
+            },
+          ],
+        }),
+      },
+      { parent: this, protect: args.protect ?? true },
+    );
+    const topic = new aws.sns.Topic(
+      `${name}-alerts`,
+      { kmsMasterKeyId: key.arn },
+      { parent: this },
+    );
+    new aws.sns.TopicPolicy(
+      `${name}-alerts`,
+      {
+        arn: topic.arn,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "AccountAlarmsAndRules",
+              Effect: "Allow",
+              Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
+              Action: "sns:Publish",
+              Resource: topic.arn,
+              Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
+            },
+          ],
+        }),
+      },
+      { parent: this },
+    );
+    if (args.alertEmail) {
+      new aws.sns.TopicSubscription(
+        `${name}-email`,
+        { topic: topic.arn, protocol: "email", endpoint: args.alertEmail },
+        { parent: this },
+      );
+    }
+    const queue = new aws.sqs.Queue(
+      `${name}-failures`,
+      { kmsMasterKeyId: key.arn, messageRetentionSeconds: 14 * 24 * 3600 },
+      { parent: this },
+    );
+    this.topicArn = topic.arn;
+    this.failureQueueArn = queue.arn;
+    this.failureQueueName = queue.name;
+    this.keyArn = key.arn;
+    this.registerOutputs({ topicArn: this.topicArn, failureQueueArn: this.failureQueueArn });
+  }
+}

@@ -1,0 +1,273 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import {
+  ACCEPTED_CACHE_EVENTS,
+  createCacheEndpointSyncHandler,
+} from "../functions/cacheEndpointSync";
+import { createSearchHealthHandler, SEARCH_METRICS } from "../functions/searchHealth";
+import { basicAuthFromSecret } from "../functions/searchAuth";
+import { FailoverFunction } from "./failoverFunction";
+
+/** Alarms on the cache group are named with this prefix, so their state changes reach the sync. */
+export function cacheAlarmPrefix(replicationGroupId: string): string {
+  return `${replicationGroupId}-cache-`;
+}
+
+/** CloudWatch namespace of the search checker's metrics (its PutMetricData is limited to it). */
+export const SEARCH_METRIC_NAMESPACE = "MagentoDR/Search";
+
+export interface TierAutomationArgs {
+  region: string;
+  accountId: pulumi.Input<string>;
+  /** `/<project>/<stack>/`: the endpoint parameters live under it. */
+  parameterPath: string;
+  replicationGroupId: string;
+  replicationGroupArn: pulumi.Input<string>;
+  /** Search endpoints by priority, first preferred (the region's own domain first). */
+  searchEndpoints: pulumi.Input<string>[];
+  /** The search user's secret (the probe authenticates: fine-grained access refuses anonymous). */
+  searchSecretArn: pulumi.Input<string>;
+  /** Key the secret is encrypted with. */
+  searchSecretKeyArn: pulumi.Input<string>;
+  privateSubnetIds: pulumi.Input<string[]>;
+  lambdaSecurityGroupId: pulumi.Input<string>;
+  topicArn: pulumi.Input<string>;
+  failureQueueArn: pulumi.Input<string>;
+  failureQueueKeyArn: pulumi.Input<string>;
+  logRetentionDays: number;
+}
+
+/**
+ * The in-region automation: (1) after an ElastiCache failover, re-read the group's primary
+ * endpoint and bump the epoch so every instance reconnects instead of writing to a node that is
+ * now a read-only replica; (2) every minute, probe the search endpoints and move Magento to a
+ * healthy one after consecutive failures, with hysteresis.
+ */
+export class TierAutomation extends pulumi.ComponentResource {
+  public readonly cacheSyncFunctionArn: pulumi.Output<string>;
+  public readonly searchHealthFunctionArn: pulumi.Output<string>;
+  public readonly functions: FailoverFunction<unknown, unknown>[];
+
+  constructor(name: string, args: TierAutomationArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("magento-dr:automation:TierAutomation", name, {}, opts);
+    const parameter = (key: string) => `${args.parameterPath}${key}`;
+    const parameterArn = (key: string) =>
+      pulumi.interpolate`arn:aws:ssm:${args.region}:${args.accountId}:parameter${parameter(key)}`;
+
+    // Plain values only: the closures below are serialized into the Lambda packages.
+    const cacheSettings = {
+      region: args.region,
+      replicationGroupId: args.replicationGroupId,
+      primaryParameterName: parameter("cache/primary-host"),
+      readerParameterName: parameter("cache/reader-host"),
+      epochParameterName: parameter("epoch"),
+    };
+    const cacheSync = new FailoverFunction(
+      `${name}-cache-sync`,
+      {
+        description: "Keeps Magento's Redis endpoint right after an ElastiCache failover",
+        callbackFactory: () =>
+          createCacheEndpointSyncHandler({
+            ...cacheSettings,
+            accountId: process.env.ACCOUNT_ID ?? "",
+          }),
+        environment: { ACCOUNT_ID: args.accountId },
+        statements: [
+          {
+            Sid: "ReadReplicationGroup",
+            Effect: "Allow",
+            Action: ["elasticache:DescribeReplicationGroups"],
+            Resource: [args.replicationGroupArn],
+          },
+          {
+            Sid: "CacheEndpointParameters",
+            Effect: "Allow",
+            Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:PutParameter"],
+            Resource: [
+              parameterArn("cache/primary-host"),
+              parameterArn("cache/reader-host"),
+              parameterArn("epoch"),
+            ],
+          },
+        ],
+        memorySize: 256,
+        timeoutSeconds: 60,
+        logRetentionDays: args.logRetentionDays,
+        failureQueueArn: args.failureQueueArn,
+        failureQueueKeyArn: args.failureQueueKeyArn,
+      },
+      { parent: this },
+    );
+    // What can follow a primary change: ElastiCache's own events, a state change of one of the
+    // group's alarms (their names start with CACHE_ALARM_PREFIX), and a periodic reconcile because
+    // ElastiCache delivers events best effort.
+    const cacheRule = new aws.cloudwatch.EventRule(
+      `${name}-cache-events`,
+      {
+        description: `ElastiCache events of ${args.replicationGroupId}`,
+        eventPattern: JSON.stringify({
+          source: ["aws.elasticache"],
+          "detail-type": ACCEPTED_CACHE_EVENTS["aws.elasticache"],
+        }),
+      },
+      { parent: this },
+    );
+    const alarmRule = new aws.cloudwatch.EventRule(
+      `${name}-cache-alarms`,
+      {
+        description: `State changes of the alarms on ${args.replicationGroupId}`,
+        eventPattern: JSON.stringify({
+          source: ["aws.cloudwatch"],
+          "detail-type": ACCEPTED_CACHE_EVENTS["aws.cloudwatch"],
+          detail: { alarmName: [{ prefix: cacheAlarmPrefix(args.replicationGroupId) }] },
+        }),
+      },
+      { parent: this },
+    );
+    const reconcile = new aws.cloudwatch.EventRule(
+      `${name}-cache-reconcile`,
+      { description: "Periodic cache endpoint reconcile", scheduleExpression: "rate(5 minutes)" },
+      { parent: this },
+    );
+    for (const [suffix, rule] of [
+      ["cache-events", cacheRule],
+      ["cache-alarms", alarmRule],
+      ["cache-reconcile", reconcile],
+    ] as const) {
+      this.invokeFrom(`${name}-${suffix}`, rule, cacheSync);
+    }
+    new aws.cloudwatch.EventTarget(
+      `${name}-cache-events-topic`,
+      { rule: cacheRule.name, arn: args.topicArn },
+      { parent: this },
+    );
+
+    const stateParameter = new aws.ssm.Parameter(
+      `${name}-search-state`,
+      {
+        name: parameter("automation/search-health-state"),
+        type: "String",
+        value: "{}",
+        description: "Search health checker: consecutive failures and successes per endpoint",
+      },
+      // The checker owns the document after the first deployment.
+      { parent: this, ignoreChanges: ["value"] },
+    );
+    const searchSettings = {
+      region: args.region,
+      endpointParameterName: parameter("search/endpoint"),
+      epochParameterName: parameter("epoch"),
+      stateParameterName: parameter("automation/search-health-state"),
+      metricNamespace: SEARCH_METRIC_NAMESPACE,
+      timeoutMs: 5000,
+      rounds: 3,
+      roundIntervalMs: 20000,
+      failureThreshold: 3,
+      recoveryThreshold: 5,
+      yellowIs: "healthy" as const,
+    };
+    const searchHealth = new FailoverFunction(
+      `${name}-search-health`,
+      {
+        description: "Probes the search endpoints every minute and moves Magento to a healthy one",
+        callbackFactory: () =>
+          createSearchHealthHandler(
+            {
+              ...searchSettings,
+              endpoints: JSON.parse(process.env.SEARCH_ENDPOINTS ?? "[]") as string[],
+            },
+            {
+              requestHeaders: basicAuthFromSecret(
+                searchSettings.region,
+                process.env.SEARCH_SECRET_ARN ?? "",
+              ),
+            },
+          ),
+        environment: {
+          SEARCH_ENDPOINTS: pulumi.jsonStringify(args.searchEndpoints),
+          SEARCH_SECRET_ARN: args.searchSecretArn,
+        },
+        statements: [
+          {
+            Sid: "SearchParameters",
+            Effect: "Allow",
+            Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:PutParameter"],
+            Resource: [parameterArn("search/endpoint"), parameterArn("epoch"), stateParameter.arn],
+          },
+          {
+            Sid: "SearchCredentials",
+            Effect: "Allow",
+            Action: ["secretsmanager:GetSecretValue"],
+            Resource: [args.searchSecretArn],
+          },
+          {
+            Sid: "SearchCredentialsKey",
+            Effect: "Allow",
+            Action: ["kms:Decrypt"],
+            Resource: [args.searchSecretKeyArn],
+            Condition: {
+              StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` },
+            },
+          },
+          {
+            Sid: "SearchMetrics",
+            Effect: "Allow",
+            Action: ["cloudwatch:PutMetricData"],
+            // PutMetricData has no resource ARNs; the namespace condition is how it is scoped.
+            Resource: ["*"],
+            Condition: { StringEquals: { "cloudwatch:namespace": SEARCH_METRIC_NAMESPACE } },
+          },
+        ],
+        memorySize: 256,
+        // Three rounds 20 s apart, each bounded by a 5 s probe timeout, plus the writes: about
+        // 45 s, inside the one-minute schedule so runs never overlap (reserved concurrency 1).
+        timeoutSeconds: 58,
+        reservedConcurrency: 1,
+        logRetentionDays: args.logRetentionDays,
+        failureQueueArn: args.failureQueueArn,
+        failureQueueKeyArn: args.failureQueueKeyArn,
+        vpc: { subnetIds: args.privateSubnetIds, securityGroupIds: [args.lambdaSecurityGroupId] },
+        maximumRetryAttempts: 0,
+      },
+      { parent: this },
+    );
+    const schedule = new aws.cloudwatch.EventRule(
+      `${name}-search-schedule`,
+      { description: "Search health sweep", scheduleExpression: "rate(1 minute)" },
+      { parent: this },
+    );
+    this.invokeFrom(`${name}-search-schedule`, schedule, searchHealth);
+
+    this.cacheSyncFunctionArn = cacheSync.functionArn;
+    this.searchHealthFunctionArn = searchHealth.functionArn;
+    this.functions = [cacheSync, searchHealth] as FailoverFunction<unknown, unknown>[];
+    this.registerOutputs({
+      cacheSyncFunctionArn: this.cacheSyncFunctionArn,
+      searchHealthFunctionArn: this.searchHealthFunctionArn,
+      searchTierMetric: SEARCH_METRICS.tierHealth,
+    });
+  }
+
+  /** An EventBridge target and the permission that lets exactly this rule invoke the function. */
+  private invokeFrom(
+    name: string,
+    rule: aws.cloudwatch.EventRule,
+    fn: FailoverFunction<unknown, unknown>,
+  ) {
+    new aws.lambda.Permission(
+      `${name}-invoke`,
+      {
+        action: "lambda:InvokeFunction",
+        function: fn.functionName,
+        principal: "events.amazonaws.com",
+        sourceArn: rule.arn,
+      },
+      { parent: this },
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-target`,
+      { rule: rule.name, arn: fn.functionArn },
+      { parent: this },
+    );
+  }
+}
