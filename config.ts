@@ -100,6 +100,12 @@ export interface DrConfig {
   alarmThresholds: AlarmThresholds;
   /** Where operators are paged (SNS email subscription); optional. */
   alertEmail?: string;
+  /** A third region running the witness canary; optional (the witness then reads "unknown"). */
+  witnessRegion?: string;
+  /** Recovery time objective the recovery budget must stay within. */
+  rtoTargetSeconds: number;
+  /** Replication lag above which the automatic failover stops for approval. */
+  rpoBudgetSeconds: number;
 
   // Derived, never read from config:
   isHome: boolean;
@@ -343,6 +349,23 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
   const searchVolumeGiB = int("searchVolumeGiB", 10, 16384);
 
   const alertEmail = optionalStr("alertEmail", /^[^@\s]+@[^@\s]+\.[^@\s]+$/, "an e-mail address");
+  const witnessRegion = optionalStr(
+    "witnessRegion",
+    new RegExp(`^(${KNOWN_REGIONS.join("|")})$`),
+    "one of the known AWS regions",
+  );
+  if (
+    witnessRegion &&
+    (witnessRegion === homeRegion || regions.filter((r) => r !== homeRegion)[0] === witnessRegion)
+  ) {
+    bad(
+      "witnessRegion",
+      witnessRegion,
+      "a third region, neither homeRegion nor the standby (authority) region",
+    );
+  }
+  const rtoTargetSeconds = int("rtoTargetSeconds", 60, 86400);
+  const rpoBudgetSeconds = int("rpoBudgetSeconds", 1, 86400);
 
   const alarmThresholds = { ...DEFAULT_THRESHOLDS };
   const thresholdsRaw = rawValue("alarmThresholds");
@@ -422,6 +445,9 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
     searchVolumeGiB,
     alarmThresholds,
     alertEmail,
+    witnessRegion,
+    rtoTargetSeconds,
+    rpoBudgetSeconds,
     isHome: regionValue === homeRegion,
     isActive,
     failoverRole,
@@ -463,6 +489,9 @@ export const CONFIG_KEYS = [
   "searchVolumeGiB",
   "alarmThresholds",
   "alertEmail",
+  "witnessRegion",
+  "rtoTargetSeconds",
+  "rpoBudgetSeconds",
 ] as const;
 
 /** Reads the running stack's config through the Pulumi runtime and validates it. */

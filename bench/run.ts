@@ -6,6 +6,7 @@ import { planStack } from "../plan/plan";
 import { listStacks } from "../plan/stackConfig";
 import { benchHealthSweep } from "./healthSweep";
 import { benchLambdaPackages } from "./lambdaPackages";
+import { benchPromotion } from "./promotion";
 
 async function planMs(): Promise<Record<string, number>> {
   const figures: Record<string, number> = {};
@@ -33,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
   results.planMs = await planMs();
   results.healthSweep = await benchHealthSweep();
   results.lambdaPackages = await benchLambdaPackages();
+  results.promotion = await benchPromotion();
   const text = JSON.stringify(results, null, 2);
   process.stdout.write(text + "\n");
   if (jsonFile) fs.writeFileSync(jsonFile, text + "\n");

@@ -14,6 +14,8 @@ export interface MagentoAppTierArgs {
   appSecurityGroupId: pulumi.Input<string>;
   /** Public name of the shop; the ALB's certificate is issued for it. */
   domainName: string;
+  /** This region's own name (the canaries probe it); the certificate covers it too. */
+  regionalName: string;
   /** Hosted zone for the certificate's DNS validation record. */
   hostedZoneId: pulumi.Input<string>;
   healthCheckPath: pulumi.Input<string>;
@@ -21,6 +23,8 @@ export interface MagentoAppTierArgs {
   instanceType: pulumi.Input<string>;
   /** Size the group runs at now; decided by whether this region is active. */
   capacity: Capacity;
+  /** The group's name: fixed, because the failover functions scale it by name. */
+  autoScalingGroupName: string;
   /** Launch template user data (plain text; encoded here). */
   userData: pulumi.Input<string>;
   /** ARN pattern of the SSM parameters the instances may read (`.../parameter/<project>/<stack>/*`). */
@@ -76,7 +80,12 @@ export class MagentoAppTier extends pulumi.ComponentResource {
     }
 
     const logs = this.accessLogBucket(name, accessLogDays);
-    const certificateArn = this.certificate(name, args.domainName, args.hostedZoneId);
+    const certificateArn = this.certificate(
+      name,
+      args.domainName,
+      args.regionalName,
+      args.hostedZoneId,
+    );
 
     const alb = new aws.lb.LoadBalancer(
       `${name}-alb`,
@@ -192,6 +201,7 @@ export class MagentoAppTier extends pulumi.ComponentResource {
     const group = new aws.autoscaling.Group(
       `${name}-asg`,
       {
+        name: args.autoScalingGroupName,
         vpcZoneIdentifiers: args.privateSubnetIds,
         minSize: min,
         maxSize: max,
@@ -312,28 +322,45 @@ export class MagentoAppTier extends pulumi.ComponentResource {
    * asks ACM for the same name, and ACM answers every region with the same validation record, so
    * the record is written with `allowOverwrite` instead of being owned by one stack.
    */
-  private certificate(name: string, domainName: string, hostedZoneId: pulumi.Input<string>) {
+  private certificate(
+    name: string,
+    domainName: string,
+    regionalName: string,
+    hostedZoneId: pulumi.Input<string>,
+  ) {
     const certificate = new aws.acm.Certificate(
       `${name}-cert`,
-      { domainName, validationMethod: "DNS", keyAlgorithm: "EC_prime256v1" },
-      { parent: this },
-    );
-    const option = certificate.domainValidationOptions[0];
-    const record = new aws.route53.Record(
-      `${name}-cert-validation`,
       {
-        zoneId: hostedZoneId,
-        name: option.resourceRecordName,
-        type: option.resourceRecordType,
-        records: [option.resourceRecordValue],
-        ttl: 60,
-        allowOverwrite: true,
+        domainName,
+        subjectAlternativeNames: [regionalName],
+        validationMethod: "DNS",
+        keyAlgorithm: "EC_prime256v1",
       },
       { parent: this },
     );
+    // One validation record per name on the certificate (the shop's name and the regional one).
+    const records = [domainName, regionalName].map((certName, i) => {
+      const option = certificate.domainValidationOptions.apply((options) => {
+        const found = options.find((o) => o.domainName === certName);
+        if (!found) throw new Error(`${name}: ACM returned no validation record for ${certName}`);
+        return found;
+      });
+      return new aws.route53.Record(
+        `${name}-cert-validation${i === 0 ? "" : "-regional"}`,
+        {
+          zoneId: hostedZoneId,
+          name: option.resourceRecordName,
+          type: option.resourceRecordType,
+          records: [option.resourceRecordValue],
+          ttl: 60,
+          allowOverwrite: true,
+        },
+        { parent: this },
+      );
+    });
     const validation = new aws.acm.CertificateValidation(
       `${name}-cert`,
-      { certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn] },
+      { certificateArn: certificate.arn, validationRecordFqdns: records.map((r) => r.fqdn) },
       { parent: this },
     );
     return validation.certificateArn;

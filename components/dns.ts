@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { FailoverRole } from "../config";
+import { regionalHostName, regionGateAlarmName, regionGateMetric } from "./regionGate";
 
 /** Route 53's fastest standard cadence; with 3 failures a dead region is seen in about 30 s. */
 export const HEALTH_CHECK_INTERVAL_SECONDS = 10;
@@ -10,19 +11,18 @@ export interface GlobalDnsArgs {
   hostedZoneId: pulumi.Input<string>;
   /** The shop's public name. */
   domainName: pulumi.Input<string>;
-  /** PRIMARY for the home region, SECONDARY for the next region by priority. */
-  role: FailoverRole;
+  /** PRIMARY for the home region, SECONDARY for the next region by priority; none for others. */
+  role?: FailoverRole;
   /** Identifies this region's record in the failover pair. */
   region: string;
   albDnsName: pulumi.Input<string>;
   albZoneId: pulumi.Input<string>;
   healthCheckPath: pulumi.Input<string>;
   /**
-   * The health check that decides whether this record answers. Defaults to the check on this
-   * region's ALB; the region-failover gate passes a calculated check instead.
-   * @default the ALB health check created here
+   * The region gate: on the PRIMARY record, the health check becomes ALB check AND a check that
+   * follows the gate alarm, created here in the standby region (resource-level `region`).
    */
-  recordHealthCheckId?: pulumi.Input<string>;
+  gate?: { project: string; homeRegion: string; alarmRegion: string };
 }
 
 /**
@@ -32,7 +32,8 @@ export interface GlobalDnsArgs {
  */
 export class GlobalDns extends pulumi.ComponentResource {
   public readonly albHealthCheckId: pulumi.Output<string>;
-  public readonly recordFqdn: pulumi.Output<string>;
+  /** The check deciding whether this region's failover record answers (gated on PRIMARY). */
+  public readonly recordHealthCheckId?: pulumi.Output<string>;
 
   constructor(name: string, args: GlobalDnsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("magento-dr:dns:GlobalDns", name, {}, opts);
@@ -54,21 +55,101 @@ export class GlobalDns extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const record = new aws.route53.Record(
-      `${name}-${args.role.toLowerCase()}`,
+    // The name the canaries probe: this region's ALB, by a name its certificate covers.
+    new aws.route53.Record(
+      `${name}-regional`,
       {
         zoneId: args.hostedZoneId,
-        name: args.domainName,
+        name: regionalHostName(args.region, String(args.domainName)),
         type: "A",
-        setIdentifier: `${args.region}-${args.role.toLowerCase()}`,
-        failoverRoutingPolicies: [{ type: args.role }],
         aliases: [{ name: args.albDnsName, zoneId: args.albZoneId, evaluateTargetHealth: true }],
-        healthCheckId: args.recordHealthCheckId ?? albCheck.id,
       },
       { parent: this },
     );
+
+    let recordCheckId: pulumi.Output<string> | undefined;
+    if (args.role) {
+      recordCheckId = albCheck.id;
+      if (args.gate) {
+        if (args.role !== "PRIMARY") {
+          throw new Error(`GlobalDns ${name}: only the PRIMARY record is gated, not ${args.role}`);
+        }
+        recordCheckId = this.gatedCheck(name, args.gate, albCheck.id);
+      }
+      new aws.route53.Record(
+        `${name}-${args.role.toLowerCase()}`,
+        {
+          zoneId: args.hostedZoneId,
+          name: args.domainName,
+          type: "A",
+          setIdentifier: `${args.region}-${args.role.toLowerCase()}`,
+          failoverRoutingPolicies: [{ type: args.role }],
+          aliases: [{ name: args.albDnsName, zoneId: args.albZoneId, evaluateTargetHealth: true }],
+          healthCheckId: recordCheckId,
+        },
+        { parent: this },
+      );
+    }
     this.albHealthCheckId = albCheck.id;
-    this.recordFqdn = record.fqdn;
-    this.registerOutputs({ albHealthCheckId: this.albHealthCheckId, recordFqdn: this.recordFqdn });
+    this.recordHealthCheckId = recordCheckId;
+    this.registerOutputs({ albHealthCheckId: this.albHealthCheckId });
+  }
+
+  /**
+   * ALB healthy AND gate open. The gate alarm lives in the standby region: promotion trips it
+   * there, with no call to this region or to Route 53's control plane. If that region is
+   * unreachable the alarm's data is insufficient, which counts as healthy: a dead standby never
+   * takes the primary down.
+   */
+  private gatedCheck(
+    name: string,
+    gate: NonNullable<GlobalDnsArgs["gate"]>,
+    albCheckId: pulumi.Output<string>,
+  ): pulumi.Output<string> {
+    const metric = regionGateMetric(gate.project);
+    const alarm = new aws.cloudwatch.MetricAlarm(
+      `${name}-gate`,
+      {
+        region: gate.alarmRegion,
+        name: regionGateAlarmName(gate.project, gate.homeRegion),
+        alarmDescription: `Region gate of ${gate.homeRegion}: ALARM sends shoppers to the standby`,
+        namespace: metric.namespace,
+        metricName: metric.metricName,
+        statistic: "Maximum",
+        period: 60,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        // The promoted region keeps publishing while it is active; silence keeps the last state.
+        treatMissingData: "ignore",
+      },
+      { parent: this },
+    );
+    const gateCheck = new aws.route53.HealthCheck(
+      `${name}-gate`,
+      {
+        type: "CLOUDWATCH_METRIC",
+        cloudwatchAlarmName: alarm.name,
+        cloudwatchAlarmRegion: gate.alarmRegion,
+        insufficientDataHealthStatus: "Healthy",
+        invertHealthcheck: false,
+        disabled: false,
+        tags: { Name: `${name}-gate` },
+      },
+      { parent: this },
+    );
+    const combined = new aws.route53.HealthCheck(
+      `${name}-gated`,
+      {
+        type: "CALCULATED",
+        childHealthchecks: [albCheckId, gateCheck.id],
+        childHealthThreshold: 2,
+        invertHealthcheck: false,
+        disabled: false,
+        tags: { Name: `${name}-gated` },
+      },
+      { parent: this },
+    );
+    return combined.id;
   }
 }

@@ -43,6 +43,11 @@ export interface FailoverFunctionArgs<E, R> {
    * @default 2
    */
   maximumRetryAttempts?: number;
+  /**
+   * Another region to run in (resource-level `region`); the failure queue must be in it too.
+   * @default the stack's region
+   */
+  region?: string;
 }
 
 /**
@@ -56,6 +61,8 @@ export class FailoverFunction<E, R> extends pulumi.ComponentResource {
   public readonly functionName: pulumi.Output<string>;
   public readonly roleArn: pulumi.Output<string>;
   public readonly logGroupName: pulumi.Output<string>;
+  private readonly region?: string;
+  private readonly name: string;
 
   constructor(
     name: string,
@@ -71,7 +78,7 @@ export class FailoverFunction<E, R> extends pulumi.ComponentResource {
 
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
-      { retentionInDays: args.logRetentionDays },
+      { region: args.region, retentionInDays: args.logRetentionDays },
       { parent: this },
     );
     const role = new aws.iam.Role(
@@ -139,6 +146,7 @@ export class FailoverFunction<E, R> extends pulumi.ComponentResource {
     const fn = new aws.lambda.CallbackFunction<E, R>(
       `${name}-fn`,
       {
+        region: args.region,
         description: args.description,
         runtime: LAMBDA_RUNTIME,
         role: role.arn,
@@ -159,6 +167,7 @@ export class FailoverFunction<E, R> extends pulumi.ComponentResource {
     new aws.lambda.FunctionEventInvokeConfig(
       `${name}-async`,
       {
+        region: args.region,
         functionName: fn.name,
         maximumRetryAttempts: args.maximumRetryAttempts ?? 2,
         maximumEventAgeInSeconds: 3600,
@@ -171,6 +180,39 @@ export class FailoverFunction<E, R> extends pulumi.ComponentResource {
     this.functionName = fn.name;
     this.roleArn = role.arn;
     this.logGroupName = logGroup.name;
+    this.region = args.region;
+    this.name = name;
     this.registerOutputs({ functionArn: this.functionArn, roleArn: this.roleArn });
+  }
+
+  /** Lets exactly this EventBridge rule invoke the function, and makes the function its target. */
+  triggerFrom(ruleName: string, rule: aws.cloudwatch.EventRule): void {
+    new aws.lambda.Permission(
+      `${this.name}-${ruleName}`,
+      {
+        region: this.region,
+        action: "lambda:InvokeFunction",
+        function: this.functionName,
+        principal: "events.amazonaws.com",
+        sourceArn: rule.arn,
+      },
+      { parent: this },
+    );
+    new aws.cloudwatch.EventTarget(
+      `${this.name}-${ruleName}`,
+      { region: this.region, rule: rule.name, arn: this.functionArn },
+      { parent: this },
+    );
+  }
+
+  /** Runs the function on a schedule (an EventBridge rule of its own). */
+  runEvery(expression: string): aws.cloudwatch.EventRule {
+    const rule = new aws.cloudwatch.EventRule(
+      `${this.name}-schedule`,
+      { region: this.region, description: `${this.name} schedule`, scheduleExpression: expression },
+      { parent: this },
+    );
+    this.triggerFrom("schedule", rule);
+    return rule;
   }
 }

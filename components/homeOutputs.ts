@@ -9,6 +9,8 @@ export const HOME_OUTPUT_NAMES = [
   "cryptKeySecretArn",
   "cacheAuthSecretArn",
   "databaseUserSecretArn",
+  "albHealthCheckId",
+  "mediaFileSystemId",
 ] as const;
 
 export type HomeOutputName = (typeof HOME_OUTPUT_NAMES)[number];

@@ -3,7 +3,11 @@ import * as aws from "@pulumi/aws";
 
 export interface NotificationsArgs {
   accountId: pulumi.Input<string>;
-  region: string;
+  /**
+   * Another region for the topic, queue and key (resource-level `region`).
+   * @default the stack's region
+   */
+  region?: string;
   /** E-mail subscribed to the operator topic; optional. */
   alertEmail?: string;
   /**
@@ -32,6 +36,7 @@ export class Notifications extends pulumi.ComponentResource {
     const key = new aws.kms.Key(
       `${name}-key`,
       {
+        region: args.region,
         description: "Operator notifications: SNS topic and Lambda failure queue",
         enableKeyRotation: true,
         deletionWindowInDays: 30,
@@ -60,12 +65,13 @@ export class Notifications extends pulumi.ComponentResource {
     );
     const topic = new aws.sns.Topic(
       `${name}-alerts`,
-      { kmsMasterKeyId: key.arn },
+      { region: args.region, kmsMasterKeyId: key.arn },
       { parent: this },
     );
     new aws.sns.TopicPolicy(
       `${name}-alerts`,
       {
+        region: args.region,
         arn: topic.arn,
         policy: pulumi.jsonStringify({
           Version: "2012-10-17",
@@ -86,13 +92,13 @@ export class Notifications extends pulumi.ComponentResource {
     if (args.alertEmail) {
       new aws.sns.TopicSubscription(
         `${name}-email`,
-        { topic: topic.arn, protocol: "email", endpoint: args.alertEmail },
+        { region: args.region, topic: topic.arn, protocol: "email", endpoint: args.alertEmail },
         { parent: this },
       );
     }
     const queue = new aws.sqs.Queue(
       `${name}-failures`,
-      { kmsMasterKeyId: key.arn, messageRetentionSeconds: 14 * 24 * 3600 },
+      { region: args.region, kmsMasterKeyId: key.arn, messageRetentionSeconds: 14 * 24 * 3600 },
       { parent: this },
     );
     this.topicArn = topic.arn;

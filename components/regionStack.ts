@@ -15,6 +15,10 @@ import { MagentoEndpoints } from "./endpoints";
 import { Notifications } from "./notifications";
 import { TierAutomation } from "./tierAutomation";
 import { Monitoring } from "./monitoring";
+import { regionalHostName } from "./regionGate";
+import { authorityTable, RegionFailover, RegionFence } from "./regionFailover";
+import { HEALTH_CHECK_FAILURE_THRESHOLD, HEALTH_CHECK_INTERVAL_SECONDS } from "./dns";
+import { DEFAULT_RECOVERY_INPUT, recoveryBudget } from "../functions/region/recoveryBudget";
 import { renderUserData } from "./bootstrap/userData";
 
 export interface RegionStackArgs {
@@ -28,6 +32,8 @@ const AVAILABILITY_ZONES = 3;
 /** One region of the platform: network, data tier, application tier and its DNS record. */
 export class RegionStack extends pulumi.ComponentResource {
   public readonly outputs: Record<string, pulumi.Output<unknown>>;
+  /** Recovery time and point objectives this configuration achieves (detection + promotion + DNS). */
+  public readonly recovery!: ReturnType<typeof recoveryBudget>;
 
   constructor(name: string, args: RegionStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("magento-dr:index:RegionStack", name, {}, opts);
@@ -78,6 +84,11 @@ export class RegionStack extends pulumi.ComponentResource {
     const home = args.home;
     const physicalName = `${cfg.project}-${cfg.stack}`;
     const otherRegions = cfg.regions.filter((r) => r !== cfg.region);
+    const asgName = `${physicalName}-magento`;
+    const authorityTableName = `${cfg.project}-authority`;
+    const authorityTableArn = pulumi.interpolate`arn:aws:dynamodb:${cfg.authorityRegion}:${accountId}:table/${authorityTableName}`;
+    const parameterArn = (key: string) =>
+      pulumi.interpolate`arn:aws:ssm:${cfg.region}:${accountId}:parameter${parameterPath}${key}`;
 
     const secrets = new SharedSecrets(
       `${name}-secrets`,
@@ -190,6 +201,7 @@ export class RegionStack extends pulumi.ComponentResource {
           "app/base-url": `https://${cfg.domainName}/`,
           "app/crypt-key-secret-arn": secrets.arns.cryptKey,
           "active-region": cfg.activeRegion,
+          maintenance: cfg.isActive ? "off" : "on",
           epoch: "0",
         },
       },
@@ -205,11 +217,14 @@ export class RegionStack extends pulumi.ComponentResource {
         albSecurityGroupId: network.albSecurityGroupId,
         appSecurityGroupId: network.appSecurityGroupId,
         domainName: cfg.domainName,
+        regionalName: regionalHostName(cfg.region, cfg.domainName),
         hostedZoneId: cfg.hostedZoneId,
         healthCheckPath: cfg.healthCheckPath,
         amiId: cfg.amiId,
         instanceType: cfg.instanceType,
         capacity: cfg.capacity,
+        autoScalingGroupName: asgName,
+        authorityTableArn,
         userData: renderUserData({
           project: cfg.project,
           stack: cfg.stack,
@@ -217,6 +232,8 @@ export class RegionStack extends pulumi.ComponentResource {
           parameterPath,
           fileSystemId: media.fileSystemId,
           accessPointId: media.accessPointId,
+          authorityTable: authorityTableName,
+          authorityRegion: cfg.authorityRegion,
         }),
         parameterArn: pulumi.interpolate`arn:aws:ssm:${cfg.region}:${accountId}:parameter${parameterPath}*`,
         secretArns: [
@@ -231,26 +248,26 @@ export class RegionStack extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    let dns: GlobalDns | undefined;
-    if (cfg.failoverRole) {
-      dns = new GlobalDns(
-        `${name}-dns`,
-        {
-          hostedZoneId: cfg.hostedZoneId,
-          domainName: cfg.domainName,
-          role: cfg.failoverRole,
-          region: cfg.region,
-          albDnsName: app.albDnsName,
-          albZoneId: app.albZoneId,
-          healthCheckPath: cfg.healthCheckPath,
-        },
-        { parent: this },
-      );
-    }
+    const dns = new GlobalDns(
+      `${name}-dns`,
+      {
+        hostedZoneId: cfg.hostedZoneId,
+        domainName: cfg.domainName,
+        role: cfg.failoverRole,
+        region: cfg.region,
+        albDnsName: app.albDnsName,
+        albZoneId: app.albZoneId,
+        healthCheckPath: cfg.healthCheckPath,
+        gate: cfg.isHome
+          ? { project: cfg.project, homeRegion: cfg.homeRegion, alarmRegion: cfg.authorityRegion }
+          : undefined,
+      },
+      { parent: this },
+    );
 
     const notifications = new Notifications(
       `${name}-notify`,
-      { accountId, region: cfg.region, alertEmail: cfg.alertEmail, protect: cfg.protect },
+      { accountId, alertEmail: cfg.alertEmail, protect: cfg.protect },
       { parent: this },
     );
     const automation = new TierAutomation(
@@ -289,11 +306,138 @@ export class RegionStack extends pulumi.ComponentResource {
         searchDomainName: physicalName,
         albArnSuffix: app.albArnSuffix,
         targetGroupArnSuffix: app.targetGroupArnSuffix,
-        healthCheckId: dns?.albHealthCheckId,
+        healthCheckId: dns.albHealthCheckId,
         functionLogGroups: automation.functions.map((f) => f.logGroupName),
       },
       { parent: this },
     );
+
+    const fence = new RegionFence(
+      `${name}-fence`,
+      {
+        settings: {
+          localRegion: cfg.region,
+          initialActiveRegion: cfg.activeRegion,
+          authority: { tableName: authorityTableName, region: cfg.authorityRegion },
+          autoScalingGroupName: asgName,
+          standbyCapacity: cfg.standby === "warm" ? cfg.warmCapacity : { min: 0, desired: 0 },
+          maintenanceParameter: `${parameterPath}maintenance`,
+        },
+        authorityTableArn,
+        autoScalingGroupArn: app.autoScalingGroupArn,
+        maintenanceParameterArn: parameterArn("maintenance"),
+        failureQueueArn: notifications.failureQueueArn,
+        failureQueueKeyArn: notifications.keyArn,
+        logRetentionDays: cfg.logRetentionDays,
+      },
+      { parent: this },
+    );
+
+    const recovery = recoveryBudget({
+      ...DEFAULT_RECOVERY_INPUT,
+      mode: "unplanned",
+      standby: cfg.standby,
+      rpoBudgetSeconds: cfg.rpoBudgetSeconds,
+      route53: {
+        requestIntervalSeconds: HEALTH_CHECK_INTERVAL_SECONDS,
+        failureThreshold: HEALTH_CHECK_FAILURE_THRESHOLD,
+        // The failover records are aliases to ALBs, whose answers carry a 60 s TTL.
+        ttlSeconds: 60,
+      },
+    });
+
+    let failover: RegionFailover | undefined;
+    if (cfg.region === cfg.authorityRegion) {
+      authorityTable(
+        `${name}-authority`,
+        { tableName: authorityTableName, kmsKeyArn: key.arn, protect: cfg.protect },
+        this,
+      );
+      const witnessNotifications = cfg.witnessRegion
+        ? new Notifications(
+            `${name}-witness-notify`,
+            { accountId, region: cfg.witnessRegion, protect: cfg.protect },
+            { parent: this },
+          )
+        : undefined;
+      const homeMediaArn = pulumi.interpolate`arn:aws:elasticfilesystem:${cfg.homeRegion}:${accountId}:file-system/${home!.mediaFileSystemId}`;
+      failover = new RegionFailover(
+        `${name}-failover`,
+        {
+          settings: {
+            project: cfg.project,
+            accountId,
+            localRegion: cfg.region,
+            regions: cfg.regions,
+            initialActiveRegion: cfg.activeRegion,
+            authority: { tableName: authorityTableName, region: cfg.authorityRegion },
+            regionEndpoints: Object.fromEntries(
+              cfg.regions.map((r) => [
+                r,
+                {
+                  healthUrl: `https://${regionalHostName(r, cfg.domainName)}${cfg.healthCheckPath}`,
+                  route53HealthCheckId: r === cfg.homeRegion ? home!.albHealthCheckId : undefined,
+                },
+              ]),
+            ),
+            cache: {
+              globalReplicationGroupId: home!.globalDatastoreId,
+              replicationGroupId: physicalName,
+            },
+            database: { instanceId: physicalName },
+            media: { fileSystemId: home!.mediaReplicaFileSystemId },
+            parameters: {
+              dbWriter: `${parameterPath}db/writer-host`,
+              cachePrimary: `${parameterPath}cache/primary-host`,
+              searchEndpoint: `${parameterPath}search/endpoint`,
+              activeRegion: `${parameterPath}active-region`,
+              maintenance: `${parameterPath}maintenance`,
+              epoch: `${parameterPath}epoch`,
+            },
+            searchEndpoint: search.endpoint,
+            capacity: { autoScalingGroupName: asgName, ...cfg.activeCapacity },
+            notifyTopicArn: notifications.topicArn,
+            rpoBudgetSeconds: cfg.rpoBudgetSeconds,
+            detection: { witnessRegion: cfg.witnessRegion },
+          },
+          arns: {
+            authorityTable: authorityTableArn,
+            replicationGroup: cache.arn,
+            globalReplicationGroup: pulumi.interpolate`arn:aws:elasticache::${accountId}:globalreplicationgroup:${home!.globalDatastoreId}`,
+            database: database.arn,
+            fileSystems: [media.fileSystemArn, homeMediaArn],
+            parameters: [
+              "db/writer-host",
+              "cache/primary-host",
+              "search/endpoint",
+              "active-region",
+              "maintenance",
+              "epoch",
+            ].map(parameterArn),
+            autoScalingGroup: app.autoScalingGroupArn,
+            topic: notifications.topicArn,
+            topicKey: notifications.keyArn,
+            activeRegionHealthCheck: pulumi.interpolate`arn:aws:route53:::healthcheck/${home!.albHealthCheckId}`,
+          },
+          failureQueueArn: notifications.failureQueueArn,
+          failureQueueKeyArn: notifications.keyArn,
+          witness:
+            cfg.witnessRegion && witnessNotifications
+              ? {
+                  region: cfg.witnessRegion,
+                  failureQueueArn: witnessNotifications.failureQueueArn,
+                  failureQueueKeyArn: witnessNotifications.keyArn,
+                }
+              : undefined,
+          logRetentionDays: cfg.logRetentionDays,
+          deadlineSeconds: 780,
+          rtoBudgetSeconds: recovery.rtoSeconds,
+          topicArn: notifications.topicArn,
+        },
+        { parent: this },
+      );
+    }
+    this.recovery = recovery;
 
     this.outputs = {
       region: pulumi.output(cfg.region),
@@ -318,7 +462,15 @@ export class RegionStack extends pulumi.ComponentResource {
           }
         : {}),
       ...(media.replicaFileSystemId ? { mediaReplicaFileSystemId: media.replicaFileSystemId } : {}),
-      ...(dns ? { albHealthCheckId: dns.albHealthCheckId } : {}),
+      albHealthCheckId: dns.albHealthCheckId,
+      recoveryBudget: pulumi.output(recovery),
+      fenceFunctionArn: fence.functionArn,
+      ...(failover
+        ? {
+            detectorFunctionArn: failover.detector.functionArn,
+            orchestratorFunctionArn: failover.orchestrator.functionArn,
+          }
+        : {}),
     };
     this.registerOutputs(this.outputs);
   }

@@ -124,18 +124,9 @@ export class TierAutomation extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const reconcile = new aws.cloudwatch.EventRule(
-      `${name}-cache-reconcile`,
-      { description: "Periodic cache endpoint reconcile", scheduleExpression: "rate(5 minutes)" },
-      { parent: this },
-    );
-    for (const [suffix, rule] of [
-      ["cache-events", cacheRule],
-      ["cache-alarms", alarmRule],
-      ["cache-reconcile", reconcile],
-    ] as const) {
-      this.invokeFrom(`${name}-${suffix}`, rule, cacheSync);
-    }
+    cacheSync.triggerFrom("events", cacheRule);
+    cacheSync.triggerFrom("alarms", alarmRule);
+    cacheSync.runEvery("rate(5 minutes)");
     new aws.cloudwatch.EventTarget(
       `${name}-cache-events-topic`,
       { rule: cacheRule.name, arn: args.topicArn },
@@ -231,12 +222,7 @@ export class TierAutomation extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const schedule = new aws.cloudwatch.EventRule(
-      `${name}-search-schedule`,
-      { description: "Search health sweep", scheduleExpression: "rate(1 minute)" },
-      { parent: this },
-    );
-    this.invokeFrom(`${name}-search-schedule`, schedule, searchHealth);
+    searchHealth.runEvery("rate(1 minute)");
 
     this.cacheSyncFunctionArn = cacheSync.functionArn;
     this.searchHealthFunctionArn = searchHealth.functionArn;
@@ -246,28 +232,5 @@ export class TierAutomation extends pulumi.ComponentResource {
       searchHealthFunctionArn: this.searchHealthFunctionArn,
       searchTierMetric: SEARCH_METRICS.tierHealth,
     });
-  }
-
-  /** An EventBridge target and the permission that lets exactly this rule invoke the function. */
-  private invokeFrom(
-    name: string,
-    rule: aws.cloudwatch.EventRule,
-    fn: FailoverFunction<unknown, unknown>,
-  ) {
-    new aws.lambda.Permission(
-      `${name}-invoke`,
-      {
-        action: "lambda:InvokeFunction",
-        function: fn.functionName,
-        principal: "events.amazonaws.com",
-        sourceArn: rule.arn,
-      },
-      { parent: this },
-    );
-    new aws.cloudwatch.EventTarget(
-      `${name}-target`,
-      { rule: rule.name, arn: fn.functionArn },
-      { parent: this },
-    );
   }
 }

@@ -2,8 +2,15 @@
 // What `pulumi preview` would show for a stack, with no AWS account, network or Pulumi CLI.
 // Exit 0: planned; 1: a mandatory policy is violated; 2: bad config or usage.
 import * as fs from "fs";
-import { functionsOf, isBadInput, planStack, resourcesForJson, StackPlan } from "./plan";
-import { renderFunctions, renderTree, renderTypeCounts } from "./render";
+import {
+  functionsOf,
+  isBadInput,
+  planStack,
+  recoveryOf,
+  resourcesForJson,
+  StackPlan,
+} from "./plan";
+import { renderFunctions, renderRecovery, renderTree, renderTypeCounts } from "./render";
 import { UsageError } from "./stackConfig";
 
 const USAGE = "usage: npm run plan -- --stack <name> [--config key=value ...] [--json <file>]";
@@ -53,6 +60,7 @@ export function planJson(plan: StackPlan) {
     activeRegion: plan.activeRegion,
     resources: resourcesForJson(plan.run.resources),
     functions: functionsOf(plan.run),
+    recovery: recoveryOf(plan.run),
   };
 }
 
@@ -71,7 +79,8 @@ export async function main(
     );
     out.write(renderTree(plan.run.resources) + "\n\n");
     out.write(renderTypeCounts(plan.run.resources) + "\n\n");
-    out.write(renderFunctions(functionsOf(plan.run)) + "\n");
+    out.write(renderFunctions(functionsOf(plan.run)) + "\n\n");
+    out.write(renderRecovery(recoveryOf(plan.run), plan.rtoTargetSeconds) + "\n");
     if (args.json) {
       fs.writeFileSync(args.json, JSON.stringify(planJson(plan), null, 2) + "\n");
       out.write(`\nWrote ${args.json}\n`);

@@ -114,13 +114,14 @@ export class MockCloud implements pulumi.runtime.Mocks {
           state: {
             ...base,
             domainValidationOptions: [
-              {
-                domainName: inputs.domainName,
-                resourceRecordName: `_${hex(String(inputs.domainName), 32)}.${inputs.domainName}.`,
-                resourceRecordType: "CNAME",
-                resourceRecordValue: `_${hex(`${inputs.domainName}-v`, 32)}.acm-validations.aws.`,
-              },
-            ],
+              inputs.domainName,
+              ...((inputs.subjectAlternativeNames as string[]) ?? []),
+            ].map((domainName) => ({
+              domainName,
+              resourceRecordName: `_${hex(String(domainName), 32)}.${domainName}.`,
+              resourceRecordType: "CNAME",
+              resourceRecordValue: `_${hex(`${domainName}-v`, 32)}.acm-validations.aws.`,
+            })),
           },
         };
       case "aws:ec2/securityGroup:SecurityGroup":

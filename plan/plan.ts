@@ -8,6 +8,7 @@ export interface StackPlan {
   stack: string;
   region: string;
   activeRegion: string;
+  rtoTargetSeconds: number;
   /** The run of the home stack whose outputs fed this stack's StackReference, if any. */
   homeStack?: string;
   run: ProgramRun;
@@ -46,7 +47,14 @@ export async function planStack(stack: string, overrides: string[] = []): Promis
     peerStacks = { [homeStack]: home.run.outputs };
   }
   const run = await runProgram({ project, stack, config, peerStacks });
-  return { stack, region: drConfig.region, activeRegion: drConfig.activeRegion, homeStack, run };
+  return {
+    stack,
+    region: drConfig.region,
+    activeRegion: drConfig.activeRegion,
+    rtoTargetSeconds: drConfig.rtoTargetSeconds,
+    homeStack,
+    run,
+  };
 }
 
 export function isBadInput(err: unknown): err is ConfigError | UsageError {
@@ -76,4 +84,17 @@ export function functionsOf(run: ProgramRun) {
       packageBytes: run.packages.get(r.urn)?.bytes ?? 0,
       role: r.inputs.role as string,
     }));
+}
+
+export interface Recovery {
+  rtoSeconds: number;
+  rpoSeconds: number;
+  steps: { name: string; seconds: number }[];
+}
+
+/** The recovery budget the program computed for this stack's configuration. */
+export function recoveryOf(run: ProgramRun): Recovery {
+  const recovery = run.outputs.recoveryBudget as Recovery | undefined;
+  if (!recovery) throw new Error(`stack ${run.stack} exports no recoveryBudget`);
+  return recovery;
 }

@@ -56,3 +56,14 @@ export function renderFunctions(
     ),
   ].join("\n");
 }
+
+export function renderRecovery(
+  recovery: { rtoSeconds: number; rpoSeconds: number; steps: { name: string; seconds: number }[] },
+  rtoTargetSeconds: number,
+): string {
+  const verdict = recovery.rtoSeconds <= rtoTargetSeconds ? "within" : "OVER";
+  return [
+    `Recovery budget (unplanned failover): RTO ${recovery.rtoSeconds} s (${verdict} the ${rtoTargetSeconds} s target), RPO ${recovery.rpoSeconds} s`,
+    ...recovery.steps.map((s) => `  ${s.name.padEnd(24)} ${String(s.seconds).padStart(4)} s`),
+  ].join("\n");
+}

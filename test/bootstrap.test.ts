@@ -12,6 +12,7 @@ const PREFIX = "/magento-dr/prod-euw1/";
 
 interface Sandbox {
   dir: string;
+  aws: string;
   root: string;
   env: NodeJS.ProcessEnv;
   setParameter(name: string, value: string): void;
@@ -84,6 +85,9 @@ case "$1 $2" in
   "secretsmanager get-secret-value")
     id=""; while [[ $# -gt 0 ]]; do [[ "$1" == --secret-id ]] && id="$2"; shift; done
     cat "$data/secrets/\${id/:/_}" ;;
+  "dynamodb get-item")
+    [[ -f "$data/authority" ]] || { echo "could not connect" >&2; exit 255; }
+    cat "$data/authority" ;;
   *) echo "unexpected aws call: $*" >&2; exit 1 ;;
 esac
 `,
@@ -115,6 +119,7 @@ esac
   const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, MAGENTO_DR_ENV: envFile };
   return {
     dir,
+    aws,
     root,
     env,
     setParameter(name, value) {
@@ -198,6 +203,39 @@ describe("instance bootstrap", function () {
     assert.strictEqual(s.run().status, 0);
     assert.ok(!fs.existsSync(flag));
     assert.match(fs.readFileSync(cron, "utf8"), /bin\/magento cron:run/);
+  });
+
+  it("follows the authority table over its own stale parameter, and the parameter when the table is unreachable", () => {
+    const s = fresh();
+    const envFile = s.env.MAGENTO_DR_ENV!;
+    fs.appendFileSync(
+      envFile,
+      "\nAUTHORITY_TABLE=magento-dr-authority\nAUTHORITY_REGION=eu-west-1\n",
+    );
+    const flag = path.join(s.root, "var/.maintenance.flag");
+    // The local parameter still names us-east-1 (written before the outage); the authority moved on.
+    fs.writeFileSync(path.join(s.aws, "authority"), "eu-west-1\n");
+    assert.strictEqual(s.run().status, 0);
+    assert.ok(!fs.existsSync(flag), "the authority says eu-west-1 is active");
+    fs.rmSync(path.join(s.aws, "authority"));
+    const { status, stderr } = s.run();
+    assert.strictEqual(status, 0);
+    assert.match(stderr, /"event":"authority-unreadable"/);
+    assert.ok(fs.existsSync(flag), "falls back to the local parameter (us-east-1 active): fenced");
+  });
+
+  it("stays in maintenance while the fence says so, even in the active region", () => {
+    const s = fresh();
+    const flag = path.join(s.root, "var/.maintenance.flag");
+    s.setParameter("active-region", "eu-west-1");
+    s.setParameter("maintenance", "on");
+    assert.strictEqual(s.run().status, 0);
+    assert.ok(fs.existsSync(flag));
+    assert.ok(!fs.existsSync(path.join(s.dir, "cron")));
+    s.setParameter("maintenance", "off");
+    assert.strictEqual(s.run().status, 0);
+    assert.ok(!fs.existsSync(flag));
+    assert.ok(fs.existsSync(path.join(s.dir, "cron")));
   });
 
   it("re-renders and reloads only when an endpoint changes", () => {

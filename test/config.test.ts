@@ -178,6 +178,20 @@ describe("config", () => {
     );
   });
 
+  it("rejects a witness region that is not a third region", () => {
+    assert.match(
+      rejection({ "magento-dr:witnessRegion": "eu-west-1" }),
+      /magento-dr:witnessRegion = "eu-west-1": expected a third region, neither homeRegion nor the standby/,
+    );
+  });
+
+  it("rejects an RTO target below a minute", () => {
+    assert.match(
+      rejection({ "magento-dr:rtoTargetSeconds": "30" }),
+      /rtoTargetSeconds = "30": expected an integer between 60/,
+    );
+  });
+
   it("reports every problem at once", () => {
     const message = rejection({ "magento-dr:amiId": "nope", "magento-dr:domainName": "x" });
     assert.match(message, /2 problems/);

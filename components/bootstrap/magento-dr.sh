@@ -80,9 +80,11 @@ render_into() {
   [[ -s "$work/env.php" ]] && php -l "$work/env.php" >/dev/null
 }
 
+# Serves only when this region is the active one and the fence has not put it in maintenance
+# (the `maintenance` parameter: "on" while fenced, "off" once promoted; absent means "off").
 set_role() {
-  local active="$1" flag="$MAGENTO_ROOT/var/.maintenance.flag"
-  if [[ "$active" == "$REGION" ]]; then
+  local active="$1" maintenance="$2" flag="$MAGENTO_ROOT/var/.maintenance.flag"
+  if [[ "$active" == "$REGION" && "$maintenance" != "on" ]]; then
     if [[ -f "$flag" ]]; then
       rm -f "$flag"
       log maintenance-off "$REGION is active"
@@ -99,13 +101,13 @@ set_role() {
     fi
     if [[ ! -f "$flag" ]]; then
       touch "$flag"
-      log maintenance-on "fenced: active region is $active"
+      log maintenance-on "fenced: active region is $active, maintenance parameter is $maintenance"
     fi
   fi
 }
 
 sync() {
-  local status=0 active
+  local status=0 active maintenance
   render || status=$?
   case "$status" in
     0)
@@ -116,7 +118,8 @@ sync() {
     *) log render-failed "kept the previous env.php" ;;
   esac
   active="$(active_region)"
-  set_role "$active"
+  maintenance="$(param maintenance 2>/dev/null)" || maintenance="off"
+  set_role "$active" "$maintenance"
   return $((status == 2))
 }
 

@@ -1,0 +1,387 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import {
+  createDetectorHandler,
+  createFenceHandler,
+  createOrchestratorHandler,
+  createWitnessHandler,
+  DEFAULT_SDK_TIMEOUTS,
+  DETECTOR_SOURCE,
+  FAILOVER_DETAIL_TYPE,
+  OPERATOR_SOURCE,
+  RegionFailoverSettingsInput,
+  resolveSettings,
+} from "../functions/region";
+import { FailoverFunction, PolicyStatement } from "./failoverFunction";
+import { regionGateMetric } from "./regionGate";
+
+/** Lambda timeout of the detector and the orchestrator: RDS promotion takes minutes. */
+export const PROMOTION_TIMEOUT_SECONDS = 900;
+
+/** The minute-by-minute watchers (witness, fence): one at a time, never retried blindly. */
+const MINUTE_WATCHER = {
+  memorySize: 256,
+  timeoutSeconds: 60,
+  reservedConcurrency: 1,
+  maximumRetryAttempts: 0,
+};
+
+export interface AuthorityTableArgs {
+  tableName: string;
+  kmsKeyArn: pulumi.Input<string>;
+  protect: boolean;
+}
+
+/**
+ * The failover authority: a single-region table (never a global table, which is
+ * last-writer-wins) holding the epoch and the active region. Every promotion takes its lease with
+ * a conditional write. No item is seeded: a deploy must never reset the epoch.
+ */
+export function authorityTable(name: string, args: AuthorityTableArgs, parent: pulumi.Resource) {
+  return new aws.dynamodb.Table(
+    name,
+    {
+      name: args.tableName,
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: "pk",
+      attributes: [{ name: "pk", type: "S" }],
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: args.kmsKeyArn },
+      deletionProtectionEnabled: args.protect,
+    },
+    { parent, protect: args.protect },
+  );
+}
+
+export interface RegionFailoverArgs {
+  /** Plain settings, some fields still Outputs; resolved and validated at deploy time. */
+  settings: {
+    [K in keyof RegionFailoverSettingsInput]: pulumi.Input<RegionFailoverSettingsInput[K]>;
+  };
+  /** ARNs the promotion acts on, all in this (the standby) region unless stated. */
+  arns: {
+    authorityTable: pulumi.Input<string>;
+    replicationGroup: pulumi.Input<string>;
+    globalReplicationGroup: pulumi.Input<string>;
+    database: pulumi.Input<string>;
+    /** The local replica file system and the source it replicates from (home region). */
+    fileSystems: pulumi.Input<string>[];
+    parameters: pulumi.Input<string>[];
+    autoScalingGroup: pulumi.Input<string>;
+    topic: pulumi.Input<string>;
+    topicKey: pulumi.Input<string>;
+    /** Route 53 health check on the active region's ALB (read by the detector). */
+    activeRegionHealthCheck: pulumi.Input<string>;
+  };
+  failureQueueArn: pulumi.Input<string>;
+  failureQueueKeyArn: pulumi.Input<string>;
+  logRetentionDays: number;
+  /** A third region for the witness canary, with its own failure queue there. */
+  witness?: {
+    region: string;
+    failureQueueArn: pulumi.Input<string>;
+    failureQueueKeyArn: pulumi.Input<string>;
+  };
+  /** Seconds the whole promotion may take (below the Lambda timeout). */
+  deadlineSeconds: number;
+  /** The recovery budget, for the policy pack's RTO rule and operators. */
+  rtoBudgetSeconds: number;
+  /** Operator topic: the capacity-not-reached alarm publishes to it. */
+  topicArn: pulumi.Input<string>;
+}
+
+/**
+ * The standby region's failover automation: a detector that decides from a quorum of vantage
+ * points, an orchestrator for detector and operator requests, and a witness canary in a third
+ * region. Promotion calls only this region's endpoints and never Route 53's control plane.
+ */
+export class RegionFailover extends pulumi.ComponentResource {
+  public readonly detector: FailoverFunction<unknown, unknown>;
+  public readonly orchestrator: FailoverFunction<unknown, unknown>;
+  public readonly witness?: FailoverFunction<unknown, unknown>;
+
+  constructor(name: string, args: RegionFailoverArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("magento-dr:automation:RegionFailover", name, {}, opts);
+    if (args.deadlineSeconds >= PROMOTION_TIMEOUT_SECONDS) {
+      throw new Error(
+        `RegionFailover ${name}: deadline ${args.deadlineSeconds} s must be below the ${PROMOTION_TIMEOUT_SECONDS} s Lambda timeout`,
+      );
+    }
+    // Fails the deployment, naming the field, if the settings are wrong.
+    const settings = pulumi.output(args.settings) as pulumi.Output<RegionFailoverSettingsInput>;
+    const settingsJson = settings.apply((input) => {
+      const resolved = resolveSettings({
+        ...input,
+        deadlines: { ...input.deadlines, overallMs: args.deadlineSeconds * 1000 },
+      });
+      return JSON.stringify(resolved);
+    });
+    const environment = {
+      FAILOVER_SETTINGS: settingsJson,
+      DEADLINE_MS: String(args.deadlineSeconds * 1000),
+      RTO_BUDGET_SECONDS: String(args.rtoBudgetSeconds),
+    };
+    const a = args.arns;
+    const gate = settings.apply((s) => regionGateMetric(s.project).namespace);
+    const promote: PolicyStatement[] = [
+      {
+        Sid: "Authority",
+        Effect: "Allow",
+        Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+        Resource: [a.authorityTable],
+      },
+      {
+        Sid: "ReadCache",
+        Effect: "Allow",
+        Action: ["elasticache:DescribeReplicationGroups"],
+        Resource: [a.replicationGroup],
+      },
+      {
+        Sid: "PromoteCache",
+        Effect: "Allow",
+        Action: [
+          "elasticache:FailoverGlobalReplicationGroup",
+          "elasticache:DisassociateGlobalReplicationGroup",
+        ],
+        Resource: [a.globalReplicationGroup, a.replicationGroup],
+      },
+      {
+        Sid: "PromoteDatabase",
+        Effect: "Allow",
+        Action: ["rds:DescribeDBInstances", "rds:PromoteReadReplica"],
+        Resource: [a.database],
+      },
+      {
+        Sid: "StopMediaReplication",
+        Effect: "Allow",
+        Action: [
+          "elasticfilesystem:DescribeReplicationConfigurations",
+          "elasticfilesystem:DeleteReplicationConfiguration",
+        ],
+        Resource: a.fileSystems,
+      },
+      {
+        Sid: "Endpoints",
+        Effect: "Allow",
+        Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:PutParameter"],
+        Resource: a.parameters,
+      },
+      // Describe calls have no resource-level permissions; they only read.
+      {
+        Sid: "ReadCapacity",
+        Effect: "Allow",
+        Action: ["autoscaling:DescribeAutoScalingGroups", "cloudwatch:GetMetricData"],
+        Resource: ["*"],
+      },
+      {
+        Sid: "ScaleUp",
+        Effect: "Allow",
+        Action: ["autoscaling:UpdateAutoScalingGroup"],
+        Resource: [a.autoScalingGroup],
+      },
+      {
+        Sid: "RegionGate",
+        Effect: "Allow",
+        Action: ["cloudwatch:PutMetricData"],
+        Resource: ["*"],
+        Condition: { StringEquals: { "cloudwatch:namespace": gate } },
+      },
+      { Sid: "Notify", Effect: "Allow", Action: ["sns:Publish"], Resource: [a.topic] },
+      {
+        Sid: "NotifyKey",
+        Effect: "Allow",
+        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+        Resource: [a.topicKey],
+      },
+    ];
+    const common = {
+      environment,
+      memorySize: 512,
+      timeoutSeconds: PROMOTION_TIMEOUT_SECONDS,
+      reservedConcurrency: 1,
+      logRetentionDays: args.logRetentionDays,
+      failureQueueArn: args.failureQueueArn,
+      failureQueueKeyArn: args.failureQueueKeyArn,
+      // A failed promotion is resumed by the next detector run from observed state, not by a
+      // blind retry of an old event.
+      maximumRetryAttempts: 0,
+    };
+
+    this.detector = new FailoverFunction(
+      `${name}-detector`,
+      {
+        ...common,
+        description:
+          "Decides from a quorum of vantage points whether the active region is lost, then promotes",
+        callbackFactory: () =>
+          createDetectorHandler(resolveSettings(JSON.parse(process.env.FAILOVER_SETTINGS ?? "{}"))),
+        statements: [
+          ...promote,
+          {
+            Sid: "ActiveRegionHealth",
+            Effect: "Allow",
+            Action: ["route53:GetHealthCheckStatus"],
+            Resource: [a.activeRegionHealthCheck],
+          },
+        ],
+      },
+      { parent: this },
+    );
+    this.detector.runEvery("rate(1 minute)");
+
+    this.orchestrator = new FailoverFunction(
+      `${name}-orchestrator`,
+      {
+        ...common,
+        description:
+          "Promotes this region on a detector or operator request, under the authority's lease",
+        callbackFactory: () =>
+          createOrchestratorHandler(
+            resolveSettings(JSON.parse(process.env.FAILOVER_SETTINGS ?? "{}")),
+          ),
+        statements: promote,
+      },
+      { parent: this },
+    );
+    const requests = new aws.cloudwatch.EventRule(
+      `${name}-requests`,
+      {
+        description: "Failover requests from the detector and the operator CLI",
+        eventPattern: JSON.stringify({
+          source: [DETECTOR_SOURCE, OPERATOR_SOURCE],
+          "detail-type": [FAILOVER_DETAIL_TYPE],
+        }),
+      },
+      { parent: this },
+    );
+    this.orchestrator.triggerFrom("requests", requests);
+
+    if (args.witness) {
+      const witnessRegion = args.witness.region;
+      this.witness = new FailoverFunction(
+        `${name}-witness`,
+        {
+          description:
+            "Witness canary: probes the regions from a third region and records its verdicts",
+          region: witnessRegion,
+          callbackFactory: () =>
+            createWitnessHandler({
+              witnessRegion: process.env.WITNESS_REGION ?? "",
+              settings: resolveSettings(JSON.parse(process.env.FAILOVER_SETTINGS ?? "{}")),
+            }),
+          environment: { FAILOVER_SETTINGS: settingsJson, WITNESS_REGION: witnessRegion },
+          statements: [
+            {
+              Sid: "Authority",
+              Effect: "Allow",
+              Action: ["dynamodb:GetItem", "dynamodb:PutItem"],
+              Resource: [a.authorityTable],
+            },
+          ],
+          ...MINUTE_WATCHER,
+          logRetentionDays: args.logRetentionDays,
+          failureQueueArn: args.witness.failureQueueArn,
+          failureQueueKeyArn: args.witness.failureQueueKeyArn,
+        },
+        { parent: this },
+      );
+      this.witness.runEvery("rate(1 minute)");
+    }
+    const capacityMetric = settings.apply((s) => ({
+      namespace: regionGateMetric(s.project).namespace,
+      metricName: s.capacityAlarmMetricName ?? "PromotionCapacityNotReached",
+    }));
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-capacity`,
+      {
+        alarmDescription:
+          "A promotion did not bring the application tier to its active size in time",
+        namespace: capacityMetric.namespace,
+        metricName: capacityMetric.metricName,
+        statistic: "Maximum",
+        period: 60,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: [args.topicArn],
+      },
+      { parent: this },
+    );
+    this.registerOutputs({
+      detectorArn: this.detector.functionArn,
+      orchestratorArn: this.orchestrator.functionArn,
+    });
+  }
+}
+
+export interface FenceArgs {
+  settings: {
+    localRegion: string;
+    initialActiveRegion: string;
+    authority: { tableName: string; region: string };
+    autoScalingGroupName: string;
+    standbyCapacity: { min: number; desired: number };
+    maintenanceParameter: string;
+  };
+  authorityTableArn: pulumi.Input<string>;
+  autoScalingGroupArn: pulumi.Input<string>;
+  maintenanceParameterArn: pulumi.Input<string>;
+  failureQueueArn: pulumi.Input<string>;
+  failureQueueKeyArn: pulumi.Input<string>;
+  logRetentionDays: number;
+}
+
+/**
+ * Runs in every region: while the authority names another region active, holds this region's
+ * application tier at standby size and in maintenance. This is what keeps an old primary that
+ * comes back fenced, without anyone having to reach it during the outage.
+ */
+export class RegionFence extends FailoverFunction<unknown, unknown> {
+  constructor(name: string, args: FenceArgs, opts?: pulumi.ComponentResourceOptions) {
+    const settings = { ...args.settings, deadlineMs: 50_000 };
+    super(
+      name,
+      {
+        description: "Keeps this region fenced while the authority names another region active",
+        callbackFactory: () =>
+          createFenceHandler({
+            ...settings,
+            sdk: DEFAULT_SDK_TIMEOUTS,
+          }),
+        statements: [
+          {
+            Sid: "Authority",
+            Effect: "Allow",
+            Action: ["dynamodb:GetItem"],
+            Resource: [args.authorityTableArn],
+          },
+          {
+            Sid: "ReadCapacity",
+            Effect: "Allow",
+            Action: ["autoscaling:DescribeAutoScalingGroups"],
+            Resource: ["*"],
+          },
+          {
+            Sid: "HoldCapacity",
+            Effect: "Allow",
+            Action: ["autoscaling:UpdateAutoScalingGroup"],
+            Resource: [args.autoScalingGroupArn],
+          },
+          {
+            Sid: "Maintenance",
+            Effect: "Allow",
+            Action: ["ssm:GetParameter", "ssm:PutParameter"],
+            Resource: [args.maintenanceParameterArn],
+          },
+        ],
+        ...MINUTE_WATCHER,
+        logRetentionDays: args.logRetentionDays,
+        failureQueueArn: args.failureQueueArn,
+        failureQueueKeyArn: args.failureQueueKeyArn,
+      },
+      opts,
+    );
+    this.runEvery("rate(1 minute)");
+  }
+}

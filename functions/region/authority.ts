@@ -1,0 +1,327 @@
+// The fencing lease. One item in a single-region DynamoDB table in the authority region (the
+// first standby). It must not be a global table: global tables resolve concurrent writes by
+// last-writer-wins, so a conditional write there is not a cross-region lock.
+//
+// Key schema: partition key `pk` (String), no sort key. This module owns the item
+// pk = "authority"; the same table holds "incident#<id>" (audit.ts), "signals#<region>" and
+// "witness#<region>" (detection.ts).
+//
+// The epoch only grows. Every promotion (automatic or operator) takes the lease with one
+// conditional write that names the epoch it decided against, so a delayed or retried decision made
+// against an older epoch can never be applied after a newer one.
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  GetItemCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+} from "@aws-sdk/client-dynamodb";
+
+export const AUTHORITY_KEY = "authority";
+
+export type AuthorityPhase = "steady" | "promoting" | "completed";
+export type PromotionMode = "planned" | "unplanned";
+
+export interface AuthorityRecord {
+  epoch: number;
+  /** The region the authority has declared active. Set when a promotion's lease is taken:
+   * from that moment the old region is fenced, whatever state its own automation is in. */
+  activeRegion: string;
+  previousActiveRegion?: string;
+  holder?: string;
+  phase: AuthorityPhase;
+  /** Epoch milliseconds; 0 when no lease is held. */
+  leaseExpiresAt: number;
+  incidentId?: string;
+  mode?: PromotionMode;
+  updatedAt: number;
+  /** False until the item has been written once. */
+  exists: boolean;
+}
+
+export class LeaseConflict extends Error {
+  constructor(
+    message: string,
+    public readonly current: AuthorityRecord,
+  ) {
+    super(message);
+    this.name = "LeaseConflict";
+  }
+}
+
+export interface TakeLeaseRequest {
+  /** The epoch the caller decided against; the write succeeds only if it is still current. */
+  expectedEpoch: number;
+  newActiveRegion: string;
+  /** "orchestrator:<region>:<request id>" for the Lambda, "operator:<user>" for the CLI. */
+  holder: string;
+  incidentId: string;
+  ttlMs: number;
+  mode?: PromotionMode;
+  /** The region being left; recorded for the audit and for fencing. */
+  fromRegion?: string;
+}
+
+export interface AuthorityStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /** The active region assumed before the item has ever been written. */
+  initialActiveRegion: string;
+  now?: () => number;
+}
+
+const S = (value: string): AttributeValue => ({ S: value });
+const N = (value: number): AttributeValue => ({ N: String(value) });
+const key = { pk: S(AUTHORITY_KEY) };
+
+export class AuthorityStore {
+  private readonly now: () => number;
+
+  constructor(private readonly options: AuthorityStoreOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Strongly consistent: a decision is never made on a replica's stale view. */
+  async read(signal?: AbortSignal): Promise<AuthorityRecord> {
+    const out = await this.options.client.send(
+      new GetItemCommand({ TableName: this.options.tableName, Key: key, ConsistentRead: true }),
+      { abortSignal: signal },
+    );
+    return out.Item ? fromItem(out.Item) : this.initialRecord();
+  }
+
+  /**
+   * One conditional write: succeeds only if the epoch is still `expectedEpoch`, no one else holds
+   * an unexpired lease, and the incident has not already completed. Increments the epoch.
+   * Throws LeaseConflict (with the current record) when another caller won.
+   */
+  async takeLease(request: TakeLeaseRequest, signal?: AbortSignal): Promise<AuthorityRecord> {
+    const now = this.now();
+    const values: Record<string, AttributeValue> = {
+      ":next": N(request.expectedEpoch + 1),
+      ":active": S(request.newActiveRegion),
+      ":holder": S(request.holder),
+      ":promoting": S("promoting"),
+      ":expires": N(now + request.ttlMs),
+      ":incident": S(request.incidentId),
+      ":mode": S(request.mode ?? "unplanned"),
+      ":now": N(now),
+    };
+    let update =
+      "SET epoch = :next, activeRegion = :active, holder = :holder, phase = :promoting, " +
+      "leaseExpiresAt = :expires, incidentId = :incident, #mode = :mode, updatedAt = :now";
+    if (request.fromRegion) {
+      update += ", previousActiveRegion = :from";
+      values[":from"] = S(request.fromRegion);
+    }
+    let condition: string;
+    if (request.expectedEpoch === 0) {
+      condition = "attribute_not_exists(pk)";
+    } else {
+      condition =
+        "epoch = :expected AND " +
+        "(attribute_not_exists(holder) OR holder = :holder OR leaseExpiresAt <= :now) AND " +
+        "NOT (incidentId = :incident AND phase = :completed)";
+      values[":expected"] = N(request.expectedEpoch);
+      values[":completed"] = S("completed");
+    }
+    return this.conditionalUpdate(
+      update,
+      condition,
+      values,
+      { "#mode": "mode" },
+      signal,
+      () => `lease for epoch ${request.expectedEpoch} not granted to ${request.holder}`,
+    );
+  }
+
+  /** Extends the caller's lease; fails if the epoch moved on or someone else holds it. */
+  async renewLease(
+    lease: { epoch: number; holder: string; ttlMs: number },
+    signal?: AbortSignal,
+  ): Promise<AuthorityRecord> {
+    const now = this.now();
+    return this.conditionalUpdate(
+      "SET leaseExpiresAt = :expires, updatedAt = :now",
+      "epoch = :epoch AND holder = :holder",
+      { ":expires": N(now + lease.ttlMs), ":now": N(now), ...this.fence(lease) },
+      undefined,
+      signal,
+      () => `lease of ${lease.holder} at epoch ${lease.epoch} lost`,
+    );
+  }
+
+  /** Gives the lease up without completing: the phase stays "promoting" so a later run resumes. */
+  async releaseLease(
+    lease: { epoch: number; holder: string },
+    signal?: AbortSignal,
+  ): Promise<AuthorityRecord> {
+    return this.conditionalUpdate(
+      "SET leaseExpiresAt = :zero, updatedAt = :now REMOVE holder",
+      "epoch = :epoch AND holder = :holder",
+      { ":zero": N(0), ":now": N(this.now()), ...this.fence(lease) },
+      undefined,
+      signal,
+      () => `lease of ${lease.holder} at epoch ${lease.epoch} lost before release`,
+    );
+  }
+
+  /** Marks the incident done and drops the lease, only for the holder of the current epoch. */
+  async completePromotion(
+    lease: { epoch: number; holder: string; incidentId: string },
+    signal?: AbortSignal,
+  ): Promise<AuthorityRecord> {
+    return this.conditionalUpdate(
+      "SET phase = :completed, leaseExpiresAt = :zero, updatedAt = :now REMOVE holder",
+      "epoch = :epoch AND holder = :holder AND incidentId = :incident",
+      {
+        ":completed": S("completed"),
+        ":zero": N(0),
+        ":now": N(this.now()),
+        ":incident": S(lease.incidentId),
+        ...this.fence(lease),
+      },
+      undefined,
+      signal,
+      () => `lease of ${lease.holder} at epoch ${lease.epoch} lost before completion`,
+    );
+  }
+
+  private fence(lease: { epoch: number; holder: string }): Record<string, AttributeValue> {
+    return { ":epoch": N(lease.epoch), ":holder": S(lease.holder) };
+  }
+
+  private async conditionalUpdate(
+    update: string,
+    condition: string,
+    values: Record<string, AttributeValue>,
+    names: Record<string, string> | undefined,
+    signal: AbortSignal | undefined,
+    conflictMessage: () => string,
+  ): Promise<AuthorityRecord> {
+    try {
+      const out = await this.options.client.send(
+        new UpdateItemCommand({
+          TableName: this.options.tableName,
+          Key: key,
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeValues: values,
+          ...(names ? { ExpressionAttributeNames: names } : {}),
+          ReturnValues: "ALL_NEW",
+        }),
+        { abortSignal: signal },
+      );
+      return fromItem(out.Attributes ?? {});
+    } catch (error) {
+      if (isConditionFailure(error)) {
+        throw new LeaseConflict(conflictMessage(), await this.read(signal));
+      }
+      throw error;
+    }
+  }
+
+  private initialRecord(): AuthorityRecord {
+    return {
+      epoch: 0,
+      activeRegion: this.options.initialActiveRegion,
+      phase: "steady",
+      leaseExpiresAt: 0,
+      updatedAt: 0,
+      exists: false,
+    };
+  }
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error as { name?: string })?.name === "ConditionalCheckFailedException"
+  );
+}
+
+function fromItem(item: Record<string, AttributeValue>): AuthorityRecord {
+  const str = (k: string) => item[k]?.S;
+  const num = (k: string) => (item[k]?.N !== undefined ? Number(item[k].N) : undefined);
+  return {
+    epoch: num("epoch") ?? 0,
+    activeRegion: str("activeRegion") ?? "",
+    previousActiveRegion: str("previousActiveRegion"),
+    holder: str("holder"),
+    phase: (str("phase") as AuthorityPhase | undefined) ?? "steady",
+    leaseExpiresAt: num("leaseExpiresAt") ?? 0,
+    incidentId: str("incidentId"),
+    mode: str("mode") as PromotionMode | undefined,
+    updatedAt: num("updatedAt") ?? 0,
+    exists: true,
+  };
+}
+
+/** What a request to make `targetRegion` active means against the current authority record. */
+export type Admission =
+  | { kind: "new"; expectedEpoch: number }
+  | { kind: "resume"; expectedEpoch: number }
+  | { kind: "reject"; reason: AdmissionRejection; detail: string };
+
+export type AdmissionRejection =
+  "replayed" | "stale-epoch" | "future-epoch" | "already-active" | "lease-held";
+
+/**
+ * The fencing rule, pure so it can be read and tested on its own:
+ * - an incident that already completed is a replay: ignored;
+ * - an epoch newer than the authority's was never issued: rejected;
+ * - the incident in progress (phase "promoting") is resumed, once its lease is free or expired;
+ * - any other request decided against an older epoch is stale: ignored;
+ * - a request for the region that is already active is a no-op (never a failback);
+ * - otherwise it is a new promotion, taken at the request's epoch.
+ */
+export function admit(
+  current: AuthorityRecord,
+  request: { incidentId: string; epoch: number; targetRegion: string },
+  now: number,
+): Admission {
+  const sameIncident = current.incidentId === request.incidentId;
+  if (sameIncident && current.phase === "completed") {
+    return {
+      kind: "reject",
+      reason: "replayed",
+      detail: `incident ${request.incidentId} completed`,
+    };
+  }
+  if (request.epoch > current.epoch) {
+    return {
+      kind: "reject",
+      reason: "future-epoch",
+      detail: `event epoch ${request.epoch} is newer than the authority's ${current.epoch}`,
+    };
+  }
+  if (
+    sameIncident &&
+    current.phase === "promoting" &&
+    current.activeRegion === request.targetRegion
+  ) {
+    if (current.holder && current.leaseExpiresAt > now) {
+      return {
+        kind: "reject",
+        reason: "lease-held",
+        detail: `${current.holder} holds the lease until ${new Date(current.leaseExpiresAt).toISOString()}`,
+      };
+    }
+    return { kind: "resume", expectedEpoch: current.epoch };
+  }
+  if (request.epoch < current.epoch) {
+    return {
+      kind: "reject",
+      reason: "stale-epoch",
+      detail: `event epoch ${request.epoch} is older than the authority's ${current.epoch}`,
+    };
+  }
+  if (current.activeRegion === request.targetRegion) {
+    return {
+      kind: "reject",
+      reason: "already-active",
+      detail: `${request.targetRegion} is already the active region (phase ${current.phase})`,
+    };
+  }
+  return { kind: "new", expectedEpoch: current.epoch };
+}

@@ -1,0 +1,223 @@
+// Quorum detection: is the active region down, as seen from several independent places?
+//
+// Three vantage points, each reporting "healthy" | "failed" | "unknown":
+//  - standby-canary: this region's Lambda probing the active region's public health URL;
+//  - witness: a canary in a third region, whose verdicts are stored in the authority table;
+//  - route53: Route 53's own health-check status for the active region's ALB (a global API
+//    served from us-east-1, so it may be unreadable exactly when it matters).
+// A vantage point reports "failed" only after N consecutive failed probes (counts persist across
+// runs in the authority table), so a flapping endpoint never reaches it.
+//
+// THE RULE FOR UNKNOWNS (tested in test/region/detection.test.ts):
+//  - "unknown" never counts as failed, and never as healthy;
+//  - failover needs `quorum` vantage points reporting "failed";
+//  - if fewer than `quorum` vantage points are known at all, quorum cannot be reached either way:
+//    no failover, and an "insufficient-signals" alert, because a blind detector is an incident;
+//  - quorum reached but the standby itself is not ready (or its readiness is unknown): no
+//    promotion into an unhealthy target; humans are paged;
+//  - anything short of quorum with some failure seen is "degraded": an alert, never a failover.
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  type AttributeValue,
+} from "@aws-sdk/client-dynamodb";
+
+export type SignalStatus = "healthy" | "failed" | "unknown";
+export type Vantage = "standby-canary" | "witness" | "route53";
+
+export interface SignalReading {
+  vantage: Vantage;
+  status: SignalStatus;
+  /** Consecutive failures seen so far (0 when healthy or unknown). */
+  consecutiveFailures: number;
+  detail: string;
+}
+
+export type DetectionAction =
+  "none" | "degraded" | "insufficient-signals" | "page-humans" | "failover";
+
+export interface DetectionDecision {
+  action: DetectionAction;
+  failed: Vantage[];
+  known: Vantage[];
+  reason: string;
+}
+
+/** A vantage point's verdict from its consecutive-failure count. */
+export function verdictFromCount(consecutiveFailures: number, threshold: number): SignalStatus {
+  return consecutiveFailures >= threshold ? "failed" : "healthy";
+}
+
+export function decide(input: {
+  readings: SignalReading[];
+  quorum: number;
+  /** The standby's own readiness to take traffic; "unknown" when the check itself failed. */
+  localReady: boolean | "unknown";
+}): DetectionDecision {
+  const known = input.readings.filter((r) => r.status !== "unknown").map((r) => r.vantage);
+  const failed = input.readings.filter((r) => r.status === "failed").map((r) => r.vantage);
+  const suspect = input.readings.some((r) => r.status === "healthy" && r.consecutiveFailures > 0);
+  const base = { failed, known };
+  if (failed.length >= input.quorum) {
+    if (input.localReady !== true) {
+      return {
+        ...base,
+        action: "page-humans",
+        reason:
+          `active region failed by quorum (${failed.join(", ")}) but this region is not ready ` +
+          `(${input.localReady === false ? "unhealthy" : "readiness unknown"}): no promotion`,
+      };
+    }
+    return { ...base, action: "failover", reason: `quorum failed: ${failed.join(", ")}` };
+  }
+  if (known.length < input.quorum) {
+    return {
+      ...base,
+      action: "insufficient-signals",
+      reason: `only ${known.length} of ${input.readings.length} vantage points readable; quorum is ${input.quorum}`,
+    };
+  }
+  if (failed.length > 0 || suspect) {
+    return {
+      ...base,
+      action: "degraded",
+      reason:
+        failed.length > 0
+          ? `failed from ${failed.join(", ")} only: below quorum ${input.quorum}`
+          : "failures seen, none reached the consecutive threshold",
+    };
+  }
+  return { ...base, action: "none", reason: "active region healthy" };
+}
+
+/** What the standby's detector persists between runs (pk = "signals#<region>"). */
+export interface DetectorState {
+  /** The active region these counts are about; counts reset when it changes. */
+  target: string;
+  canaryFailures: number;
+  route53Failures: number;
+  lastAction: DetectionAction;
+  decidedAt: number;
+  /** The authority epoch the decision was made against. */
+  epoch: number;
+}
+
+/** What a witness persists (pk = "witness#<witness region>"). */
+export interface WitnessState {
+  target: string;
+  consecutiveFailures: number;
+  observedAt: number;
+}
+
+export const signalsKey = (region: string) => `signals#${region}`;
+export const witnessKey = (region: string) => `witness#${region}`;
+
+/** Detection state in the authority table: one small item per observer. */
+export class SignalStore {
+  constructor(private readonly options: { client: DynamoDBClient; tableName: string }) {}
+
+  async readDetector(region: string, signal?: AbortSignal): Promise<DetectorState | undefined> {
+    const item = await this.get(signalsKey(region), signal);
+    if (!item) return undefined;
+    return {
+      target: item.target?.S ?? "",
+      canaryFailures: Number(item.canaryFailures?.N ?? 0),
+      route53Failures: Number(item.route53Failures?.N ?? 0),
+      lastAction: (item.lastAction?.S as DetectionAction | undefined) ?? "none",
+      decidedAt: Number(item.decidedAt?.N ?? 0),
+      epoch: Number(item.epoch?.N ?? 0),
+    };
+  }
+
+  async writeDetector(region: string, state: DetectorState, signal?: AbortSignal): Promise<void> {
+    await this.put(
+      signalsKey(region),
+      {
+        target: { S: state.target },
+        canaryFailures: { N: String(state.canaryFailures) },
+        route53Failures: { N: String(state.route53Failures) },
+        lastAction: { S: state.lastAction },
+        decidedAt: { N: String(state.decidedAt) },
+        epoch: { N: String(state.epoch) },
+      },
+      signal,
+    );
+  }
+
+  async readWitness(region: string, signal?: AbortSignal): Promise<WitnessState | undefined> {
+    const item = await this.get(witnessKey(region), signal);
+    if (!item) return undefined;
+    return {
+      target: item.target?.S ?? "",
+      consecutiveFailures: Number(item.consecutiveFailures?.N ?? 0),
+      observedAt: Number(item.observedAt?.N ?? 0),
+    };
+  }
+
+  async writeWitness(region: string, state: WitnessState, signal?: AbortSignal): Promise<void> {
+    await this.put(
+      witnessKey(region),
+      {
+        target: { S: state.target },
+        consecutiveFailures: { N: String(state.consecutiveFailures) },
+        observedAt: { N: String(state.observedAt) },
+      },
+      signal,
+    );
+  }
+
+  private async get(pk: string, signal?: AbortSignal) {
+    const out = await this.options.client.send(
+      new GetItemCommand({
+        TableName: this.options.tableName,
+        Key: { pk: { S: pk } },
+        ConsistentRead: true,
+      }),
+      { abortSignal: signal },
+    );
+    return out.Item;
+  }
+
+  private async put(pk: string, fields: Record<string, AttributeValue>, signal?: AbortSignal) {
+    await this.options.client.send(
+      new PutItemCommand({ TableName: this.options.tableName, Item: { pk: { S: pk }, ...fields } }),
+      { abortSignal: signal },
+    );
+  }
+}
+
+/** The witness's reading as the standby sees it: stale, absent or about another region → unknown. */
+export function witnessReading(
+  state: WitnessState | undefined,
+  target: string,
+  threshold: number,
+  maxAgeMs: number,
+  now: number,
+): SignalReading {
+  if (!state)
+    return { vantage: "witness", status: "unknown", consecutiveFailures: 0, detail: "no verdict" };
+  if (state.target !== target) {
+    return {
+      vantage: "witness",
+      status: "unknown",
+      consecutiveFailures: 0,
+      detail: `verdict is about ${state.target}, not ${target}`,
+    };
+  }
+  const ageMs = now - state.observedAt;
+  if (ageMs > maxAgeMs) {
+    return {
+      vantage: "witness",
+      status: "unknown",
+      consecutiveFailures: 0,
+      detail: `verdict ${Math.round(ageMs / 1000)} s old`,
+    };
+  }
+  return {
+    vantage: "witness",
+    status: verdictFromCount(state.consecutiveFailures, threshold),
+    consecutiveFailures: state.consecutiveFailures,
+    detail: `${state.consecutiveFailures} consecutive failures`,
+  };
+}

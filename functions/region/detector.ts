@@ -1,0 +1,325 @@
+// The detector Lambda (scheduled every minute; the witness is in witness.ts).
+//  - createDetectorHandler: runs in the standby (the active region's successor); probes, reads
+//    the witness and Route 53, applies the quorum rule of detection.ts, persists its counts and
+//    decision, alerts on changes, and asks the orchestrator to promote when the rule says so.
+// While this region is active, the detector only keeps the region gate closed and resumes an
+// interrupted promotion; it never probes itself, never acts on a local AZ event, never fails back.
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
+import { DescribeReplicationGroupsCommand } from "@aws-sdk/client-elasticache";
+import { Route53Client } from "@aws-sdk/client-route-53";
+import { AuthorityStore, type AuthorityRecord } from "./authority";
+import {
+  createAuthorityClient,
+  createRegionalClients,
+  createRoute53StatusClient,
+  type RegionalClients,
+} from "./clients";
+import { withDeadline } from "./deadline";
+import {
+  decide,
+  SignalStore,
+  verdictFromCount,
+  witnessReading,
+  type DetectionDecision,
+  type SignalReading,
+} from "./detection";
+import { describeError, errorMessage } from "./errors";
+import {
+  automaticIncidentId,
+  buildFailoverEvent,
+  DETECTOR_SOURCE,
+  type FailoverEvent,
+} from "./event";
+import { createLogger, type Logger } from "./log";
+import { createOrchestratorHandler } from "./orchestrator";
+import { readRoute53Status, runCanary } from "./probes";
+import { successorOf, type RegionFailoverSettings } from "./settings";
+import { notify, publishGate } from "./steps";
+
+export interface DetectorDeps {
+  clients: RegionalClients;
+  authorityClient: DynamoDBClient;
+  route53: Route53Client;
+  log: Logger;
+  now: () => number;
+  /** Is this region able to take over? Default: the local database and cache are available. */
+  localReadiness: (signal: AbortSignal) => Promise<boolean>;
+  /** Hands a failover request to the orchestrator; default: its handler, in-process. */
+  requestFailover: (event: FailoverEvent) => Promise<unknown>;
+}
+
+export interface DetectionReport {
+  /** "error": the run could not complete (logged as detector-error; alarm on that line). */
+  action: DetectionDecision["action"] | "resume-requested" | "error";
+  reason: string;
+  activeRegion: string;
+  readings: SignalReading[];
+  requested?: FailoverEvent;
+}
+
+/**
+ * Readiness as promotion needs it: the local data tier is up AND still a replica of the active
+ * region. The second half is what makes an automatic failback impossible: after a failover the
+ * old primary's database and cache are no longer replicas (they hold a diverged copy), so its
+ * detector can page people but never promote it; operators rebuild it as a replica first.
+ */
+export function dataTierReadiness(clients: RegionalClients, settings: RegionFailoverSettings) {
+  return async (signal: AbortSignal): Promise<boolean> => {
+    const [db, cache] = await Promise.all([
+      clients.rds.send(
+        new DescribeDBInstancesCommand({ DBInstanceIdentifier: settings.database.instanceId }),
+        { abortSignal: signal },
+      ),
+      clients.elastiCache.send(
+        new DescribeReplicationGroupsCommand({
+          ReplicationGroupId: settings.cache.replicationGroupId,
+        }),
+        { abortSignal: signal },
+      ),
+    ]);
+    const instance = db.DBInstances?.[0];
+    const group = cache.ReplicationGroups?.[0];
+    return (
+      instance?.DBInstanceStatus === "available" &&
+      Boolean(instance.ReadReplicaSourceDBInstanceIdentifier) &&
+      group?.Status === "available" &&
+      group.GlobalReplicationGroupInfo?.GlobalReplicationGroupMemberRole?.toUpperCase() ===
+        "SECONDARY"
+    );
+  };
+}
+
+export function defaultDetectorDeps(
+  settings: RegionFailoverSettings,
+  overrides: Partial<DetectorDeps> = {},
+): DetectorDeps {
+  const clients = overrides.clients ?? createRegionalClients(settings.localRegion, settings.sdk);
+  const authorityClient =
+    overrides.authorityClient ?? createAuthorityClient(settings.authority.region, settings.sdk);
+  const log =
+    overrides.log ?? createLogger({ component: "region-detector", region: settings.localRegion });
+  const now = overrides.now ?? Date.now;
+  const orchestrator = createOrchestratorHandler(settings, { clients, authorityClient, log, now });
+  return {
+    clients,
+    authorityClient,
+    route53: overrides.route53 ?? createRoute53StatusClient(settings.localRegion, settings.sdk),
+    log,
+    now,
+    localReadiness: overrides.localReadiness ?? dataTierReadiness(clients, settings),
+    requestFailover: overrides.requestFailover ?? ((event) => orchestrator(event)),
+  };
+}
+
+export function createDetectorHandler(
+  settings: RegionFailoverSettings,
+  deps: Partial<DetectorDeps> = {},
+) {
+  let resolved: DetectorDeps | undefined;
+  return async (): Promise<DetectionReport> => {
+    const d = (resolved ??= defaultDetectorDeps(settings, deps));
+    try {
+      return await detectOnce(settings, d);
+    } catch (error) {
+      // Never throw: Lambda would retry the scheduled run, and a retried run probes again,
+      // advancing the consecutive counts faster than the cadence they are defined by.
+      d.log.error("detector-error", describeError(error));
+      return {
+        action: "error",
+        reason: describeError(error).message,
+        activeRegion: "unknown",
+        readings: [],
+      };
+    }
+  };
+}
+
+async function detectOnce(
+  settings: RegionFailoverSettings,
+  d: DetectorDeps,
+): Promise<DetectionReport> {
+  const table = { client: d.authorityClient, tableName: settings.authority.tableName };
+  const authority = new AuthorityStore({
+    ...table,
+    initialActiveRegion: settings.initialActiveRegion,
+    now: d.now,
+  });
+  const current = await authority.read();
+  if (current.activeRegion === settings.localRegion) return whileActive(settings, d, current);
+  if (successorOf(settings, current.activeRegion) !== settings.localRegion) {
+    return {
+      action: "none",
+      reason: `${settings.localRegion} is not the successor of ${current.activeRegion}`,
+      activeRegion: current.activeRegion,
+      readings: [],
+    };
+  }
+  return detect(settings, d, new SignalStore(table), current);
+}
+
+async function whileActive(
+  settings: RegionFailoverSettings,
+  d: DetectorDeps,
+  current: AuthorityRecord,
+): Promise<DetectionReport> {
+  const base = { activeRegion: current.activeRegion, readings: [] };
+  if (current.phase === "completed") {
+    // Keep the gate closed; losing it would hand traffic back to the old region.
+    await withDeadline("gate-refresh", settings.deadlines.gateMs, (signal) =>
+      publishGate(d.clients, settings, signal),
+    ).catch((error) => d.log.error("gate-refresh-failed", describeError(error)));
+    return { ...base, action: "none", reason: "this region is active; gate kept closed" };
+  }
+  const leaseFree = !current.holder || current.leaseExpiresAt <= d.now();
+  if (
+    current.phase === "promoting" &&
+    leaseFree &&
+    current.incidentId &&
+    current.previousActiveRegion
+  ) {
+    const event = buildFailoverEvent({
+      source: DETECTOR_SOURCE,
+      accountId: settings.accountId,
+      region: settings.localRegion,
+      now: d.now(),
+      detail: {
+        incidentId: current.incidentId,
+        mode: "unplanned",
+        failedRegion: current.previousActiveRegion,
+        targetRegion: settings.localRegion,
+        epoch: current.epoch,
+      },
+    });
+    d.log.warn("promotion-resume-requested", {
+      incidentId: current.incidentId,
+      epoch: current.epoch,
+    });
+    await d.requestFailover(event);
+    return {
+      ...base,
+      action: "resume-requested",
+      reason: "interrupted promotion resumed",
+      requested: event,
+    };
+  }
+  return { ...base, action: "none", reason: `this region is active (phase ${current.phase})` };
+}
+
+async function detect(
+  settings: RegionFailoverSettings,
+  d: DetectorDeps,
+  signals: SignalStore,
+  current: AuthorityRecord,
+): Promise<DetectionReport> {
+  const target = current.activeRegion;
+  const cfg = settings.detection;
+  const endpoint = settings.regionEndpoints[target];
+  const previous = await signals.readDetector(settings.localRegion);
+  // Counts are about one target: a new active region starts from zero.
+  const carried = previous?.target === target ? previous : undefined;
+  const readinessBudget = cfg.probeTimeoutMs * 2;
+  // Route 53 and the local readiness are read once, alongside the first probe.
+  const route53Read = readRoute53Status(
+    d.route53,
+    endpoint.route53HealthCheckId,
+    cfg.route53TimeoutMs,
+  );
+  const readiness = withDeadline("local-readiness", readinessBudget, d.localReadiness).catch(
+    (error: unknown) => {
+      d.log.warn("local-readiness-unknown", describeError(error));
+      return "unknown" as const;
+    },
+  );
+  let readings: SignalReading[] = [];
+  let decision: DetectionDecision | undefined;
+  let route53Failures = 0;
+  // The decision is re-evaluated after every probe, re-reading the witness each time, so the
+  // quorum is acted on as soon as it exists instead of at the end of the run.
+  const canary = await runCanary({
+    url: endpoint.healthUrl,
+    probes: cfg.probesPerRun,
+    intervalMs: cfg.probeIntervalMs,
+    timeoutMs: cfg.probeTimeoutMs,
+    startCount: carried?.canaryFailures ?? 0,
+    onProbe: async (count, probe) => {
+      const [route53, ready, witness] = await Promise.all([
+        route53Read,
+        readiness,
+        cfg.witnessRegion
+          ? signals.readWitness(cfg.witnessRegion).catch(() => undefined)
+          : undefined,
+      ]);
+      route53Failures = route53.status === "failed" ? (carried?.route53Failures ?? 0) + 1 : 0;
+      readings = [
+        {
+          vantage: "standby-canary",
+          status: verdictFromCount(count, cfg.failureThreshold),
+          consecutiveFailures: count,
+          detail: probe.detail,
+        },
+        witnessReading(witness, target, cfg.failureThreshold, cfg.witnessMaxAgeMs, d.now()),
+        {
+          vantage: "route53",
+          status: route53.status,
+          consecutiveFailures: route53Failures,
+          detail: route53.detail,
+        },
+      ];
+      decision = decide({ readings, quorum: cfg.quorum, localReady: ready });
+      return decision.action === "failover" || decision.action === "page-humans";
+    },
+  });
+  // Assigned inside the probe callback, which TypeScript cannot follow.
+  const decided = decision as DetectionDecision | undefined;
+  if (!decided) throw new Error("detector ran no probe (detection.probesPerRun must be >= 1)");
+  await signals.writeDetector(settings.localRegion, {
+    target,
+    canaryFailures: canary.consecutiveFailures,
+    route53Failures,
+    lastAction: decided.action,
+    decidedAt: d.now(),
+    epoch: current.epoch,
+  });
+  d.log.info("detection", { target, action: decided.action, reason: decided.reason, readings });
+  const report: DetectionReport = {
+    action: decided.action,
+    reason: decided.reason,
+    activeRegion: target,
+    readings,
+  };
+
+  if (
+    decided.action !== previous?.lastAction &&
+    decided.action !== "none" &&
+    decided.action !== "failover"
+  ) {
+    // Alert on changes only, so a long degradation is one message, not one a minute.
+    await withDeadline("alert", settings.deadlines.notifyMs, (signal) =>
+      notify(
+        d.clients,
+        settings,
+        `Region ${target}: ${decided.action}`,
+        { target, ...decided, readings },
+        signal,
+      ),
+    ).catch((error) => d.log.error("alert-failed", { error: errorMessage(error) }));
+  }
+  if (decided.action === "failover") {
+    report.requested = buildFailoverEvent({
+      source: DETECTOR_SOURCE,
+      accountId: settings.accountId,
+      region: settings.localRegion,
+      now: d.now(),
+      detail: {
+        incidentId: automaticIncidentId(target, settings.localRegion, current.epoch),
+        mode: "unplanned",
+        failedRegion: target,
+        targetRegion: settings.localRegion,
+        epoch: current.epoch,
+      },
+    });
+    await d.requestFailover(report.requested);
+  }
+  return report;
+}

@@ -1,0 +1,341 @@
+// The promotion run.
+//
+// promoteRegion() is the one entry point for the automatic path and the operator CLI alike:
+//   admit the request against the authority record (stale, replayed, already active → nothing
+//   is written) → for a new promotion: confirm detection (automatic path) and check replication
+//   lag against the RPO budget (stop and ask for approval unless forced) → take the lease (one
+//   conditional write; the loser stops) → run the step phases, each step under its own deadline
+//   and the run under an overall one, renewing the lease between phases → complete or release →
+//   append the audit record → notify.
+//
+// NO AUTOMATIC FAILBACK, and what keeps the old primary fenced once it comes back:
+//  - the authority record names this region active from the moment the lease is taken; the old
+//    region's instances read it (endpoint watcher) and stay in maintenance, and its fence Lambda
+//    (fence.ts) holds its Auto Scaling group at standby size; nothing automatic ever writes the
+//    record back: a request whose target is not this region is rejected, a request for the
+//    region that is already active is a no-op;
+//  - the region gate metric lives in THIS region and only moves to 1 here; the detector
+//    re-publishes it every run while this region is active, so the alarm behind the PRIMARY
+//    record's health check stays in ALARM and Route 53 keeps traffic here;
+//  - the data tier cannot drift back: the replica is standalone, the cache detached or primary.
+// Failback is an operator's planned switchover in the other direction, with its own lease.
+import {
+  admit,
+  AuthorityStore,
+  LeaseConflict,
+  type AuthorityRecord,
+  type PromotionMode,
+} from "./authority";
+import { IncidentLog, type StepRecord, type RunRecord } from "./audit";
+import type { RegionalClients } from "./clients";
+import { DeadlineExceeded, withDeadline } from "./deadline";
+import { describeError } from "./errors";
+import { checkLag, type LagReader } from "./lag";
+import type { Logger } from "./log";
+import type { RegionFailoverSettings } from "./settings";
+import { notify, phasesFor, type PromotionStep } from "./steps";
+
+export interface PromotionRequest {
+  incidentId: string;
+  mode: PromotionMode;
+  /** The authority epoch the request was decided against. */
+  epoch: number;
+  /** The region being left. */
+  fromRegion: string;
+  /** What asked: "detector", "operator:<user>", ... (audit only). */
+  trigger: string;
+  /** Lease holder: unique per Lambda invocation, "operator:<user>" for the CLI. */
+  holder: string;
+  /** Operator only: proceed although replication lag is over the RPO budget. */
+  force?: boolean;
+  /** Automatic path: a new promotion needs the detector's persisted quorum decision. */
+  requireDetection?: boolean;
+}
+
+export type PromotionOutcome =
+  "completed" | "incomplete" | "awaiting-approval" | "lease-conflict" | "fenced" | "ignored";
+
+export interface PromotionReport {
+  outcome: PromotionOutcome;
+  reason: string;
+  incidentId: string;
+  epoch?: number;
+  steps: StepRecord[];
+}
+
+export interface PromotionDeps {
+  settings: RegionFailoverSettings;
+  /** Local-region clients; the only AWS endpoints the steps can reach. */
+  clients: RegionalClients;
+  authority: AuthorityStore;
+  incidents: IncidentLog;
+  lagReaders: LagReader[];
+  log: Logger;
+  now: () => number;
+  /** Reads the detector's persisted decision (automatic path only). */
+  confirmDetection: (request: PromotionRequest) => Promise<{ confirmed: boolean; reason: string }>;
+  /** The step phases; the default is phasesFor(mode). Benchmarks and tests substitute. */
+  phases?: (mode: PromotionMode) => PromotionStep[][];
+}
+
+const ok = (r: StepRecord) =>
+  r.outcome === "done" || r.outcome === "already-done" || r.outcome === "capacity-not-reached";
+
+export async function promoteRegion(
+  deps: PromotionDeps,
+  request: PromotionRequest,
+): Promise<PromotionReport> {
+  const { settings, authority, incidents } = deps;
+  const local = deps.clients.region;
+  const log = deps.log.child({ incidentId: request.incidentId, trigger: request.trigger });
+  const report = (
+    outcome: PromotionOutcome,
+    reason: string,
+    extra: Partial<PromotionReport> = {},
+  ) => {
+    const result: PromotionReport = {
+      outcome,
+      reason,
+      incidentId: request.incidentId,
+      steps: [],
+      ...extra,
+    };
+    log.info("promotion-decision", { outcome, reason, epoch: result.epoch });
+    return result;
+  };
+
+  const current = await authority.read();
+  const admission = admit(
+    current,
+    { incidentId: request.incidentId, epoch: request.epoch, targetRegion: local },
+    deps.now(),
+  );
+  if (admission.kind === "reject") {
+    return report(
+      admission.reason === "lease-held" ? "lease-conflict" : "ignored",
+      `${admission.reason}: ${admission.detail}`,
+    );
+  }
+  const incident = await incidents.read(request.incidentId);
+  if (incident?.status === "completed")
+    return report("ignored", "replayed: incident already completed");
+
+  if (admission.kind === "new") {
+    if (current.activeRegion !== request.fromRegion) {
+      return report(
+        "ignored",
+        `the authority names ${current.activeRegion} active, not ${request.fromRegion}`,
+      );
+    }
+    if (request.requireDetection) {
+      const detection = await deps.confirmDetection(request);
+      if (!detection.confirmed)
+        return report("ignored", `detection not confirmed: ${detection.reason}`);
+    }
+    if (!request.force) {
+      const lag = await checkLag(deps.lagReaders, settings.rpoBudgetSeconds);
+      if (!lag.withinBudget) {
+        const first = await incidents.requestApprovalOnce(request.incidentId, lag.reason);
+        if (first) {
+          await bestEffort(log, "approval-request", settings.deadlines.notifyMs, (signal) =>
+            notify(
+              deps.clients,
+              settings,
+              `Approval needed: promote ${local} (RPO budget exceeded)`,
+              {
+                incidentId: request.incidentId,
+                fromRegion: request.fromRegion,
+                toRegion: local,
+                reason: lag.reason,
+                readings: lag.readings,
+                howToProceed:
+                  "promote with the operator CLI and --force once the data loss is accepted",
+              },
+              signal,
+            ),
+          );
+        }
+        return report("awaiting-approval", lag.reason);
+      }
+    }
+  }
+
+  let lease: AuthorityRecord;
+  try {
+    lease = await authority.takeLease({
+      expectedEpoch: admission.expectedEpoch,
+      newActiveRegion: local,
+      holder: request.holder,
+      incidentId: request.incidentId,
+      ttlMs: settings.leaseTtlMs,
+      mode: request.mode,
+      fromRegion: request.fromRegion,
+    });
+  } catch (error) {
+    if (error instanceof LeaseConflict) {
+      return report(
+        "lease-conflict",
+        `${error.message}; epoch is ${error.current.epoch}, holder ${error.current.holder ?? "none"}`,
+      );
+    }
+    throw error;
+  }
+  log.info("lease-taken", { epoch: lease.epoch, holder: request.holder, kind: admission.kind });
+
+  const startedAt = new Date(deps.now()).toISOString();
+  const { records, fenced } = await runPhases(deps, request, lease.epoch, log);
+  const allOk = records.every(ok);
+  let outcome: PromotionOutcome = fenced ? "fenced" : allOk ? "completed" : "incomplete";
+  const leaseRef = { epoch: lease.epoch, holder: request.holder, incidentId: request.incidentId };
+  if (!fenced) {
+    try {
+      if (allOk) await authority.completePromotion(leaseRef);
+      else await authority.releaseLease(leaseRef);
+    } catch (error) {
+      if (!(error instanceof LeaseConflict)) throw error;
+      outcome = "fenced";
+    }
+  }
+  const run: RunRecord = {
+    epoch: lease.epoch,
+    holder: request.holder,
+    trigger: request.trigger,
+    mode: request.mode,
+    decision: admission.kind,
+    outcome,
+    startedAt,
+    endedAt: new Date(deps.now()).toISOString(),
+    steps: records,
+  };
+  await bestEffort(log, "audit", settings.deadlines.notifyMs, (signal) =>
+    incidents.appendRun(
+      request.incidentId,
+      run,
+      outcome === "completed" ? "completed" : "incomplete",
+      signal,
+    ),
+  );
+  await bestEffort(log, "notify", settings.deadlines.notifyMs, (signal) =>
+    notify(
+      deps.clients,
+      settings,
+      `Region promotion ${outcome}: ${request.fromRegion} -> ${local}`,
+      run as unknown as Record<string, unknown>,
+      signal,
+    ),
+  );
+  return report(outcome, describeOutcome(records, outcome), { epoch: lease.epoch, steps: records });
+}
+
+async function runPhases(
+  deps: PromotionDeps,
+  request: PromotionRequest,
+  epoch: number,
+  log: Logger,
+): Promise<{ records: StepRecord[]; fenced: boolean }> {
+  const phases = (deps.phases ?? phasesFor)(request.mode);
+  const records: StepRecord[] = phases.flat().map((s) => ({ name: s.name, outcome: "not-run" }));
+  const overall = new AbortController();
+  const overallTimer = setTimeout(
+    () => overall.abort(new DeadlineExceeded("promotion", deps.settings.deadlines.overallMs)),
+    deps.settings.deadlines.overallMs,
+  );
+  let fenced = false;
+  try {
+    for (const phase of phases) {
+      const results = await Promise.all(
+        phase.map((step) => runStep(deps, request, epoch, step, overall.signal, log)),
+      );
+      for (const result of results)
+        records[records.findIndex((r) => r.name === result.name)] = result;
+      if (!results.every(ok)) break;
+      try {
+        await deps.authority.renewLease({
+          epoch,
+          holder: request.holder,
+          ttlMs: deps.settings.leaseTtlMs,
+        });
+      } catch (error) {
+        if (!(error instanceof LeaseConflict)) throw error;
+        log.error("lease-lost", { epoch, error: error.message });
+        fenced = true;
+        break;
+      }
+    }
+  } finally {
+    clearTimeout(overallTimer);
+  }
+  return { records, fenced };
+}
+
+async function runStep(
+  deps: PromotionDeps,
+  request: PromotionRequest,
+  epoch: number,
+  step: PromotionStep,
+  runSignal: AbortSignal,
+  log: Logger,
+): Promise<StepRecord> {
+  const started = deps.now();
+  const deadlineMs = step.deadlineMs(deps.settings);
+  const stepLog = log.child({ step: step.name });
+  const base = { name: step.name, startedAt: new Date(started).toISOString() };
+  try {
+    const result = await withDeadline(
+      step.name,
+      deadlineMs,
+      (signal) =>
+        step.run({
+          settings: deps.settings,
+          clients: deps.clients,
+          mode: request.mode,
+          epoch,
+          signal,
+          deadlineAt: Date.now() + deadlineMs,
+          log: stepLog,
+        }),
+      runSignal,
+    );
+    const ended = deps.now();
+    stepLog.info("step-finished", { outcome: result.outcome, ms: ended - started });
+    return {
+      ...base,
+      ...result,
+      endedAt: new Date(ended).toISOString(),
+      durationMs: ended - started,
+    };
+  } catch (error) {
+    const ended = deps.now();
+    stepLog.error("step-failed", { ...describeError(error), ms: ended - started });
+    return {
+      ...base,
+      outcome: "failed",
+      error: describeError(error),
+      endedAt: new Date(ended).toISOString(),
+      durationMs: ended - started,
+    };
+  }
+}
+
+function describeOutcome(records: StepRecord[], outcome: PromotionOutcome): string {
+  const failed = records.filter((r) => r.outcome === "failed").map((r) => r.name);
+  const short = records.filter((r) => r.outcome === "capacity-not-reached").map((r) => r.name);
+  if (outcome === "completed") {
+    return short.length > 0 ? `completed; capacity not reached in time` : "completed";
+  }
+  if (outcome === "fenced") return "a newer epoch took over; this run stopped";
+  return `failed: ${failed.join(", ") || "none"}; a later run resumes from the observed state`;
+}
+
+async function bestEffort(
+  log: Logger,
+  what: string,
+  ms: number,
+  work: (signal: AbortSignal) => Promise<unknown>,
+): Promise<void> {
+  try {
+    await withDeadline(what, ms, work);
+  } catch (error) {
+    log.error(`${what}-failed`, describeError(error));
+  }
+}

@@ -1,0 +1,244 @@
+// What the region-failover Lambdas need to know, as plain values the Pulumi program captures
+// (strings and numbers only: no Pulumi objects, no secrets). `resolveSettings` fills defaults and
+// rejects a bad value naming the field, before any handler runs.
+import { DEFAULT_SDK_TIMEOUTS, SdkTimeouts } from "./clients";
+
+export interface RegionEndpoint {
+  /** The region's public health URL (through its ALB), probed by the canaries. */
+  healthUrl: string;
+  /** Route 53 health check on that ALB (an endpoint check: calculated checks have no status API). */
+  route53HealthCheckId?: string;
+}
+
+export interface DetectionSettings {
+  /** Consecutive failed probes before a vantage point reports "failed" (N). */
+  failureThreshold: number;
+  /** Vantage points that must report "failed" before a failover (of the three). */
+  quorum: number;
+  /** Probes per detector run; the detector runs once a minute, so this sets the cadence. */
+  probesPerRun: number;
+  /** Pause between probes inside one run. */
+  probeIntervalMs: number;
+  /** Timeout of one HTTP probe (AbortSignal). */
+  probeTimeoutMs: number;
+  /** The witness canary's region (a third region); omit and the witness is always "unknown". */
+  witnessRegion?: string;
+  /** A witness verdict older than this is "unknown". */
+  witnessMaxAgeMs: number;
+  /** Timeout of the Route 53 status read. */
+  route53TimeoutMs: number;
+}
+
+export interface StepDeadlines {
+  /** The whole promotion run; keep it below the Lambda timeout so the audit record is written. */
+  overallMs: number;
+  cacheMs: number;
+  databaseMs: number;
+  mediaMs: number;
+  endpointsMs: number;
+  capacityMs: number;
+  gateMs: number;
+  notifyMs: number;
+}
+
+export interface RetrySettings {
+  /** First pause of a poll or retry loop; doubles up to `maxDelayMs` (with jitter). */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** FailoverGlobalReplicationGroup attempts refused with InvalidGlobalReplicationGroupState
+   * before an unplanned failover detaches the local group instead. */
+  cacheFailoverAttempts: number;
+}
+
+export interface RegionFailoverSettings {
+  project: string;
+  /** The only account whose events are accepted. */
+  accountId: string;
+  /** The region this Lambda runs in and acts on: the standby being promoted. */
+  localRegion: string;
+  /** Every region of the deployment, in failover priority. */
+  regions: string[];
+  /** The active region before the authority table has ever been written. */
+  initialActiveRegion: string;
+  authority: { tableName: string; region: string };
+  regionEndpoints: Record<string, RegionEndpoint>;
+  cache: { globalReplicationGroupId: string; replicationGroupId: string };
+  database: { instanceId: string };
+  /** The local EFS file system that receives replication; omit when media is not replicated. */
+  media?: { fileSystemId: string };
+  /** SSM parameter names the instances render env.php from. */
+  parameters: {
+    dbWriter: string;
+    cachePrimary: string;
+    searchEndpoint: string;
+    activeRegion: string;
+    /** "on" keeps Magento in maintenance; promotion writes "off", the fence (fence.ts) "on". */
+    maintenance: string;
+    epoch: string;
+  };
+  /** The local OpenSearch endpoint written to `parameters.searchEndpoint`. */
+  searchEndpoint: string;
+  capacity: { autoScalingGroupName: string; min: number; desired: number; max: number };
+  /** The region gate: a metric in THIS region whose alarm feeds the PRIMARY record's health check. */
+  gate: { namespace: string; metricName: string; dimensions: Record<string, string> };
+  /** Published (same namespace) when the ASG does not reach its desired InService count in time. */
+  capacityAlarmMetricName: string;
+  notifyTopicArn: string;
+  /** Replication lag above this stops the automatic path for a human's approval. */
+  rpoBudgetSeconds: number;
+  detection: DetectionSettings;
+  /** Lease lifetime; longer than the Lambda timeout, so a killed run's lease cannot expire early. */
+  leaseTtlMs: number;
+  /** Events older than this are stale. */
+  maxEventAgeMs: number;
+  deadlines: StepDeadlines;
+  retry: RetrySettings;
+  sdk: SdkTimeouts;
+}
+
+type Defaulted =
+  | "detection"
+  | "leaseTtlMs"
+  | "maxEventAgeMs"
+  | "deadlines"
+  | "retry"
+  | "sdk"
+  | "capacityAlarmMetricName"
+  | "gate"
+  | "rpoBudgetSeconds";
+
+export type RegionFailoverSettingsInput = Omit<RegionFailoverSettings, Defaulted> & {
+  detection?: Partial<DetectionSettings>;
+  leaseTtlMs?: number;
+  maxEventAgeMs?: number;
+  deadlines?: Partial<StepDeadlines>;
+  retry?: Partial<RetrySettings>;
+  sdk?: Partial<SdkTimeouts>;
+  capacityAlarmMetricName?: string;
+  gate?: Partial<RegionFailoverSettings["gate"]>;
+  rpoBudgetSeconds?: number;
+};
+
+export const DEFAULT_DETECTION: DetectionSettings = {
+  failureThreshold: 3,
+  quorum: 2,
+  probesPerRun: 4,
+  probeIntervalMs: 15_000,
+  probeTimeoutMs: 5_000,
+  witnessMaxAgeMs: 180_000,
+  route53TimeoutMs: 5_000,
+};
+
+/** Sized for a 900 s Lambda: the slowest step (RDS promotion) gets most of it. */
+export const DEFAULT_DEADLINES: StepDeadlines = {
+  overallMs: 780_000,
+  cacheMs: 300_000,
+  databaseMs: 600_000,
+  mediaMs: 120_000,
+  endpointsMs: 60_000,
+  capacityMs: 600_000,
+  gateMs: 30_000,
+  notifyMs: 15_000,
+};
+
+export const DEFAULT_RETRY: RetrySettings = {
+  baseDelayMs: 2_000,
+  maxDelayMs: 20_000,
+  cacheFailoverAttempts: 3,
+};
+
+export class SettingsError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid region-failover settings:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "SettingsError";
+  }
+}
+
+export function resolveSettings(input: RegionFailoverSettingsInput): RegionFailoverSettings {
+  const settings: RegionFailoverSettings = {
+    ...input,
+    gate: {
+      namespace: input.gate?.namespace ?? `${input.project}/RegionGate`,
+      metricName: input.gate?.metricName ?? "FailoverActive",
+      dimensions: input.gate?.dimensions ?? {},
+    },
+    capacityAlarmMetricName: input.capacityAlarmMetricName ?? "PromotionCapacityNotReached",
+    rpoBudgetSeconds: input.rpoBudgetSeconds ?? 60,
+    detection: { ...DEFAULT_DETECTION, ...input.detection },
+    leaseTtlMs: input.leaseTtlMs ?? 960_000,
+    maxEventAgeMs: input.maxEventAgeMs ?? 300_000,
+    deadlines: { ...DEFAULT_DEADLINES, ...input.deadlines },
+    retry: { ...DEFAULT_RETRY, ...input.retry },
+    sdk: { ...DEFAULT_SDK_TIMEOUTS, ...input.sdk },
+  };
+  const problems = validate(settings);
+  if (problems.length > 0) throw new SettingsError(problems);
+  return settings;
+}
+
+function validate(s: RegionFailoverSettings): string[] {
+  const problems: string[] = [];
+  const need = (ok: boolean, field: string, value: unknown, expected: string) => {
+    if (!ok) problems.push(`${field} = ${JSON.stringify(value)}: expected ${expected}`);
+  };
+  const positive = (field: string, value: number) =>
+    need(Number.isFinite(value) && value > 0, field, value, "a positive number");
+  need(/^\d{12}$/.test(s.accountId), "accountId", s.accountId, "a 12-digit AWS account id");
+  need(s.regions.length >= 2, "regions", s.regions, "at least two regions");
+  need(s.regions.includes(s.localRegion), "localRegion", s.localRegion, "one of regions");
+  need(
+    s.regions.includes(s.initialActiveRegion),
+    "initialActiveRegion",
+    s.initialActiveRegion,
+    "one of regions",
+  );
+  need(
+    s.regions.includes(s.authority.region),
+    "authority.region",
+    s.authority.region,
+    "one of regions",
+  );
+  for (const region of s.regions) {
+    need(
+      typeof s.regionEndpoints[region]?.healthUrl === "string",
+      `regionEndpoints.${region}.healthUrl`,
+      s.regionEndpoints[region]?.healthUrl,
+      "the region's public health URL",
+    );
+  }
+  const d = s.detection;
+  need(
+    Number.isInteger(d.quorum) && d.quorum >= 2 && d.quorum <= 3,
+    "detection.quorum",
+    d.quorum,
+    "2 or 3 (of the three vantage points)",
+  );
+  need(
+    Number.isInteger(d.failureThreshold) && d.failureThreshold >= 2,
+    "detection.failureThreshold",
+    d.failureThreshold,
+    "an integer >= 2 (one failed probe is never a regional outage)",
+  );
+  for (const [key, value] of Object.entries(s.deadlines)) positive(`deadlines.${key}`, value);
+  positive("leaseTtlMs", s.leaseTtlMs);
+  need(
+    s.leaseTtlMs > s.deadlines.overallMs,
+    "leaseTtlMs",
+    s.leaseTtlMs,
+    `more than deadlines.overallMs (${s.deadlines.overallMs}) so a live run never loses its lease`,
+  );
+  positive("rpoBudgetSeconds", s.rpoBudgetSeconds);
+  const c = s.capacity;
+  need(
+    c.min <= c.desired && c.desired <= c.max && c.desired >= 1,
+    "capacity",
+    c,
+    "1 <= desired and min <= desired <= max",
+  );
+  return problems;
+}
+
+/** The standby that takes over when `activeRegion` fails: the next region by priority. */
+export function successorOf(settings: RegionFailoverSettings, activeRegion: string): string {
+  return settings.regions.find((r) => r !== activeRegion) ?? settings.regions[0];
+}

@@ -1,0 +1,72 @@
+// What every promotion step receives, and the retry/poll helpers they share. Steps observe
+// before they act, so running one twice, or after a run that died half-way, is always safe.
+import type { RegionalClients } from "../clients";
+import type { PromotionMode } from "../authority";
+import type { Logger } from "../log";
+import type { RegionFailoverSettings } from "../settings";
+import { backoffMs, sleep } from "../deadline";
+import { isThrottling } from "../errors";
+
+export interface StepContext {
+  settings: RegionFailoverSettings;
+  /** Clients of the local region only: steps have no way to reach another region. */
+  clients: RegionalClients;
+  mode: PromotionMode;
+  /** The lease epoch this run holds; written to SSM so instances reconnect exactly once per epoch. */
+  epoch: number;
+  /** Fires at the step's deadline or when the whole run is cancelled. */
+  signal: AbortSignal;
+  /** Epoch milliseconds at which `signal` fires for the deadline. */
+  deadlineAt: number;
+  log: Logger;
+}
+
+export interface StepResult {
+  outcome: "done" | "already-done" | "capacity-not-reached";
+  detail: string;
+}
+
+export interface PromotionStep {
+  name: string;
+  deadlineMs(settings: RegionFailoverSettings): number;
+  run(ctx: StepContext): Promise<StepResult>;
+}
+
+/** Calls `fn` again after a backoff while AWS throttles it; any other error propagates. */
+export async function retryThrottled<T>(ctx: StepContext, fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!isThrottling(error)) throw error;
+      const delay = backoffMs(
+        attempt,
+        ctx.settings.retry.baseDelayMs,
+        ctx.settings.retry.maxDelayMs,
+      );
+      ctx.log.warn("throttled", { attempt, delayMs: delay });
+      await sleep(delay, ctx.signal);
+    }
+  }
+}
+
+/**
+ * Observes until `isDone` holds, pausing with backoff between observations. Returns the last
+ * observation; the step's signal ends the wait (with the deadline error) if it never holds.
+ */
+export async function pollUntil<T>(
+  ctx: StepContext,
+  observe: () => Promise<T>,
+  isDone: (state: T) => boolean,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const state = await retryThrottled(ctx, observe);
+    if (isDone(state)) return state;
+    await sleep(
+      backoffMs(attempt, ctx.settings.retry.baseDelayMs, ctx.settings.retry.maxDelayMs),
+      ctx.signal,
+    );
+  }
+}
+
+export const callOptions = (ctx: StepContext) => ({ abortSignal: ctx.signal });

@@ -1,0 +1,229 @@
+// The fencing lease against a real DynamoDB-compatible server (dynalite on 127.0.0.1): every
+// conditional write is evaluated by the server, and the races are real concurrent requests.
+import {
+  AuthorityStore,
+  LeaseConflict,
+  admit,
+  type AuthorityRecord,
+} from "../../functions/region/authority";
+import { assert, assertFields } from "./helpers/assertions";
+import { startDynalite, uniqueTableName, type LocalDynamo } from "./helpers/dynalite";
+
+describe("region authority lease (dynalite)", () => {
+  let dynamo: LocalDynamo;
+  let clock: { now: number };
+  let store: AuthorityStore;
+
+  before(async () => {
+    dynamo = await startDynalite();
+  });
+  after(async () => dynamo.stop());
+  beforeEach(async () => {
+    const tableName = uniqueTableName();
+    await dynamo.createAuthorityTable(tableName);
+    clock = { now: 1_800_000_000_000 };
+    store = new AuthorityStore({
+      client: dynamo.client("eu-west-1"),
+      tableName,
+      initialActiveRegion: "us-east-1",
+      now: () => clock.now,
+    });
+  });
+
+  const take = (holder: string, expectedEpoch = 0, incidentId = "incident-1") =>
+    store.takeLease({
+      expectedEpoch,
+      newActiveRegion: "eu-west-1",
+      holder,
+      incidentId,
+      ttlMs: 60_000,
+      fromRegion: "us-east-1",
+    });
+
+  const settle = async (promises: Promise<AuthorityRecord>[]) => {
+    const results = await Promise.allSettled(promises);
+    const won = results.filter((r) => r.status === "fulfilled");
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    return { won, lost };
+  };
+
+  it("reads the initial record before anything was written", async () => {
+    const record = await store.read();
+    assertFields(record, { epoch: 0, activeRegion: "us-east-1", phase: "steady", exists: false });
+  });
+
+  it("takes the lease with one write: epoch + 1, the new region active, phase promoting", async () => {
+    const record = await take("orchestrator:a");
+    assertFields(record, {
+      epoch: 1,
+      activeRegion: "eu-west-1",
+      previousActiveRegion: "us-east-1",
+      holder: "orchestrator:a",
+      phase: "promoting",
+      incidentId: "incident-1",
+      leaseExpiresAt: clock.now + 60_000,
+    });
+    assert.deepEqual(await store.read(), record);
+  });
+
+  it("scenario 4: eight concurrent takeLease calls for one incident: exactly one wins", async () => {
+    const { won, lost } = await settle(
+      Array.from({ length: 8 }, (_, i) => take(`orchestrator:req-${i}`)),
+    );
+    assert.equal(won.length, 1);
+    assert.equal(lost.length, 7);
+    for (const l of lost) assert.ok(l.reason instanceof LeaseConflict);
+    const record = await store.read();
+    assert.equal(record.epoch, 1);
+    assert.equal(record.holder, (won[0] as PromiseFulfilledResult<AuthorityRecord>).value.holder);
+  });
+
+  it("scenario 5: the detector and an operator at once: one wins, the loser sees the winner", async () => {
+    await take("seed", 0, "bootstrap");
+    await store.completePromotion({ epoch: 1, holder: "seed", incidentId: "bootstrap" });
+    const { won, lost } = await settle([
+      take("orchestrator:req-1", 1, "auto-1"),
+      take("operator:alice", 1, "op-1"),
+    ]);
+    assert.equal(won.length, 1);
+    const conflict = lost[0].reason as LeaseConflict;
+    assert.ok(conflict instanceof LeaseConflict);
+    assert.equal(conflict.current.epoch, 2);
+    assert.equal(
+      conflict.current.holder,
+      (won[0] as PromiseFulfilledResult<AuthorityRecord>).value.holder,
+    );
+  });
+
+  it("scenario 23: two operator promotions at once: one proceeds, the other fails and the record is consistent", async () => {
+    const { won, lost } = await settle([
+      take("operator:alice", 0, "op-a"),
+      take("operator:bob", 0, "op-b"),
+    ]);
+    assert.equal(won.length, 1);
+    assert.equal(lost.length, 1);
+    const record = await store.read();
+    const winner = (won[0] as PromiseFulfilledResult<AuthorityRecord>).value;
+    assert.deepEqual(record, winner);
+    assert.equal(record.incidentId, winner.holder === "operator:alice" ? "op-a" : "op-b");
+  });
+
+  it("rejects a stale epoch and changes nothing", async () => {
+    await take("orchestrator:a");
+    const before = await store.read();
+    clock.now += 120_000; // the lease has expired: only the epoch stops the stale caller
+    const error = await take("orchestrator:late", 0).catch((e: unknown) => e);
+    assert.ok(error instanceof LeaseConflict);
+    assert.deepEqual(await store.read(), before);
+  });
+
+  it("rejects a replay of a completed incident even at the current epoch", async () => {
+    await take("orchestrator:a");
+    await store.completePromotion({ epoch: 1, holder: "orchestrator:a", incidentId: "incident-1" });
+    const before = await store.read();
+    const error = await take("orchestrator:replay", 1, "incident-1").catch((e: unknown) => e);
+    assert.ok(error instanceof LeaseConflict);
+    assert.deepEqual(await store.read(), before);
+  });
+
+  it("an unexpired lease blocks another holder; an expired one does not", async () => {
+    await take("orchestrator:a");
+    const blocked = await take("orchestrator:b", 1).catch((e: unknown) => e);
+    assert.ok(blocked instanceof LeaseConflict);
+    clock.now += 60_001;
+    const taken = await take("orchestrator:b", 1);
+    assertFields(taken, { epoch: 2, holder: "orchestrator:b" });
+  });
+
+  it("renew, release and complete are fenced by epoch and holder", async () => {
+    await take("orchestrator:a");
+    clock.now += 1_000;
+    const renewed = await store.renewLease({ epoch: 1, holder: "orchestrator:a", ttlMs: 60_000 });
+    assert.equal(renewed.leaseExpiresAt, clock.now + 60_000);
+    assert.ok(
+      (await store
+        .renewLease({ epoch: 1, holder: "intruder", ttlMs: 1 })
+        .catch((e) => e)) instanceof LeaseConflict,
+    );
+    const released = await store.releaseLease({ epoch: 1, holder: "orchestrator:a" });
+    assertFields(released, { phase: "promoting", leaseExpiresAt: 0 });
+    assert.equal(released.holder, undefined);
+    // After release, the zombie can no longer complete: it no longer holds the lease.
+    const zombie = await store
+      .completePromotion({ epoch: 1, holder: "orchestrator:a", incidentId: "incident-1" })
+      .catch((e: unknown) => e);
+    assert.ok(zombie instanceof LeaseConflict);
+    const resumed = await take("orchestrator:b", 1);
+    const done = await store.completePromotion({
+      epoch: 2,
+      holder: "orchestrator:b",
+      incidentId: "incident-1",
+    });
+    assert.equal(resumed.epoch, 2);
+    assertFields(done, {
+      phase: "completed",
+      epoch: 2,
+      activeRegion: "eu-west-1",
+      leaseExpiresAt: 0,
+    });
+  });
+
+  describe("admit (the fencing rule)", () => {
+    const record = (over: Partial<AuthorityRecord>): AuthorityRecord => ({
+      epoch: 3,
+      activeRegion: "us-east-1",
+      phase: "completed",
+      leaseExpiresAt: 0,
+      updatedAt: 0,
+      exists: true,
+      incidentId: "old",
+      ...over,
+    });
+    const req = (over: Partial<{ incidentId: string; epoch: number }> = {}) => ({
+      incidentId: "new",
+      epoch: 3,
+      targetRegion: "eu-west-1",
+      ...over,
+    });
+
+    it("admits a new promotion at the current epoch", () => {
+      assert.deepEqual(admit(record({}), req(), 0), { kind: "new", expectedEpoch: 3 });
+    });
+    it("ignores an older epoch as stale", () => {
+      assertFields(admit(record({}), req({ epoch: 2 }), 0), {
+        kind: "reject",
+        reason: "stale-epoch",
+      });
+    });
+    it("rejects an epoch that was never issued", () => {
+      assertFields(admit(record({}), req({ epoch: 4 }), 0), {
+        kind: "reject",
+        reason: "future-epoch",
+      });
+    });
+    it("ignores a completed incident as a replay", () => {
+      assertFields(admit(record({ incidentId: "new", activeRegion: "eu-west-1" }), req(), 0), {
+        reason: "replayed",
+      });
+    });
+    it("never fails back: a request for the active region is a no-op", () => {
+      assertFields(admit(record({ activeRegion: "eu-west-1" }), req(), 0), {
+        reason: "already-active",
+      });
+    });
+    it("resumes its own interrupted incident once the lease is free, at an older or current epoch", () => {
+      const interrupted = record({
+        phase: "promoting",
+        activeRegion: "eu-west-1",
+        incidentId: "new",
+      });
+      assert.deepEqual(admit(interrupted, req({ epoch: 2 }), 0), {
+        kind: "resume",
+        expectedEpoch: 3,
+      });
+      const held = { ...interrupted, holder: "other", leaseExpiresAt: 10 };
+      assertFields(admit(held, req({ epoch: 2 }), 5), { reason: "lease-held" });
+      assert.deepEqual(admit(held, req({ epoch: 2 }), 11), { kind: "resume", expectedEpoch: 3 });
+    });
+  });
+});

@@ -1,0 +1,239 @@
+// The region failover as the program deploys it: the gated PRIMARY record, the authority table,
+// the detector, orchestrator, witness and fences, their permissions, and their packages run.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { AwsStub, mockClient } from "aws-sdk-client-mock";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ElastiCacheClient } from "@aws-sdk/client-elasticache";
+import { RDSClient } from "@aws-sdk/client-rds";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { resolveSettings } from "../functions/region/settings";
+import { PROJECT_DIR } from "../plan/stackConfig";
+import { functionsOf, recoveryOf } from "../plan/plan";
+import { one, ofType, planOf } from "./helpers/plan";
+
+const CHECK = "aws:route53/healthCheck:HealthCheck";
+const FUNCTION = "aws:lambda/function:Function";
+
+describe("region failover: traffic moves by health checks", () => {
+  it("gates the home PRIMARY record: ALB check AND a check on the gate alarm in the standby region", async () => {
+    const home = await planOf("prod-use1");
+    const checks = new Map(ofType(home, CHECK).map((c) => [c.name, c]));
+    const gated = checks.get("prod-use1-dns-gated")!;
+    assert.strictEqual(gated.inputs.type, "CALCULATED");
+    assert.strictEqual(gated.inputs.childHealthThreshold, 2);
+    assert.strictEqual(gated.inputs.childHealthchecks.length, 2);
+    const gate = checks.get("prod-use1-dns-gate")!;
+    assert.deepStrictEqual(
+      [
+        gate.inputs.type,
+        gate.inputs.cloudwatchAlarmRegion,
+        gate.inputs.insufficientDataHealthStatus,
+      ],
+      ["CLOUDWATCH_METRIC", "eu-west-1", "Healthy"],
+    );
+    const alarm = one(home, "aws:cloudwatch/metricAlarm:MetricAlarm", "-dns-gate");
+    assert.strictEqual(alarm.region, "eu-west-1", "the gate alarm lives in the standby region");
+    assert.deepStrictEqual(
+      [alarm.inputs.namespace, alarm.inputs.metricName, alarm.inputs.name],
+      ["magento-dr/RegionGate", "FailoverActive", "magento-dr-region-gate-us-east-1"],
+    );
+    assert.strictEqual(gate.inputs.cloudwatchAlarmName, alarm.inputs.name);
+    const primary = one(home, "aws:route53/record:Record", "-dns-primary");
+    assert.strictEqual(
+      home.run.resources.find((r) => r.name === "prod-use1-dns-gated")!.type,
+      CHECK,
+    );
+    assert.ok(
+      primary.inputs.healthCheckId &&
+        primary.inputs.healthCheckId !== home.run.outputs.albHealthCheckId,
+    );
+
+    const standby = await planOf("prod-euw1");
+    const secondary = one(standby, "aws:route53/record:Record", "-dns-secondary");
+    assert.strictEqual(
+      secondary.inputs.healthCheckId,
+      standby.run.outputs.albHealthCheckId,
+      "the SECONDARY is not gated",
+    );
+    assert.strictEqual(ofType(standby, CHECK).length, 1);
+  });
+
+  it("publishes each region's own name for the canaries, covered by its certificate", async () => {
+    const standby = await planOf("prod-euw1");
+    assert.strictEqual(
+      one(standby, "aws:route53/record:Record", "-dns-regional").inputs.name,
+      "eu-west-1.shop.example.com",
+    );
+    assert.deepStrictEqual(
+      one(standby, "aws:acm/certificate:Certificate").inputs.subjectAlternativeNames,
+      ["eu-west-1.shop.example.com"],
+    );
+  });
+
+  it("grants no function ChangeResourceRecordSets or any Route 53 write", async () => {
+    for (const stack of ["prod-use1", "prod-euw1"]) {
+      for (const policy of ofType(await planOf(stack), "aws:iam/rolePolicy:RolePolicy")) {
+        assert.doesNotMatch(policy.inputs.policy, /route53:(Change|Create|Delete|Update)/);
+      }
+    }
+  });
+});
+
+describe("region failover: the standby deploys the automation", () => {
+  it("runs detector, orchestrator and witness only from the standby, a fence in every region", async () => {
+    const names = async (stack: string) =>
+      functionsOf((await planOf(stack)).run)
+        .map((f) => f.name)
+        .sort();
+    assert.deepStrictEqual(await names("prod-use1"), [
+      "prod-use1-fence-fn",
+      "prod-use1-tiers-cache-sync-fn",
+      "prod-use1-tiers-search-health-fn",
+    ]);
+    assert.deepStrictEqual(await names("prod-euw1"), [
+      "prod-euw1-failover-detector-fn",
+      "prod-euw1-failover-orchestrator-fn",
+      "prod-euw1-failover-witness-fn",
+      "prod-euw1-fence-fn",
+      "prod-euw1-tiers-cache-sync-fn",
+      "prod-euw1-tiers-search-health-fn",
+    ]);
+    const standby = await planOf("prod-euw1");
+    const witness = one(standby, FUNCTION, "-failover-witness-fn");
+    assert.strictEqual(witness.region, "us-west-2");
+    const orchestrator = one(standby, FUNCTION, "-failover-orchestrator-fn");
+    assert.strictEqual(orchestrator.inputs.reservedConcurrentExecutions, 1);
+    assert.ok(
+      Number(orchestrator.inputs.environment.variables.DEADLINE_MS) <
+        orchestrator.inputs.timeout * 1000,
+    );
+    const rule = one(standby, "aws:cloudwatch/eventRule:EventRule", "-failover-requests");
+    assert.deepStrictEqual(JSON.parse(rule.inputs.eventPattern), {
+      source: ["magento-dr.detector", "magento-dr.operator"],
+      "detail-type": ["RegionFailoverRequested"],
+    });
+  });
+
+  it("keeps the authority in one single-region table in the standby region", async () => {
+    const tables = ofType(await planOf("prod-euw1"), "aws:dynamodb/table:Table");
+    assert.strictEqual(tables.length, 1);
+    const authority = tables[0];
+    assert.strictEqual(authority.inputs.name, "magento-dr-authority");
+    assert.strictEqual(
+      authority.inputs.replicas,
+      undefined,
+      "a global table is last-writer-wins: no lock",
+    );
+    assert.strictEqual(authority.inputs.pointInTimeRecovery.enabled, true);
+    assert.strictEqual(authority.protect, true);
+  });
+
+  it("configures the promotion with the standby's own resources and the home's health check", async () => {
+    const home = (await planOf("prod-use1")).run.outputs;
+    const orchestrator = one(await planOf("prod-euw1"), FUNCTION, "-failover-orchestrator-fn");
+    const settings = resolveSettings(
+      JSON.parse(orchestrator.inputs.environment.variables.FAILOVER_SETTINGS),
+    );
+    assert.strictEqual(settings.localRegion, "eu-west-1");
+    assert.strictEqual(settings.authority.region, "eu-west-1");
+    assert.strictEqual(
+      settings.regionEndpoints["us-east-1"].healthUrl,
+      "https://us-east-1.shop.example.com/health_check.php",
+    );
+    assert.strictEqual(
+      settings.regionEndpoints["us-east-1"].route53HealthCheckId,
+      home.albHealthCheckId,
+    );
+    assert.strictEqual(settings.cache.globalReplicationGroupId, home.globalDatastoreId);
+    assert.strictEqual(settings.media?.fileSystemId, home.mediaReplicaFileSystemId);
+    assert.match(settings.searchEndpoint, /eu-west-1/);
+    assert.deepStrictEqual(settings.capacity, {
+      autoScalingGroupName: "magento-dr-prod-euw1-magento",
+      min: 2,
+      desired: 3,
+      max: 12,
+    });
+    assert.strictEqual(settings.detection.witnessRegion, "us-west-2");
+    assert.strictEqual(settings.deadlines.overallMs, 780_000);
+  });
+
+  it("scopes the orchestrator's role to the standby's named resources", async () => {
+    const plan = await planOf("prod-euw1");
+    const role = functionsOf(plan.run).find((f) => f.name.endsWith("-orchestrator-fn"))!.role;
+    const policy = ofType(plan, "aws:iam/rolePolicy:RolePolicy").find(
+      (p) => p.name === "prod-euw1-failover-orchestrator-policy",
+    )!;
+    assert.ok(role);
+    const statements: { Sid: string; Action: string[]; Resource: string[] }[] = JSON.parse(
+      policy.inputs.policy,
+    ).Statement;
+    const resources = (sid: string) => statements.find((s) => s.Sid === sid)!.Resource;
+    assert.deepStrictEqual(resources("PromoteDatabase"), [
+      "arn:aws:rds:eu-west-1:123456789012:db:magento-dr-prod-euw1",
+    ]);
+    assert.deepStrictEqual(resources("Authority"), [
+      "arn:aws:dynamodb:eu-west-1:123456789012:table/magento-dr-authority",
+    ]);
+    assert.ok(
+      resources("Endpoints").every((arn) =>
+        arn.startsWith("arn:aws:ssm:eu-west-1:123456789012:parameter/magento-dr/prod-euw1/"),
+      ),
+    );
+    for (const s of statements) {
+      if (s.Resource.includes("*")) {
+        assert.ok(
+          s.Action.every((a) => /:(Describe|Get)/.test(a) || a === "cloudwatch:PutMetricData"),
+          `${s.Sid} grants ${s.Action} on *`,
+        );
+      }
+    }
+  });
+
+  it("stays within the RTO target in both prod stacks", async () => {
+    for (const stack of ["prod-use1", "prod-euw1"]) {
+      const plan = await planOf(stack);
+      const recovery = recoveryOf(plan.run);
+      assert.ok(
+        recovery.rtoSeconds > 0 && recovery.rtoSeconds <= plan.rtoTargetSeconds,
+        `${stack}: ${recovery.rtoSeconds} s`,
+      );
+      assert.ok(recovery.steps.some((s) => s.name === "detection" && s.seconds > 0));
+    }
+  });
+});
+
+describe("region failover: the serialized packages run", () => {
+  let clients: AwsStub<any, any, any>[] = [];
+  before(() => {
+    clients = [DynamoDBClient, ElastiCacheClient, RDSClient, SSMClient].map((c) =>
+      mockClient(c as any),
+    );
+  });
+  after(() => clients.forEach((c) => c.restore()));
+
+  it("the orchestrator package rejects a malformed event without any AWS call or throw", async () => {
+    const plan = await planOf("prod-euw1");
+    const fn = one(plan, FUNCTION, "-failover-orchestrator-fn");
+    const file = path.join(PROJECT_DIR, `.lambda-orchestrator-${process.pid}.js`);
+    fs.writeFileSync(file, plan.run.packages.get(fn.urn)!.indexJs!);
+    const saved = process.env.FAILOVER_SETTINGS;
+    process.env.FAILOVER_SETTINGS = fn.inputs.environment.variables.FAILOVER_SETTINGS;
+    try {
+      const handler = require(file).handler;
+      const result = await handler(
+        { source: "somewhere.else", detail: "nope" },
+        { awsRequestId: "r1" },
+      );
+      assert.strictEqual(result.outcome, "rejected");
+      assert.strictEqual(
+        clients.reduce((n, c) => n + c.calls().length, 0),
+        0,
+      );
+    } finally {
+      fs.rmSync(file);
+      process.env.FAILOVER_SETTINGS = saved;
+    }
+  });
+});
