@@ -64,6 +64,7 @@ export class Sessions extends pulumi.ComponentResource {
         replicas: args.replicaRegions.map((regionName, i) => ({
           regionName,
           kmsKeyArn: replicaKeys[i].arn,
+          deletionProtectionEnabled: protect,
           pointInTimeRecovery: true,
           propagateTags: true,
         })),

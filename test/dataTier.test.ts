@@ -132,6 +132,7 @@ describe("data tier: sessions table", () => {
     assert.strictEqual(i.replicas.length, 1);
     assert.strictEqual(i.replicas[0].regionName, "eu-west-1");
     assert.strictEqual(i.replicas[0].pointInTimeRecovery, true);
+    assert.strictEqual(i.replicas[0].deletionProtectionEnabled, true);
     assert.match(i.replicas[0].kmsKeyArn, /^arn:aws:kms:eu-west-1:/);
     const replicaKey = ofType(plan, "aws:kms/key:Key").filter((k) => k.region === "eu-west-1");
     assert.strictEqual(
