@@ -2,7 +2,36 @@
 // when the stack reads them, and the program run under mocks.
 import { ConfigError, parseConfig } from "../config";
 import { PlannedResource, ProgramRun, runProgram } from "./runProgram";
-import { readStackConfig, UsageError } from "./stackConfig";
+import { PROJECT_DIR, readStackConfig, UsageError } from "./stackConfig";
+import * as fs from "fs";
+import * as path from "path";
+import { evaluatePolicies, Evaluation } from "../policies/evaluate";
+import { POLICY_PACK_NAME } from "../policies/all";
+import { PolicyPackConfig } from "../policies/lib/packConfig";
+
+/** The policy config `pulumi preview --policy-pack-config` is given for the prod stacks. */
+export const PROD_POLICY_CONFIG = path.join(PROJECT_DIR, "policies", "prod.json");
+
+export interface PolicyResults extends Evaluation {
+  packName: string;
+  configFile: string;
+}
+
+/** The CrossGuard pack over a planned stack, in-process, with the given policy config. */
+export function checkPolicies(run: ProgramRun, configFile = PROD_POLICY_CONFIG): PolicyResults {
+  let config: PolicyPackConfig;
+  try {
+    config = JSON.parse(fs.readFileSync(configFile, "utf8")) as PolicyPackConfig;
+  } catch (err) {
+    throw new UsageError(`cannot read policy config ${configFile}: ${(err as Error).message}`);
+  }
+  return { ...evaluatePolicies(run.resources, { config }), packName: POLICY_PACK_NAME, configFile };
+}
+
+/** True when a mandatory policy is violated: `pulumi preview` would fail. */
+export function hasMandatoryViolation(results: Evaluation): boolean {
+  return results.violations.some((v) => v.enforcementLevel === "mandatory");
+}
 
 export interface StackPlan {
   stack: string;

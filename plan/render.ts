@@ -67,3 +67,26 @@ export function renderRecovery(
     ...recovery.steps.map((s) => `  ${s.name.padEnd(24)} ${String(s.seconds).padStart(4)} s`),
   ].join("\n");
 }
+
+/** Policy results the way `pulumi preview --policy-pack` prints them. */
+export function renderPolicies(results: {
+  packName: string;
+  configFile: string;
+  policies: { name: string; enforcementLevel: string }[];
+  violations: { policy: string; enforcementLevel: string; urn: string; message: string }[];
+}): string {
+  const mandatory = results.policies.filter((p) => p.enforcementLevel === "mandatory").length;
+  const failed = results.violations.some((v) => v.enforcementLevel === "mandatory");
+  const lines = [
+    "Policies:",
+    `    ${failed ? "❌" : "✅"} ${results.packName} (local: policies, config ${results.configFile.replace(/^.*\/policies\//, "policies/")})` +
+      ` — ${results.policies.length} policies, ${mandatory} mandatory, ${results.violations.length} violation(s)`,
+  ];
+  for (const v of results.violations) {
+    const [, , qualifiedType = "", name = ""] = v.urn.split("::");
+    const type = qualifiedType.split("$").pop();
+    lines.push(`        - [${v.enforcementLevel}]  ${v.policy}  (${type}: ${name})`);
+    lines.push(...v.message.split("\n").map((l) => `          ${l}`));
+  }
+  return lines.join("\n");
+}

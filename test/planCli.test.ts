@@ -1,0 +1,212 @@
+// The offline plan end to end: its CLI (exit codes, JSON contract, printed sections) and the
+// policy pack over both planned stacks, including stacks broken on purpose.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Writable } from "stream";
+import { main } from "../plan/cli";
+import { checkPolicies, hasMandatoryViolation } from "../plan/plan";
+import { PlannedResource, ProgramRun } from "../plan/runProgram";
+import { policyTable } from "../policies/docs";
+import { PROJECT_DIR } from "../plan/stackConfig";
+import { planOf } from "./helpers/plan";
+
+function capture() {
+  let text = "";
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { stream: stream as NodeJS.WritableStream, text: () => text };
+}
+
+async function runCli(...argv: string[]) {
+  const out = capture();
+  const err = capture();
+  const code = await main(argv, out.stream, err.stream);
+  return { code, out: out.text(), err: err.text() };
+}
+
+/** A copy of a planned run with one resource's inputs changed. */
+function mutated(
+  run: ProgramRun,
+  pick: (r: PlannedResource) => boolean,
+  change: (inputs: any) => void,
+): ProgramRun {
+  const resources = run.resources.map((r) => ({ ...r, inputs: structuredClone(r.inputs) }));
+  const target = resources.find(pick);
+  assert.ok(target, "nothing to mutate");
+  change(target.inputs);
+  return { ...run, resources };
+}
+
+describe("offline plan: CLI", () => {
+  it("prints the tree, counts, functions, recovery budget and policies, and writes the JSON contract", async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "euw1.json");
+    const { code, out } = await runCli("--stack", "prod-euw1", "--json", file);
+    assert.strictEqual(code, 0);
+    for (const section of [
+      "+ magento-dr:index:RegionStack  prod-euw1",
+      "Resources: ",
+      "Failover functions: 6",
+      "Recovery budget",
+      "Policies:",
+    ]) {
+      assert.ok(out.includes(section), `missing "${section}"`);
+    }
+    const json = JSON.parse(fs.readFileSync(file, "utf8"));
+    assert.deepStrictEqual(Object.keys(json), [
+      "stack",
+      "region",
+      "activeRegion",
+      "resources",
+      "policyPack",
+      "policyViolations",
+      "functions",
+      "recovery",
+    ]);
+    assert.deepStrictEqual(
+      [json.stack, json.region, json.activeRegion],
+      ["prod-euw1", "eu-west-1", "us-east-1"],
+    );
+    const resource = json.resources.find(
+      (r: { type: string }) => r.type === "aws:rds/instance:Instance",
+    );
+    assert.deepStrictEqual(Object.keys(resource), [
+      "urn",
+      "type",
+      "name",
+      "parent",
+      "inputs",
+      "protect",
+      "ignoreChanges",
+    ]);
+    assert.strictEqual(json.policyPack.name, "magento-dr");
+    assert.deepStrictEqual(json.policyViolations, []);
+    assert.ok(
+      json.functions.every(
+        (f: { runtime: string; packageBytes: number; role: string }) =>
+          f.runtime && f.packageBytes > 0 && f.role,
+      ),
+    );
+    assert.ok(json.recovery.rtoSeconds > 0 && Array.isArray(json.recovery.steps));
+  });
+
+  it("exits 1 and prints the violations when a mandatory policy fails", async () => {
+    const { code, out } = await runCli("--stack", "prod-use1", "--config", "protect=false");
+    assert.strictEqual(code, 1);
+    assert.match(out, /❌ magento-dr/);
+    assert.match(
+      out,
+      /- \[mandatory\]  dr-stateful-resources-protected  \(aws:rds\/instance:Instance: prod-use1-db-writer\)/,
+    );
+  });
+
+  it("exits 2 on bad usage or bad config, naming what is wrong, and plans nothing", async () => {
+    const cases: [string[], RegExp][] = [
+      [[], /--stack is required/],
+      [["--stack"], /--stack needs a value/],
+      [["--stack", "prod-use1", "--verbose"], /unknown argument "--verbose"/],
+      [
+        ["--stack", "prod-usw9"],
+        /unknown stack "prod-usw9": there is no Pulumi.prod-usw9.yaml \(stacks: prod-euw1, prod-use1\)/,
+      ],
+      [["--stack", "prod-use1", "--config", "activeRegion"], /--config expects key=value/],
+      [
+        ["--stack", "prod-use1", "--config", "activeRegon=eu-west-1"],
+        /--config magento-dr:activeRegon: unknown key/,
+      ],
+      [
+        ["--stack", "prod-use1", "--config", "activeRegion=eu-west-9"],
+        /magento-dr:activeRegion = "eu-west-9": expected one of the known AWS regions/,
+      ],
+      [
+        ["--stack", "prod-use1", "--policy-config", "/nonexistent.json"],
+        /cannot read policy config \/nonexistent.json/,
+      ],
+    ];
+    for (const [argv, message] of cases) {
+      const { code, out, err } = await runCli(...argv);
+      assert.strictEqual(code, 2, `${argv.join(" ")} exited ${code}`);
+      assert.match(err, message);
+      assert.strictEqual(out.includes("Resources:"), false);
+    }
+  });
+});
+
+describe("offline plan: the policy pack over the planned stacks", () => {
+  for (const stack of ["prod-use1", "prod-euw1"]) {
+    it(`${stack}: at least 35 policies, 20 mandatory, no mandatory violation`, async () => {
+      const results = checkPolicies((await planOf(stack)).run);
+      assert.ok(results.policies.length >= 35, `${results.policies.length} policies`);
+      assert.ok(results.policies.filter((p) => p.enforcementLevel === "mandatory").length >= 20);
+      assert.deepStrictEqual(
+        results.violations.filter((v) => v.enforcementLevel === "mandatory"),
+        [],
+      );
+    });
+  }
+
+  const caught = async (
+    stack: string,
+    pick: (r: PlannedResource) => boolean,
+    change: (inputs: any) => void,
+    policy: string,
+  ) => {
+    const results = checkPolicies(mutated((await planOf(stack)).run, pick, change));
+    assert.ok(hasMandatoryViolation(results));
+    const found = results.violations.filter((v) => v.policy === policy);
+    assert.strictEqual(
+      found.length,
+      1,
+      `expected one ${policy} violation, got ${JSON.stringify(results.violations)}`,
+    );
+    assert.strictEqual(found[0].enforcementLevel, "mandatory");
+    return found[0].message;
+  };
+
+  it("catches Multi-AZ turned off on the database", async () => {
+    const message = await caught(
+      "prod-use1",
+      (r) => r.type === "aws:rds/instance:Instance",
+      (i) => (i.multiAz = false),
+      "rds-instance-multi-az",
+    );
+    assert.match(message, /prod-use1-db-writer/);
+  });
+
+  it("catches a * action on a Lambda role", async () => {
+    await caught(
+      "prod-euw1",
+      (r) => r.name === "prod-euw1-failover-orchestrator-policy",
+      (i) => {
+        const policy = JSON.parse(i.policy);
+        policy.Statement[0].Action = ["*"];
+        i.policy = JSON.stringify(policy);
+      },
+      "iam-no-wildcard-actions",
+    );
+  });
+
+  it("catches a disabled health check", async () => {
+    await caught(
+      "prod-use1",
+      (r) => r.name === "prod-use1-dns-alb",
+      (i) => (i.disabled = true),
+      "route53-health-check-enabled",
+    );
+  });
+});
+
+describe("README", () => {
+  it("lists the rules exactly as the pack defines them (generated by policies/docs.ts)", () => {
+    const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+    assert.ok(
+      readme.includes(policyTable()),
+      "README's rule table is stale: run npx ts-node --transpile-only policies/docs.ts",
+    );
+  });
+});
