@@ -157,6 +157,8 @@ describe("region failover: the standby deploys the automation", () => {
     });
     assert.strictEqual(settings.detection.witnessRegion, "us-west-2");
     assert.strictEqual(settings.deadlines.overallMs, 780_000);
+    // Lambda rejects environments above 4 KB in total.
+    assert.ok(Buffer.byteLength(JSON.stringify(orchestrator.inputs.environment.variables)) < 4096);
   });
 
   it("scopes the orchestrator's role to the standby's named resources", async () => {
