@@ -106,6 +106,13 @@ export interface DrConfig {
   rtoTargetSeconds: number;
   /** Replication lag above which the automatic failover stops for approval. */
   rpoBudgetSeconds: number;
+  /** Create OpenSearch's service-linked role (account-wide; home stack only). */
+  createOpenSearchServiceRole: boolean;
+  /**
+   * The standby's media file system, pinned after its first deployment, so a replication the
+   * home stack re-creates after a failover can never move the standby off its promoted data.
+   */
+  mediaReplicaFileSystemId?: string;
 
   // Derived, never read from config:
   isHome: boolean;
@@ -366,6 +373,12 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
   }
   const rtoTargetSeconds = int("rtoTargetSeconds", 60, 86400);
   const rpoBudgetSeconds = int("rpoBudgetSeconds", 1, 86400);
+  const createOpenSearchServiceRole = bool("createOpenSearchServiceRole");
+  const mediaReplicaFileSystemId = optionalStr(
+    "mediaReplicaFileSystemId",
+    /^fs-[0-9a-f]{8,17}$/,
+    "an EFS file system id such as fs-0123456789abcdef0",
+  );
 
   const alarmThresholds = { ...DEFAULT_THRESHOLDS };
   const thresholdsRaw = rawValue("alarmThresholds");
@@ -448,6 +461,8 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
     witnessRegion,
     rtoTargetSeconds,
     rpoBudgetSeconds,
+    createOpenSearchServiceRole,
+    mediaReplicaFileSystemId,
     isHome: regionValue === homeRegion,
     isActive,
     failoverRole,
@@ -492,6 +507,8 @@ export const CONFIG_KEYS = [
   "witnessRegion",
   "rtoTargetSeconds",
   "rpoBudgetSeconds",
+  "createOpenSearchServiceRole",
+  "mediaReplicaFileSystemId",
 ] as const;
 
 /** Reads the running stack's config through the Pulumi runtime and validates it. */

@@ -14,6 +14,8 @@ export interface MagentoAppTierArgs {
   appSecurityGroupId: pulumi.Input<string>;
   /** Public name of the shop; the ALB's certificate is issued for it. */
   domainName: string;
+  /** The stack's region (for the KMS ViaService condition). */
+  region: string;
   /** This region's own name (the canaries probe it); the certificate covers it too. */
   regionalName: string;
   /** Hosted zone for the certificate's DNS validation record. */
@@ -31,6 +33,8 @@ export interface MagentoAppTierArgs {
   parameterArn: pulumi.Input<string>;
   /** Secrets the instances may read (database, cache AUTH, search user, crypt key). */
   secretArns: pulumi.Input<string>[];
+  /** The region's key some of those secrets are encrypted with (decrypted via Secrets Manager only). */
+  secretsKeyArn: pulumi.Input<string>;
   /** The media file system the instances mount. */
   fileSystemArn: pulumi.Input<string>;
   /** The authority table and its region, read by the endpoint watcher to detect fencing. */
@@ -206,7 +210,12 @@ export class MagentoAppTier extends pulumi.ComponentResource {
         minSize: min,
         maxSize: max,
         desiredCapacity: desired,
-        launchTemplate: { id: launchTemplate.id, version: "$Latest" },
+        // The version number, not "$Latest": a new user data then changes the group's input,
+        // which starts the rolling instance refresh.
+        launchTemplate: {
+          id: launchTemplate.id,
+          version: launchTemplate.latestVersion.apply((v) => String(v)),
+        },
         targetGroupArns: [targetGroup.arn],
         healthCheckType: "ELB",
         healthCheckGracePeriod: healthCheckGraceSeconds,
@@ -224,9 +233,10 @@ export class MagentoAppTier extends pulumi.ComponentResource {
       },
       {
         parent: this,
-        // The target-tracking policy and a promotion move the desired size; a deploy must not
-        // pull it back (raising minSize still raises the group to at least the new minimum).
-        ignoreChanges: ["desiredCapacity"],
+        // After creation the failover automation owns the group's size (promotion scales it up,
+        // the fence holds a fenced region down) and target tracking moves the desired size: a
+        // deploy from a stack file not yet reconciled must not shrink a promoted region.
+        ignoreChanges: ["desiredCapacity", "minSize"],
       },
     );
     new aws.autoscaling.Policy(
@@ -355,7 +365,8 @@ export class MagentoAppTier extends pulumi.ComponentResource {
           ttl: 60,
           allowOverwrite: true,
         },
-        { parent: this },
+        // The other regions' certificates validate (and renew) with the same record.
+        { parent: this, retainOnDelete: true },
       );
     });
     const validation = new aws.acm.CertificateValidation(
@@ -404,6 +415,15 @@ export class MagentoAppTier extends pulumi.ComponentResource {
         Effect: "Allow",
         Action: ["secretsmanager:GetSecretValue"],
         Resource: args.secretArns,
+      });
+      statements.push({
+        Sid: "DecryptOwnSecrets",
+        Effect: "Allow",
+        Action: ["kms:Decrypt"],
+        Resource: [args.secretsKeyArn],
+        Condition: {
+          StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` },
+        },
       });
     }
     if (args.authorityTableArn) {

@@ -97,9 +97,8 @@ export class GlobalDns extends pulumi.ComponentResource {
 
   /**
    * ALB healthy AND gate open. The gate alarm lives in the standby region: promotion trips it
-   * there, with no call to this region or to Route 53's control plane. If that region is
-   * unreachable the alarm's data is insufficient, which counts as healthy: a dead standby never
-   * takes the primary down.
+   * there, with no call to this region or to Route 53's control plane. While that region is
+   * unreachable the check keeps its last known status (open, unless a promotion closed it).
    */
   private gatedCheck(
     name: string,
@@ -131,7 +130,10 @@ export class GlobalDns extends pulumi.ComponentResource {
         type: "CLOUDWATCH_METRIC",
         cloudwatchAlarmName: alarm.name,
         cloudwatchAlarmRegion: gate.alarmRegion,
-        insufficientDataHealthStatus: "Healthy",
+        // Route 53 follows the alarm's data stream, not its state: a missed datapoint must keep the
+        // gate where it was. A check with no known status yet counts as healthy, so a standby
+        // region that was never reachable cannot take the primary down.
+        insufficientDataHealthStatus: "LastKnownStatus",
         invertHealthcheck: false,
         disabled: false,
         tags: { Name: `${name}-gate` },

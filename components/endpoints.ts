@@ -3,8 +3,8 @@ import * as aws from "@pulumi/aws";
 
 /**
  * Parameters the failover automation rewrites after deployment (epoch bumps, the active region,
- * the cache primary after an in-region failover, the search endpoint after the health checker
- * moves it). Pulumi sets their first value; a later deploy must not put back a stale one.
+ * the fence's maintenance switch, the cache primary after an in-region failover, the search
+ * endpoint after the health checker moves it). Pulumi sets their first value; a later deploy must not put back a stale one.
  */
 export const AUTOMATION_OWNED_PARAMETERS = [
   "epoch",

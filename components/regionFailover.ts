@@ -28,7 +28,6 @@ const MINUTE_WATCHER = {
 
 export interface AuthorityTableArgs {
   tableName: string;
-  kmsKeyArn: pulumi.Input<string>;
   protect: boolean;
 }
 
@@ -46,7 +45,10 @@ export function authorityTable(name: string, args: AuthorityTableArgs, parent: p
       hashKey: "pk",
       attributes: [{ name: "pk", type: "S" }],
       pointInTimeRecovery: { enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: args.kmsKeyArn },
+      // The AWS-managed key (aws/dynamodb): every caller (the failover functions, the fences of
+      // every region, the instances) can use it through DynamoDB without a grant on a
+      // customer key that the home stack could not even name.
+      serverSideEncryption: { enabled: true },
       deletionProtectionEnabled: args.protect,
     },
     { parent, protect: args.protect },
@@ -290,6 +292,8 @@ export class RegionFailover extends pulumi.ComponentResource {
     const capacityMetric = settings.apply((s) => ({
       namespace: regionGateMetric(s.project).namespace,
       metricName: s.capacityAlarmMetricName ?? "PromotionCapacityNotReached",
+      // The promotion publishes the shortfall with this dimension (steps/capacity.ts).
+      autoScalingGroupName: s.capacity.autoScalingGroupName,
     }));
     new aws.cloudwatch.MetricAlarm(
       `${name}-capacity`,
@@ -298,6 +302,7 @@ export class RegionFailover extends pulumi.ComponentResource {
           "A promotion did not bring the application tier to its active size in time",
         namespace: capacityMetric.namespace,
         metricName: capacityMetric.metricName,
+        dimensions: { AutoScalingGroupName: capacityMetric.autoScalingGroupName },
         statistic: "Maximum",
         period: 60,
         evaluationPeriods: 1,

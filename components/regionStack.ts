@@ -68,7 +68,10 @@ export class RegionStack extends pulumi.ComponentResource {
         source: cfg.isHome
           ? { kind: "primary", replicaRegion: cfg.authorityRegion }
           : cfg.region === cfg.authorityRegion
-            ? { kind: "replica", fileSystemId: args.home!.mediaReplicaFileSystemId }
+            ? {
+                kind: "replica",
+                fileSystemId: cfg.mediaReplicaFileSystemId ?? args.home!.mediaReplicaFileSystemId,
+              }
             : { kind: "primary" },
         subnetIds: network.privateSubnetIds,
         availabilityZones: AVAILABILITY_ZONES,
@@ -175,6 +178,7 @@ export class RegionStack extends pulumi.ComponentResource {
         region: cfg.region,
         logRetentionDays: cfg.logRetentionDays,
         protect: cfg.protect,
+        createServiceLinkedRole: cfg.isHome && cfg.createOpenSearchServiceRole,
       },
       { parent: this },
     );
@@ -217,6 +221,7 @@ export class RegionStack extends pulumi.ComponentResource {
         albSecurityGroupId: network.albSecurityGroupId,
         appSecurityGroupId: network.appSecurityGroupId,
         domainName: cfg.domainName,
+        region: cfg.region,
         regionalName: regionalHostName(cfg.region, cfg.domainName),
         hostedZoneId: cfg.hostedZoneId,
         healthCheckPath: cfg.healthCheckPath,
@@ -242,6 +247,7 @@ export class RegionStack extends pulumi.ComponentResource {
           secrets.arns.cryptKey,
           search.credentialsSecretArn,
         ],
+        secretsKeyArn: key.arn,
         fileSystemArn: media.fileSystemArn,
         deletionProtection: cfg.protect,
       },
@@ -350,7 +356,7 @@ export class RegionStack extends pulumi.ComponentResource {
     if (cfg.region === cfg.authorityRegion) {
       authorityTable(
         `${name}-authority`,
-        { tableName: authorityTableName, kmsKeyArn: key.arn, protect: cfg.protect },
+        { tableName: authorityTableName, protect: cfg.protect },
         this,
       );
       const witnessNotifications = cfg.witnessRegion
@@ -385,7 +391,7 @@ export class RegionStack extends pulumi.ComponentResource {
               replicationGroupId: physicalName,
             },
             database: { instanceId: physicalName },
-            media: { fileSystemId: home!.mediaReplicaFileSystemId },
+            media: { fileSystemId: cfg.mediaReplicaFileSystemId ?? home!.mediaReplicaFileSystemId },
             parameters: {
               dbWriter: `${parameterPath}db/writer-host`,
               cachePrimary: `${parameterPath}cache/primary-host`,

@@ -27,6 +27,12 @@ export interface SearchArgs {
    * @default true
    */
   protect?: boolean;
+  /**
+   * Create OpenSearch's service-linked role, which a VPC domain needs. It is account-wide, so
+   * only one stack creates it (the home stack, deployed first).
+   * @default false
+   */
+  createServiceLinkedRole?: boolean;
 }
 
 /**
@@ -112,6 +118,17 @@ export class Search extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    const dependsOn: pulumi.Resource[] = [logPolicy];
+    if (args.createServiceLinkedRole) {
+      dependsOn.push(
+        new aws.iam.ServiceLinkedRole(
+          `${name}-service-role`,
+          { awsServiceName: "opensearchservice.amazonaws.com" },
+          { parent: this },
+        ),
+      );
+    }
+
     const domainArn = pulumi.interpolate`arn:aws:es:${args.region}:${args.accountId}:domain/${args.domainName}`;
     const domain = new aws.opensearch.Domain(
       `${name}-domain`,
@@ -156,7 +173,7 @@ export class Search extends pulumi.ComponentResource {
         })),
         softwareUpdateOptions: { autoSoftwareUpdateEnabled: true },
       },
-      { parent: this, protect, dependsOn: [logPolicy] },
+      { parent: this, protect, dependsOn },
     );
 
     this.endpoint = domain.endpoint;

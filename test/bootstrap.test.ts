@@ -113,7 +113,7 @@ esac
       `MAGENTO_ROOT=${root}`,
       `MAGENTO_USER=${group}`,
       `RENDERER=${ENV_RENDERER}`,
-      `CRON_FILE=${path.join(dir, "cron")}`,
+      `STATE_DIR=${path.join(dir, "state")}`,
     ].join("\n"),
   );
   const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, MAGENTO_DR_ENV: envFile };
@@ -132,7 +132,7 @@ esac
         ? fs
             .readFileSync(log, "utf8")
             .split("\n")
-            .filter((l) => l === "reload php-fpm").length
+            .filter((l) => l === "reload-or-restart php-fpm").length
         : 0;
     },
     run() {
@@ -187,13 +187,23 @@ describe("instance bootstrap", function () {
       "https://vpc-search-euw1.eu-west-1.es.amazonaws.com",
     );
     assert.strictEqual(rendered.crypt.key, "0123456789abcdef0123456789abcdef");
+    assert.ok(
+      rendered.install.date,
+      "Magento treats an env.php without install.date as not installed",
+    );
+    assert.strictEqual(rendered.cache_types.full_page, 1);
+    assert.deepStrictEqual(
+      Object.keys(rendered.db.connection.default.driver_options).map(Number),
+      [1009, 1014],
+      "PDO::MYSQL_ATTR_SSL_CA and PDO::MYSQL_ATTR_SSL_VERIFY_SERVER_CERT (mysqlnd)",
+    );
     assert.strictEqual(s.reloads(), 1);
   });
 
   it("fences a region that is not active: maintenance on, no cron; unfences it on promotion", () => {
     const s = fresh();
     const flag = path.join(s.root, "var/.maintenance.flag");
-    const cron = path.join(s.dir, "cron");
+    const cron = path.join(s.dir, "state", "magento-cron-enabled");
     assert.strictEqual(s.run().status, 0);
     assert.ok(fs.existsSync(flag), "standby runs in maintenance mode");
     assert.ok(!fs.existsSync(cron), "standby runs no Magento cron");
@@ -202,7 +212,11 @@ describe("instance bootstrap", function () {
     s.setParameter("epoch", "2");
     assert.strictEqual(s.run().status, 0);
     assert.ok(!fs.existsSync(flag));
-    assert.match(fs.readFileSync(cron, "utf8"), /bin\/magento cron:run/);
+    assert.ok(fs.existsSync(cron));
+    assert.match(
+      fs.readFileSync(path.join(s.dir, "systemctl.log"), "utf8"),
+      /^enable --now magento-cron.timer$/m,
+    );
   });
 
   it("follows the authority table over its own stale parameter, and the parameter when the table is unreachable", () => {
@@ -231,11 +245,59 @@ describe("instance bootstrap", function () {
     s.setParameter("maintenance", "on");
     assert.strictEqual(s.run().status, 0);
     assert.ok(fs.existsSync(flag));
-    assert.ok(!fs.existsSync(path.join(s.dir, "cron")));
+    const cron = path.join(s.dir, "state", "magento-cron-enabled");
+    assert.ok(!fs.existsSync(cron));
     s.setParameter("maintenance", "off");
     assert.strictEqual(s.run().status, 0);
     assert.ok(!fs.existsSync(flag));
-    assert.ok(fs.existsSync(path.join(s.dir, "cron")));
+    assert.ok(fs.existsSync(cron));
+    s.setParameter("maintenance", "on");
+    assert.strictEqual(s.run().status, 0);
+    assert.ok(!fs.existsSync(cron), "fencing stops Magento cron");
+    assert.match(
+      fs.readFileSync(path.join(s.dir, "systemctl.log"), "utf8"),
+      /^disable --now magento-cron.timer$/m,
+    );
+  });
+
+  it("keeps the current role when the active region cannot be read", () => {
+    const s = fresh();
+    s.setParameter("active-region", "eu-west-1");
+    assert.strictEqual(s.run().status, 0);
+    const cron = path.join(s.dir, "state", "magento-cron-enabled");
+    assert.ok(fs.existsSync(cron));
+    s.setParameter("active-region", "");
+    const { status, stderr } = s.run();
+    assert.notStrictEqual(status, 0);
+    assert.match(stderr, /"event":"role-unknown"/);
+    assert.ok(fs.existsSync(cron), "a failed read must not fence a serving region");
+    assert.ok(!fs.existsSync(path.join(s.root, "var/.maintenance.flag")));
+  });
+
+  it("keeps what setup:install wrote and fills what Magento needs", () => {
+    const s = fresh();
+    fs.writeFileSync(
+      path.join(s.root, "app/etc/env.php"),
+      "<?php return ['install' => ['date' => 'Mon, 02 Nov 2026 10:00:00 +0000'], 'cache_types' => ['config' => 0], 'db' => ['connection' => ['default' => ['host' => 'stale']]]];",
+    );
+    assert.strictEqual(s.run().status, 0);
+    const envPhp = path.join(s.root, "app/etc/env.php");
+    const rendered = JSON.parse(
+      execFileSync("php", ["-r", "echo json_encode(require $argv[1]);", envPhp]).toString(),
+    );
+    assert.strictEqual(rendered.install.date, "Mon, 02 Nov 2026 10:00:00 +0000");
+    assert.deepStrictEqual(
+      rendered.cache_types,
+      { config: 0 },
+      "an operator's cache settings are kept",
+    );
+    assert.strictEqual(
+      rendered.db.connection.default.host,
+      "db-writer.eu-west-1.rds.amazonaws.com",
+      "endpoints are ours",
+    );
+    assert.deepStrictEqual(rendered.downloadable_domains, ["shop.example.com"]);
+    assert.strictEqual(rendered.directories.document_root_is_pub, true);
   });
 
   it("re-renders and reloads only when an endpoint changes", () => {

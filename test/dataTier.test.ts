@@ -30,7 +30,7 @@ describe("data tier: database", () => {
         i.storageEncrypted,
         i.publiclyAccessible,
       ],
-      ["mysql", "8.0.39", true, "gp3", true, false],
+      ["mysql", "8.0", true, "gp3", true, false],
     );
     assert.match(i.kmsKeyId, /^arn:aws:kms:us-east-1:/);
     assert.ok(i.backupRetentionPeriod >= 7);
@@ -218,6 +218,17 @@ describe("data tier: media", () => {
       one(standby, "aws:efs/accessPoint:AccessPoint").inputs.rootDirectory.path,
       "/magento/pub/media",
     );
+  });
+});
+
+describe("data tier: media after a failover", () => {
+  it("keeps the standby on its pinned file system whatever the home stack now replicates to", async () => {
+    const plan = await planOf("prod-euw1", ["mediaReplicaFileSystemId=fs-0123456789abcdef0"]);
+    const mounts = ofType(plan, "aws:efs/mountTarget:MountTarget");
+    assert.ok(mounts.every((m) => m.inputs.fileSystemId === "fs-0123456789abcdef0"));
+    const orchestrator = one(plan, "aws:lambda/function:Function", "-failover-orchestrator-fn");
+    const settings = JSON.parse(orchestrator.inputs.environment.variables.FAILOVER_SETTINGS);
+    assert.strictEqual(settings.media.fileSystemId, "fs-0123456789abcdef0");
   });
 });
 

@@ -134,7 +134,12 @@ describe("foundation: Magento application tier", () => {
     assert.strictEqual(group.inputs.vpcZoneIdentifiers.length, 3);
     assert.strictEqual(group.inputs.healthCheckType, "ELB");
     assert.ok(group.inputs.healthCheckGracePeriod > 0);
-    assert.deepStrictEqual(group.ignoreChanges, ["desiredCapacity"]);
+    assert.deepStrictEqual(group.ignoreChanges, ["desiredCapacity", "minSize"]);
+    assert.strictEqual(
+      group.inputs.launchTemplate.version,
+      "1",
+      "a version number, so new user data rolls out",
+    );
     const targetGroup = one(plan, "aws:lb/targetGroup:TargetGroup");
     assert.strictEqual(targetGroup.inputs.healthCheck.path, "/health_check.php");
   });

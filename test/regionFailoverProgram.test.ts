@@ -31,7 +31,7 @@ describe("region failover: traffic moves by health checks", () => {
         gate.inputs.cloudwatchAlarmRegion,
         gate.inputs.insufficientDataHealthStatus,
       ],
-      ["CLOUDWATCH_METRIC", "eu-west-1", "Healthy"],
+      ["CLOUDWATCH_METRIC", "eu-west-1", "LastKnownStatus"],
     );
     const alarm = one(home, "aws:cloudwatch/metricAlarm:MetricAlarm", "-dns-gate");
     assert.strictEqual(alarm.region, "eu-west-1", "the gate alarm lives in the standby region");

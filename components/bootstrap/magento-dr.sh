@@ -3,7 +3,7 @@
 #
 #   magento-dr boot   first boot: mount the media file system, install the endpoint watcher, sync
 #   magento-dr sync   render app/etc/env.php from the parameters; when it changed, reload PHP-FPM;
-#                     run cron only in the active region; maintenance mode when the region is fenced
+#                     run Magento cron only in the active region; maintenance mode when fenced
 #
 # Settings come from /etc/magento-dr.env (written by the launch template's user data), or from the
 # file named by MAGENTO_DR_ENV: PROJECT STACK REGION PARAM_PATH MAGENTO_ROOT MAGENTO_USER
@@ -13,7 +13,9 @@ set -euo pipefail
 # shellcheck source=/dev/null
 source "${MAGENTO_DR_ENV:-/etc/magento-dr.env}"
 : "${PROJECT:?} ${STACK:?} ${REGION:?} ${PARAM_PATH:?} ${MAGENTO_ROOT:?} ${MAGENTO_USER:?} ${RENDERER:?}"
-CRON_FILE="${CRON_FILE:-/etc/cron.d/magento-dr}"
+# Amazon Linux 2023 has no cron daemon: Magento's cron is a systemd timer, switched per role.
+STATE_DIR="${STATE_DIR:-/var/lib/magento-dr}"
+CRON_MARKER="$STATE_DIR/magento-cron-enabled"
 
 log() {
   printf '{"component":"magento-dr","stack":"%s","event":"%s","detail":"%s"}\n' "$STACK" "$1" "${2:-}" >&2
@@ -68,6 +70,9 @@ render() {
 render_into() {
   local work="$1" arn name
   printf '%s' "$PARAM_PATH" >"$work/prefix" || return 1
+  if [[ -f "$MAGENTO_ROOT/app/etc/env.php" ]]; then
+    cp "$MAGENTO_ROOT/app/etc/env.php" "$work/current-env.php" || return 1
+  fi
   aws ssm get-parameters-by-path --region "$REGION" --path "$PARAM_PATH" --recursive \
     --with-decryption --output json >"$work/parameters.json" || return 1
   for name in db:db/secret-arn cache:cache/auth-secret-arn search:search/secret-arn \
@@ -89,14 +94,13 @@ set_role() {
       rm -f "$flag"
       log maintenance-off "$REGION is active"
     fi
-    if [[ ! -f "$CRON_FILE" ]]; then
-      printf '* * * * * %s php %s/bin/magento cron:run >>%s/var/log/magento.cron.log 2>&1\n' \
-        "$MAGENTO_USER" "$MAGENTO_ROOT" "$MAGENTO_ROOT" >"$CRON_FILE"
+    if [[ ! -f "$CRON_MARKER" ]]; then
+      systemctl enable --now magento-cron.timer && touch "$CRON_MARKER"
       log cron-on "$REGION is active"
     fi
   else
-    if [[ -f "$CRON_FILE" ]]; then
-      rm -f "$CRON_FILE"
+    if [[ -f "$CRON_MARKER" ]]; then
+      systemctl disable --now magento-cron.timer && rm -f "$CRON_MARKER"
       log cron-off "active region is $active"
     fi
     if [[ ! -f "$flag" ]]; then
@@ -106,19 +110,31 @@ set_role() {
   fi
 }
 
+# The role is changed only on what was read: a failed read keeps the instance as it is (it
+# neither fences a healthy region nor unfences a fenced one); the next run tries again.
 sync() {
   local status=0 active maintenance
+  mkdir -p "$STATE_DIR"
   render || status=$?
   case "$status" in
     0)
-      systemctl reload php-fpm
+      systemctl reload-or-restart php-fpm
       log env-rendered "epoch $(param epoch)"
       ;;
     1) ;;
     *) log render-failed "kept the previous env.php" ;;
   esac
-  active="$(active_region)"
-  maintenance="$(param maintenance 2>/dev/null)" || maintenance="off"
+  if ! active="$(active_region)" || [[ -z "$active" ]]; then
+    log role-unknown "active region unreadable: kept the current role"
+    return 1
+  fi
+  if ! maintenance="$(param maintenance 2>&1)"; then
+    if [[ "$maintenance" != *ParameterNotFound* ]]; then
+      log role-unknown "maintenance parameter unreadable: kept the current role"
+      return 1
+    fi
+    maintenance="off"
+  fi
   set_role "$active" "$maintenance"
   return $((status == 2))
 }
@@ -153,6 +169,24 @@ AccuracySec=1s
 [Install]
 WantedBy=timers.target
 UNIT
+  cat >/etc/systemd/system/magento-cron.service <<UNIT
+[Unit]
+Description=Magento cron (enabled only while this region is active)
+
+[Service]
+Type=oneshot
+User=$MAGENTO_USER
+WorkingDirectory=$MAGENTO_ROOT
+ExecStart=/usr/bin/php $MAGENTO_ROOT/bin/magento cron:run
+UNIT
+  cat >/etc/systemd/system/magento-cron.timer <<UNIT
+[Unit]
+Description=Run Magento cron every minute
+
+[Timer]
+OnCalendar=minutely
+AccuracySec=1s
+UNIT
   systemctl daemon-reload
   systemctl enable --now magento-dr-sync.timer
 }
@@ -160,8 +194,8 @@ UNIT
 case "${1:-}" in
   boot)
     mount_media
-    sync
     install_watcher
+    sync
     ;;
   sync) sync ;;
   *)

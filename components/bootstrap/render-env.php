@@ -8,9 +8,12 @@
 //   <input-dir>/secret-cache.json                                   ... of the Redis AUTH token
 //   <input-dir>/secret-search.json                                  ... of the OpenSearch user
 //   <input-dir>/secret-crypt.json                                   ... of Magento's crypt key
+//   <input-dir>/current-env.php   optional: the env.php in place, whose other keys are kept
 // Prints the PHP file on stdout; exits non-zero, printing nothing, when an input is missing, so a
 // half-rendered env.php can never replace a working one.
 // var_export() writes every value, so a password with quotes or backslashes cannot break the file.
+// Only the keys this platform owns (endpoints, credentials, crypt key) are replaced; everything
+// else `setup:install` or an operator wrote (install date, cache types, queue...) is kept.
 
 function fail(string $message): void
 {
@@ -75,6 +78,12 @@ if (!is_array($search) || !isset($search['username'], $search['password'])) {
 $redisPassword = secretValue($dir, 'cache');
 $cryptKey = secretValue($dir, 'crypt');
 
+// The PDO constants' values depend on how PHP was built; take them from the PHP that renders
+// (the instance's own, with pdo_mysql); mysqlnd's values when the extension is not loaded.
+$sslCa = defined('PDO::MYSQL_ATTR_SSL_CA') ? constant('PDO::MYSQL_ATTR_SSL_CA') : 1009;
+$sslVerify = defined('PDO::MYSQL_ATTR_SSL_VERIFY_SERVER_CERT')
+    ? constant('PDO::MYSQL_ATTR_SSL_VERIFY_SERVER_CERT') : 1014;
+
 $connection = fn (string $host) => [
     'host' => $host,
     'dbname' => $parameters['db/name'],
@@ -86,8 +95,8 @@ $connection = fn (string $host) => [
     'active' => '1',
     'driver_options' => [
         // RDS enforces TLS (require_secure_transport); verify against the RDS CA bundle.
-        1014 => '/etc/pki/rds/global-bundle.pem', // PDO::MYSQL_ATTR_SSL_CA
-        1015 => true,                             // PDO::MYSQL_ATTR_SSL_VERIFY_SERVER_CERT
+        $sslCa => '/etc/pki/rds/global-bundle.pem',
+        $sslVerify => true,
     ],
 ];
 $redis = fn (string $database) => [
@@ -101,8 +110,28 @@ $redis = fn (string $database) => [
     'load_from_slave' => '',
 ];
 
-$env = [
+$current = [];
+if (is_readable("$dir/current-env.php")) {
+    $loaded = include "$dir/current-env.php";
+    $current = is_array($loaded) ? $loaded : [];
+}
+
+// What Magento needs and `setup:install` would write, for an instance that has none of it yet.
+$cacheTypes = [
+    'config', 'layout', 'block_html', 'collections', 'reflection', 'db_ddl', 'compiled_config',
+    'eav', 'customer_notification', 'config_integration', 'config_integration_api',
+    'graphql_query_resolver_result', 'full_page', 'config_webservice', 'translate',
+];
+$defaults = [
     'backend' => ['frontName' => $parameters['app/admin-path'] ?? 'admin'],
+    'install' => ['date' => gmdate('D, d M Y H:i:s +0000', 0)],
+    'cache_types' => array_fill_keys($cacheTypes, 1),
+    'directories' => ['document_root_is_pub' => true],
+    'queue' => ['consumers_wait_for_messages' => 1],
+    'downloadable_domains' => [parse_url($parameters['app/base-url'], PHP_URL_HOST)],
+];
+
+$managed = [
     'crypt' => ['key' => $cryptKey],
     'db' => [
         'table_prefix' => '',
@@ -171,6 +200,11 @@ $env = [
         'epoch' => $parameters['epoch'],
     ],
 ];
+
+$env = $current + $defaults;
+foreach ($managed as $key => $value) {
+    $env[$key] = $key === 'system' ? array_replace_recursive($env['system'] ?? [], $value) : $value;
+}
 
 echo "<?php\n// Rendered by magento-dr from SSM parameters under $prefix; do not edit by hand.\nreturn ",
     var_export($env, true), ";\n";
