@@ -48,13 +48,33 @@ function validated(project: string, stack: string, config: Record<string, string
   return parseConfig(config, project, stack);
 }
 
+// Planning is deterministic for a given stack file and overrides, and costs seconds (each
+// CallbackFunction's closure is serialized): one process (the test suite, the operator CLI's
+// checks, a standby's home outputs) plans each combination once.
+const plans = new Map<string, Promise<StackPlan>>();
+
 /**
  * Plans `stack`. A stack outside the home region reads the home stack's outputs through a
  * StackReference; offline, those outputs come from planning the home stack (its own stack file,
  * from this project) under the same mocks, so they have exactly the shape a deployed home stack
  * would export.
  */
-export async function planStack(stack: string, overrides: string[] = []): Promise<StackPlan> {
+export function planStack(stack: string, overrides: string[] = []): Promise<StackPlan> {
+  const key = JSON.stringify([stack, overrides]);
+  if (!plans.has(key)) {
+    const planned = planStackUncached(stack, overrides);
+    // A failure is not remembered: the caller may fix the stack file and ask again.
+    planned.catch(() => plans.delete(key));
+    plans.set(key, planned);
+  }
+  return plans.get(key)!;
+}
+
+/** Plans without the cache: what the benchmark times. */
+export async function planStackUncached(
+  stack: string,
+  overrides: string[] = [],
+): Promise<StackPlan> {
   const { project, config } = readStackConfig(stack, overrides);
   const drConfig = validated(project, stack, config);
   let peerStacks: Record<string, Record<string, unknown>> = {};

@@ -1,0 +1,189 @@
+// Runs one promotion through the step library's promoteRegion(): the same admission rule, the
+// same fencing lease (holder "operator:<user>") and the same steps as the Lambda orchestrator, so
+// the two can never promote at once; whoever loses the conditional write stops before any step.
+//
+// What the CLI adds: the phases with quiesce and the home region's gate, progress lines, and the
+// mapping of outcomes to exit codes (the admission before it is in admission.ts).
+import {
+  AuthorityStore,
+  type AuthorityRecord,
+  type PromotionMode,
+  type TakeLeaseRequest,
+} from "../functions/region/authority";
+import {
+  promoteRegion,
+  promotionDeps,
+  type PromotionReport,
+} from "../functions/region/orchestrator";
+import { resolveSettings, type RegionFailoverSettings } from "../functions/region/settings";
+import { gateStep, phasesFor, type PromotionStep } from "../functions/region/steps";
+import { quiesceStep, reopenGateStep, reported } from "./cliSteps";
+import type { Admission } from "./admission";
+import { rerunCommand, type Run } from "./context";
+import { Refused, StepFailed } from "./errors";
+import { tierLagReaders } from "./lag";
+import type { Progress } from "./progress";
+import { callsOf, describeCalls, type CatalogContext } from "./stepCatalog";
+import type { StackInfo } from "./topology";
+
+/** Reports the lease's conditional writes as progress steps. */
+class ReportingAuthority extends AuthorityStore {
+  progress?: Progress;
+
+  override async takeLease(request: TakeLeaseRequest, signal?: AbortSignal) {
+    const record = this.progress?.start(
+      "lease",
+      `take the authority lease at epoch ${request.expectedEpoch} for ${request.newActiveRegion}`,
+    );
+    try {
+      const lease = await super.takeLease(request, signal);
+      if (record) this.progress?.end(record, "done", `epoch ${lease.epoch}, ${request.holder}`);
+      return lease;
+    } catch (error) {
+      if (record) this.progress?.end(record, "failed", (error as Error).message);
+      throw error;
+    }
+  }
+}
+
+export interface PromotionTarget {
+  stack: StackInfo;
+  settings: RegionFailoverSettings;
+  mode: PromotionMode;
+}
+
+/** The gate step for `target`: trip the home record from a standby, reopen it from home. */
+export function gateFor(target: PromotionTarget): CatalogContext["gate"] {
+  return target.stack.isHome
+    ? { region: target.settings.authority.region, value: 0 }
+    : { region: target.settings.localRegion, value: 1 };
+}
+
+/** The phases this run executes, in order: quiesce first for planned, then the library's. */
+export function cliPhases(run: Run, target: PromotionTarget): PromotionStep[][] {
+  const { deps } = run;
+  const gate = gateFor(target);
+  const gateClient = deps.aws.regional(gate.region, target.settings).cloudWatch;
+  const swap = (step: PromotionStep) =>
+    step === gateStep && target.stack.isHome ? reopenGateStep(gateClient, gate.region) : step;
+  const phases = phasesFor(target.mode).map((phase) => phase.map(swap));
+  if (target.mode === "planned") phases.unshift([quiesceStep(deps.timings.quiesce, deps.now)]);
+  const catalog: CatalogContext = { settings: target.settings, mode: target.mode, gate };
+  return phases.map((phase) =>
+    phase.map((step) => reported(step, run.progress, describeCalls(callsOf(step.name, catalog)))),
+  );
+}
+
+export interface PromotionOptions {
+  /** Proceed although replication lag is over budget (unplanned, after confirmation). */
+  force: boolean;
+}
+
+/**
+ * Promotes `target` (or resumes its incomplete promotion). Returns the library's report when the
+ * authority names the target active and every step succeeded; throws Refused or StepFailed
+ * otherwise, each saying what changed and what to run next.
+ */
+export async function promote(
+  run: Run,
+  target: PromotionTarget,
+  admission: Exclude<Admission, { kind: "already-active" }>,
+  current: AuthorityRecord,
+  options: PromotionOptions,
+): Promise<PromotionReport> {
+  const { deps, args } = run;
+  const settings =
+    target.mode === "planned"
+      ? withQuiesceBudget(target.settings, deps.timings.quiesce.deadlineMs)
+      : target.settings;
+  const clients = deps.aws.regional(settings.localRegion, settings);
+  const authorityClient = deps.aws.authority(settings);
+  const tiers = tierLagReaders(settings, clients, deps.now).filter((t) => t.tier !== "media");
+  const base = promotionDeps(settings, {
+    clients,
+    authorityClient,
+    lagReaders: tiers.map((t) => t.read),
+    log: deps.log,
+    now: deps.now,
+  });
+  const authority = new ReportingAuthority({
+    client: authorityClient,
+    tableName: settings.authority.tableName,
+    initialActiveRegion: settings.initialActiveRegion,
+    now: deps.now,
+  });
+  authority.progress = run.progress;
+  const phases = cliPhases(run, target);
+  const holder = `operator:${deps.user}`;
+  const report = await promoteRegion(
+    { ...base, authority, phases: () => phases },
+    {
+      incidentId: admission.incidentId,
+      mode: target.mode,
+      epoch: current.epoch,
+      fromRegion: admission.fromRegion,
+      trigger: holder,
+      holder,
+      force: options.force,
+    },
+  );
+  return outcomeOrThrow(report, target, rerunCommand(args));
+}
+
+/**
+ * The orchestrator's overall deadline is sized for a Lambda run without quiesce. The CLI has no
+ * Lambda timeout, so a planned run gets the quiesce wait on top, and a lease that outlives it.
+ */
+function withQuiesceBudget(s: RegionFailoverSettings, quiesceMs: number): RegionFailoverSettings {
+  return resolveSettings({
+    ...s,
+    deadlines: { ...s.deadlines, overallMs: s.deadlines.overallMs + quiesceMs },
+    leaseTtlMs: s.leaseTtlMs + quiesceMs,
+  });
+}
+
+function outcomeOrThrow(
+  report: PromotionReport,
+  target: PromotionTarget,
+  rerun: string,
+): PromotionReport {
+  const region = target.stack.region;
+  switch (report.outcome) {
+    case "completed":
+      return report;
+    case "incomplete": {
+      const failed = report.steps.filter((s) => s.outcome === "failed");
+      throw new StepFailed(
+        `the promotion of ${region} is incomplete: ${failed.map((s) => `${s.name} (${s.error?.message ?? "failed"})`).join("; ")}`,
+        `the authority names ${region} active (epoch ${report.epoch}), so the old region is fenced; ` +
+          `steps that finished stay finished, the lease is released and the incident ${report.incidentId} is resumable`,
+        `fix the cause above, then \`${rerun}\` (it resumes from the observed state)` +
+          (target.stack.isAuthority
+            ? `; the orchestrator in ${region} also resumes it on its next detector run`
+            : ""),
+      );
+    }
+    case "fenced":
+      throw new StepFailed(
+        `another promotion took a newer epoch while this one ran: ${report.reason}`,
+        "the newer promotion owns the authority; this run stopped between steps",
+        "see who and where with `npm run promote -- status`",
+      );
+    case "lease-conflict":
+      throw new Refused(
+        `another promotion holds the authority lease: ${report.reason}`,
+        "do not start a second one; watch it with `npm run promote -- status`",
+      );
+    case "awaiting-approval":
+      throw new Refused(
+        `replication lag is over the budget: ${report.reason}`,
+        `rerun \`${rerun}\` once the lag is back within budget, or accept the loss with the unplanned mode`,
+        ["an approval request was recorded on the incident and notified (audit only)"],
+      );
+    case "ignored":
+      throw new Refused(
+        `the authority refused the request: ${report.reason}`,
+        "`npm run promote -- status`",
+      );
+  }
+}

@@ -1,0 +1,121 @@
+// StackOps and StackStateReader over the Automation API (the Pulumi CLI must be installed and
+// logged in). One LocalWorkspace stack per name, selected once. The engine's own output streams to
+// the operator line by line, so a long `up` is visibly alive.
+//
+// Never cancels anything: when another update holds a stack, the call fails with StackBusy and the
+// operator is told to wait for it (cancelling someone's update mid-flight leaves their resources
+// in an unknown state, the opposite of what a failover needs).
+import {
+  ConcurrentUpdateError,
+  LocalWorkspace,
+  type EngineEvent,
+  type Stack,
+} from "@pulumi/pulumi/automation";
+import type { StackStateReader } from "./settings/deployedFacts";
+import {
+  POLICY_PACK_CONFIGS,
+  POLICY_PACKS,
+  StackBusy,
+  type PreviewChange,
+  type StackOps,
+  type UpSummary,
+} from "./stackOps";
+
+export const ACTIVE_REGION_KEY = "magento-dr:activeRegion";
+
+export class PulumiStacks implements StackOps, StackStateReader {
+  private readonly stacks = new Map<string, Promise<Stack>>();
+
+  constructor(
+    private readonly workDir: string,
+    /** Receives the engine's output, line by line. */
+    private readonly onOutput: (text: string) => void,
+  ) {}
+
+  async setActiveRegion(stack: string, region: string): Promise<void> {
+    await (await this.stack(stack)).setConfig(ACTIVE_REGION_KEY, { value: region });
+  }
+
+  async refresh(stack: string): Promise<void> {
+    await this.guard(stack, async (s) => {
+      await s.refresh({ onOutput: this.onOutput });
+    });
+  }
+
+  async previewChanges(stack: string): Promise<PreviewChange[]> {
+    const changes: PreviewChange[] = [];
+    const onEvent = (event: EngineEvent) => {
+      const step = event.resourcePreEvent?.metadata;
+      if (step) changes.push({ urn: step.urn, type: step.type, op: step.op });
+    };
+    await this.guard(stack, (s) =>
+      s.preview({
+        onEvent,
+        policyPacks: POLICY_PACKS,
+        policyPackConfigs: POLICY_PACK_CONFIGS,
+      }),
+    );
+    return changes;
+  }
+
+  async up(stack: string): Promise<UpSummary> {
+    const result = await this.guard(stack, (s) =>
+      s.up({
+        onOutput: this.onOutput,
+        policyPacks: POLICY_PACKS,
+        policyPackConfigs: POLICY_PACK_CONFIGS,
+      }),
+    );
+    return {
+      resourceChanges: { ...(result.summary.resourceChanges ?? {}) },
+      result: result.summary.result,
+    };
+  }
+
+  async outputs(stack: string): Promise<Record<string, unknown>> {
+    const outputs = await (await this.stack(stack)).outputs();
+    return Object.fromEntries(Object.entries(outputs).map(([key, o]) => [key, o.value]));
+  }
+
+  async resources(stack: string) {
+    const exported = await (await this.stack(stack)).exportStack();
+    const resources = (exported.deployment?.resources ?? []) as {
+      urn: string;
+      type: string;
+      outputs?: Record<string, unknown>;
+    }[];
+    return resources.map((r) => ({ urn: r.urn, type: r.type, outputs: r.outputs ?? {} }));
+  }
+
+  private stack(name: string): Promise<Stack> {
+    if (!this.stacks.has(name)) this.stacks.set(name, this.selectDeployed(name));
+    return this.stacks.get(name)!;
+  }
+
+  /**
+   * createOrSelectStack creates an empty stack when the backend has none of that name (a wrong
+   * `pulumi login`); an `up` of it would try to build a whole second region. Refuse such a stack.
+   */
+  private async selectDeployed(name: string): Promise<Stack> {
+    const stack = await LocalWorkspace.createOrSelectStack({
+      stackName: name,
+      workDir: this.workDir,
+    });
+    const exported = await stack.exportStack();
+    if ((exported.deployment?.resources ?? []).length === 0) {
+      throw new Error(
+        `stack ${name} has no deployed resources in this backend: check \`pulumi whoami\` and the backend URL`,
+      );
+    }
+    return stack;
+  }
+
+  private async guard<T>(name: string, work: (stack: Stack) => Promise<T>): Promise<T> {
+    try {
+      return await work(await this.stack(name));
+    } catch (error) {
+      if (error instanceof ConcurrentUpdateError) throw new StackBusy(name);
+      throw error;
+    }
+  }
+}

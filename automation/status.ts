@@ -1,0 +1,145 @@
+// `status`: read-only. Who is active according to the authority (the truth after a failover) and
+// according to each stack file (the IaC view), each region's data tier and health, the lag of
+// every tier replicating into the successor, and what a failover would do now. Every read is
+// bounded, so a dead region shows as unreachable instead of hanging the report.
+import type { AuthorityRecord } from "../functions/region/authority";
+import { errorMessage } from "../functions/region/errors";
+import type { RegionFailoverSettings } from "../functions/region/settings";
+import {
+  observeCache,
+  observeCapacity,
+  observeDatabase,
+  observeMedia,
+} from "../functions/region/steps";
+import { authorityStore } from "./authority";
+import type { Run } from "./context";
+import { ExitCode } from "./errors";
+import { assessTarget } from "./health";
+import { formatReading, readTiers, tierLagReaders } from "./lag";
+import { observe, type Observed } from "./observe";
+import { canReceiveTraffic, type StackInfo } from "./topology";
+
+export async function status(run: Run): Promise<number> {
+  const { deps } = run;
+  const settings = new Map<string, RegionFailoverSettings>();
+  for (const stack of deps.topology.stacks) {
+    if (canReceiveTraffic(stack)) settings.set(stack.stack, await deps.settings.settingsFor(stack));
+  }
+  const authority = await readAuthority(run, settings.get(deps.topology.authority.stack)!);
+  const active = authority.ok ? authority.value.activeRegion : undefined;
+  await printStacks(run, settings, active);
+  const successor = deps.topology.stacks.find((s) => s.region !== active && canReceiveTraffic(s));
+  if (active !== undefined && successor) {
+    await failoverOutlook(run, successor, settings.get(successor.stack)!);
+  }
+  return authority.ok ? ExitCode.ok : ExitCode.failed;
+}
+
+async function printStacks(
+  run: Run,
+  settings: Map<string, RegionFailoverSettings>,
+  active: string | undefined,
+) {
+  const { print, topology } = run.deps;
+  print("stacks:");
+  for (const stack of topology.stacks) {
+    const role = stack.isHome ? "home" : stack.isAuthority ? "authority" : "region";
+    const state =
+      active === undefined ? "?" : stack.region === active ? "ACTIVE" : "standby (fenced)";
+    print(`  ${stack.stack.padEnd(12)} ${stack.region.padEnd(12)} ${role.padEnd(10)} ${state}`);
+    if (active !== undefined && stack.configuredActiveRegion !== active) {
+      print(
+        `      stack file says activeRegion ${stack.configuredActiveRegion}: IaC not reconciled yet (rerun the last promotion)`,
+      );
+    }
+    const s = settings.get(stack.stack);
+    if (s) for (const line of await regionLines(run, stack, s)) print(`      ${line}`);
+  }
+}
+
+/** Reads and prints the authority record; the report goes on without it. */
+async function readAuthority(
+  run: Run,
+  s: RegionFailoverSettings,
+): Promise<Observed<AuthorityRecord>> {
+  const { print, now } = run.deps;
+  const table = `authority (${s.authority.tableName}, ${s.authority.region})`;
+  let a: AuthorityRecord;
+  try {
+    a = await authorityStore(run.deps, s).read();
+  } catch (error) {
+    print(`${table}: UNREADABLE: ${errorMessage(error)}`);
+    return { ok: false, error: errorMessage(error) };
+  }
+  const lease =
+    a.holder && a.leaseExpiresAt > now()
+      ? `lease held by ${a.holder} until ${new Date(a.leaseExpiresAt).toISOString()}`
+      : "no lease held";
+  print(`${table}: ${a.activeRegion} active, epoch ${a.epoch}, phase ${a.phase}, ${lease}`);
+  if (a.incidentId) {
+    print(
+      `  last promotion: ${a.incidentId} (${a.mode ?? "?"}, from ${a.previousActiveRegion ?? "?"})`,
+    );
+  }
+  if (a.phase === "promoting") {
+    print("  A PROMOTION IS INCOMPLETE: rerun it (see the README runbook) before anything else");
+  }
+  return { ok: true, value: a };
+}
+
+async function regionLines(
+  run: Run,
+  stack: StackInfo,
+  s: RegionFailoverSettings,
+): Promise<string[]> {
+  const { deps } = run;
+  const clients = deps.aws.regional(stack.region, s);
+  const t = deps.timings.observeTimeoutMs;
+  const url = s.regionEndpoints[stack.region]?.healthUrl;
+  const [probe, db, cache, media, app] = await Promise.all([
+    url ? deps.probe(url) : Promise.resolve(undefined),
+    observe("database", t, s, clients, observeDatabase),
+    observe("cache", t, s, clients, observeCache),
+    s.media
+      ? observe("media", t, s, clients, (ctx) => observeMedia(ctx, s.media!.fileSystemId))
+      : undefined,
+    observe("capacity", t, s, clients, observeCapacity),
+  ]);
+  const show = <T>(o: Observed<T> | undefined, text: (v: T) => string) =>
+    o === undefined ? "n/a" : o.ok ? text(o.value) : `unreachable (${o.error})`;
+  return [
+    `health    ${url ?? "no health URL"}: ${probe ? `${probe.ok ? "healthy" : "FAILING"} (${probe.detail})` : "n/a"}`,
+    `database  ${show(db, (d) => `${d.status}, ${d.source ? `replica of ${d.source}` : "standalone writer"}`)}`,
+    `cache     ${show(cache, (c) => `${c.status}, ${c.role}`)}`,
+    `media     ${show(media, (m) => (m.sourceFileSystemId ? `replica of ${m.sourceFileSystemId} (${m.status})` : "writable"))}`,
+    `app tier  ${show(app, (a) => `${a.inService} in service, desired ${a.desired}, min ${a.min}, max ${a.max}`)}`,
+  ];
+}
+
+async function failoverOutlook(run: Run, successor: StackInfo, s: RegionFailoverSettings) {
+  const { deps } = run;
+  const clients = deps.aws.regional(successor.region, s);
+  const [health, lag] = await Promise.all([
+    assessTarget(s, clients, { timeoutMs: deps.timings.observeTimeoutMs }),
+    readTiers(tierLagReaders(s, clients, deps.now), deps.timings.observeTimeoutMs),
+  ]);
+  deps.print(`replication lag into ${successor.region} (${successor.stack}):`);
+  for (const reading of lag) deps.print(`  ${formatReading(reading)}`);
+  deps.print("a failover now:");
+  const unready = health.tiers.filter((t) => !t.ok);
+  const over = lag.filter((r) => !r.withinBudget);
+  const refusal =
+    unready.length > 0
+      ? `REFUSED, target not ready: ${unready.map((t) => `${t.tier} ${t.detail}`).join("; ")}`
+      : over.length > 0
+        ? `REFUSED, lag over budget: ${over.map((r) => r.tier).join(", ")}`
+        : "would proceed: quiesce, promote cache/database/media and scale up, endpoints, then the gate moves traffic";
+  deps.print(`  planned --to ${successor.stack}:   ${refusal}`);
+  const loss = lag
+    .map((r) => `${r.tier} ${r.seconds === undefined ? "unknown" : `${r.seconds} s`}`)
+    .join(", ");
+  deps.print(
+    `  unplanned --to ${successor.stack}: ${unready.length > 0 ? "REFUSED, target not ready" : `would promote after confirmation, losing up to ${loss}`}`,
+  );
+  deps.print(`  the exact steps: npm run promote -- planned --to ${successor.stack} --dry-run`);
+}

@@ -1,0 +1,194 @@
+// `failback --to prod-use1` after production moved to eu-west-1: refused (nothing changed) until
+// the database replicates back; starts the EFS replication back itself; switches once every tier
+// is in sync, reopening the home region's gate; then `up` on every stack, home first.
+import assert from "node:assert/strict";
+import { ExitCode } from "../../automation/errors";
+import { dbArn, FakeAws, HOME, IDS, STANDBY } from "./helpers/fakeAws";
+import { cliSuite, type Cli } from "./helpers/harness";
+
+const FAILBACK = ["failback", "--to", "prod-use1"];
+
+describe("promote CLI: failback", function () {
+  this.timeout(60_000);
+  const suite = cliSuite();
+  let c: Cli;
+
+  /** Production on eu-west-1 after a planned switchover; the call log starts empty. */
+  async function switchedOver(aws = new FakeAws()): Promise<Cli> {
+    const switched = await suite.start(aws);
+    assert.equal(
+      await switched.run(["planned", "--to", "prod-euw1"]),
+      ExitCode.ok,
+      switched.output(),
+    );
+    // The fence Lambda holds the old region's application tier at its standby size.
+    Object.assign(switched.aws.state.asgs["magento-dr-prod-use1-magento"], {
+      min: 0,
+      desired: 0,
+      inService: 0,
+    });
+    switched.aws.calls = [];
+    switched.stackOps.calls = [];
+    switched.lines.length = 0;
+    return switched;
+  }
+
+  /** What an operator does by hand (RUNBOOK): the home database rebuilt as a replica. */
+  function rebuildHomeReplica(x: Cli) {
+    x.aws.state.databases[IDS.home.db] = {
+      region: HOME,
+      source: dbArn(STANDBY, IDS.standby.db),
+      status: "available",
+      pending: 0,
+    };
+  }
+
+  it("refuses with exit 3, printing the rebuild, while the home database is not a replica", async () => {
+    c = await switchedOver();
+    c.answers.push(HOME);
+    assert.equal(await c.run(FAILBACK), ExitCode.refused, c.output());
+    assert.match(
+      c.output(),
+      /aws rds modify-db-instance --region us-east-1 --db-instance-identifier magento-dr-prod-use1 --new-db-instance-identifier magento-dr-prod-use1-before-failback/,
+    );
+    assert.match(
+      c.output(),
+      /REFUSED: replication towards us-east-1 is not established for: database/,
+    );
+    assert.deepEqual(c.aws.writes(), [], "refused before anything, the prompt included");
+    assert.deepEqual(c.questions, []);
+    assert.equal(c.stackOps.calls.length, 0);
+    assert.equal((await c.authority()).activeRegion, STANDBY);
+  });
+
+  it("starts the media replication back, waits for its sync across runs, then switches back", async () => {
+    c = await switchedOver();
+    rebuildHomeReplica(c);
+
+    // Run 0: EFS is still deleting the replication the switchover removed.
+    assert.equal(await c.run(FAILBACK), ExitCode.refused, c.output());
+    assert.match(
+      c.output(),
+      /REFUSED: replication towards us-east-1 is not established for: media/,
+    );
+    assert.match(c.output(), /still being deleted/);
+    assert.equal(c.aws.writes().length, 0);
+    c.lines.length = 0;
+
+    // Run 1: confirms, starts EFS replication eu-west-1 -> us-east-1, refuses while it syncs.
+    c.answers.push(HOME);
+    assert.equal(await c.run(FAILBACK), ExitCode.refused, c.output());
+    assert.match(c.questions[0], /Media in fs-898c2e8978d42d1ec \(us-east-1\) will be OVERWRITTEN/);
+    assert.deepEqual(
+      c.aws.writes().map((w) => `${w.command} ${w.region}`),
+      ["UpdateFileSystemProtection us-east-1", "CreateReplicationConfiguration eu-west-1"],
+    );
+    assert.match(
+      c.output(),
+      /REFUSED: replication lag is over budget.*media replication ENABLING: no sync yet/,
+    );
+    assert.match(
+      c.output(),
+      /changed by this run: disabled replication overwrite protection .*; started replication fs-12f6a083c1eab83af \(eu-west-1\) -> fs-898c2e8978d42d1ec \(us-east-1\)/,
+    );
+    assert.equal((await c.authority()).activeRegion, STANDBY, "nothing switched");
+    assert.equal(c.stackOps.calls.length, 0);
+
+    // Run 2: everything replicates back; the switch runs.
+    c.aws.calls = [];
+    c.lines.length = 0;
+    c.answers.push(HOME);
+    assert.equal(await c.run(FAILBACK), ExitCode.ok, c.output());
+    const writes = c.aws.writes().map((w) => `${w.command} ${w.region}`);
+    assert.ok(!writes.includes("CreateReplicationConfiguration eu-west-1"), "not started twice");
+    for (const expected of [
+      "FailoverGlobalReplicationGroup us-east-1",
+      "PromoteReadReplica us-east-1",
+      "DeleteReplicationConfiguration us-east-1",
+      "UpdateAutoScalingGroup us-east-1",
+    ]) {
+      assert.ok(writes.includes(expected), `${expected} in ${writes}`);
+    }
+    // The home region's PRIMARY record is reopened where its gate alarm lives.
+    assert.deepEqual(c.aws.state.metrics.filter((m) => m.name === "FailoverActive").slice(-1), [
+      { region: STANDBY, name: "FailoverActive", value: 0 },
+    ]);
+    const authority = await c.authority();
+    assert.equal(authority.activeRegion, HOME);
+    assert.equal(authority.phase, "completed");
+    assert.equal(c.aws.state.caches[IDS.home.cache].role, "PRIMARY");
+    assert.equal(c.aws.state.databases[IDS.home.db].source, undefined);
+    // IaC on every stack, home first, each up after a clean preview.
+    assert.deepEqual(
+      c.stackOps.calls.filter((o) => o.op !== "setActiveRegion").map((o) => `${o.op} ${o.stack}`),
+      [
+        "refresh prod-use1",
+        "refresh prod-euw1",
+        "previewChanges prod-use1",
+        "previewChanges prod-euw1",
+        "up prod-use1",
+        "previewChanges prod-euw1",
+        "up prod-euw1",
+      ],
+    );
+    assert.match(
+      c.output(),
+      /left to do by hand .*\n.*prod-euw1: its database served during the failover/,
+    );
+  });
+
+  it("after an unplanned failover: removes the old outbound replication and accepts the stale cache", async () => {
+    const aws = new FakeAws();
+    aws.unreachableRegion = HOME;
+    aws.state.caches[IDS.home.cache].status = "unavailable";
+    c = await suite.start(aws);
+    assert.equal(await c.run(["unplanned", "--to", "prod-euw1", "--yes"]), ExitCode.ok, c.output());
+    // us-east-1 is back: its cache is the datastore's primary again, its file system still the
+    // source of the replication whose eu-west-1 side alone was deleted (minutes ago).
+    aws.unreachableRegion = undefined;
+    aws.state.caches[IDS.home.cache].status = "available";
+    aws.state.replications = [
+      {
+        source: IDS.home.fs,
+        sourceRegion: HOME,
+        destination: IDS.standby.fs,
+        destinationRegion: STANDBY,
+        status: "ERROR",
+        syncAfter: 0,
+      },
+    ];
+    rebuildHomeReplica(c);
+    c.aws.calls = [];
+    c.stackOps.calls = [];
+    c.lines.length = 0;
+
+    c.answers.push(HOME);
+    assert.equal(await c.run(FAILBACK), ExitCode.refused, c.output());
+    assert.match(
+      c.output(),
+      /accept +cache +primary of a Global Datastore nothing replicates into/,
+    );
+    assert.match(
+      c.questions[0],
+      /The cache in us-east-1 holds data from before the failover: flush it/,
+    );
+    assert.deepEqual(
+      c.aws
+        .writes()
+        .map(
+          (w) => `${w.command} ${w.region} ${w.input.SourceFileSystemId ?? w.input.FileSystemId}`,
+        ),
+      [
+        `DeleteReplicationConfiguration us-east-1 ${IDS.home.fs}`,
+        `UpdateFileSystemProtection us-east-1 ${IDS.home.fs}`,
+        `CreateReplicationConfiguration eu-west-1 ${IDS.standby.fs}`,
+      ],
+    );
+
+    c.lines.length = 0;
+    c.answers.push(HOME);
+    assert.equal(await c.run(FAILBACK), ExitCode.ok, c.output());
+    assert.equal((await c.authority()).activeRegion, HOME);
+    assert.match(c.output(), /flush the cache in us-east-1 now/);
+  });
+});

@@ -1,0 +1,447 @@
+// A two-region AWS for the operator CLI, behind aws-sdk-client-mock: the real SDK clients are
+// used, every call is answered from the state below and recorded with the region of the client
+// that made it. Unlike test/region/helpers/simAws.ts (one standby region), both regions are
+// modelled, because failback and status read and act on both. Any command not modelled here
+// throws, so a test cannot pass by calling something unexpected.
+import {
+  AutoScalingClient,
+  DescribeAutoScalingGroupsCommand,
+  UpdateAutoScalingGroupCommand,
+} from "@aws-sdk/client-auto-scaling";
+import {
+  CloudWatchClient,
+  GetMetricDataCommand,
+  PutMetricDataCommand,
+} from "@aws-sdk/client-cloudwatch";
+import {
+  CreateReplicationConfigurationCommand,
+  DeleteReplicationConfigurationCommand,
+  DescribeReplicationConfigurationsCommand,
+  EFSClient,
+  ReplicationNotFound,
+  UpdateFileSystemProtectionCommand,
+} from "@aws-sdk/client-efs";
+import {
+  DescribeReplicationGroupsCommand,
+  DisassociateGlobalReplicationGroupCommand,
+  ElastiCacheClient,
+  FailoverGlobalReplicationGroupCommand,
+  InvalidGlobalReplicationGroupStateFault,
+} from "@aws-sdk/client-elasticache";
+import {
+  DescribeDBInstancesCommand,
+  PromoteReadReplicaCommand,
+  RDSClient,
+} from "@aws-sdk/client-rds";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import {
+  GetParameterCommand,
+  GetParametersCommand,
+  PutParameterCommand,
+  SSMClient,
+} from "@aws-sdk/client-ssm";
+import { mockClient } from "aws-sdk-client-mock";
+
+// The stubs are driven through one generic handler; their precise types add nothing here.
+type AnyStub = any;
+
+export interface Call {
+  service: string;
+  command: string;
+  region: string;
+  input: Record<string, any>;
+}
+
+export interface DbState {
+  region: string;
+  /** Source ARN while a replica. */
+  source?: string;
+  status: string;
+  /** Describes left before a requested promotion completes. */
+  pending: number;
+}
+
+export interface CacheState {
+  region: string;
+  /** Undefined once detached from the Global Datastore. */
+  role?: "PRIMARY" | "SECONDARY";
+  status: string;
+  pending: number;
+}
+
+export interface EfsReplication {
+  source: string;
+  sourceRegion: string;
+  destination: string;
+  destinationRegion: string;
+  status: string;
+  /** Describes left before the first sync completes (a new replication). */
+  syncAfter: number;
+  lastReplicated?: Date;
+}
+
+export interface FakeState {
+  databases: Record<string, DbState>;
+  caches: Record<string, CacheState>;
+  globalDatastore: string;
+  replications: EfsReplication[];
+  protection: Record<string, string>;
+  parameters: Record<string, string>;
+  asgs: Record<string, { min: number; desired: number; max: number; inService: number }>;
+  metrics: { region: string; name: string; value: number }[];
+  messages: { region: string; subject: string }[];
+  /** GetMetricData answers by metric name. */
+  lag: Record<string, number[]>;
+}
+
+/** Names as the program (and so the offline plan) gives them. */
+export const IDS = {
+  home: { db: "magento-dr-prod-use1", cache: "magento-dr-prod-use1", fs: "fs-898c2e8978d42d1ec" },
+  standby: {
+    db: "magento-dr-prod-euw1",
+    cache: "magento-dr-prod-euw1",
+    fs: "fs-12f6a083c1eab83af",
+  },
+  gds: "ldgnf-magento-dr-prod-use1",
+  account: "123456789012",
+};
+
+export const HOME = "us-east-1";
+export const STANDBY = "eu-west-1";
+export const dbArn = (region: string, id: string) =>
+  `arn:aws:rds:${region}:${IDS.account}:db:${id}`;
+
+/** Steady state: us-east-1 active, eu-west-1 replicating from it, lag small. */
+export function steadyState(now = Date.now()): FakeState {
+  return {
+    databases: {
+      [IDS.home.db]: { region: HOME, status: "available", pending: 0 },
+      [IDS.standby.db]: {
+        region: STANDBY,
+        source: dbArn(HOME, IDS.home.db),
+        status: "available",
+        pending: 0,
+      },
+    },
+    caches: {
+      [IDS.home.cache]: { region: HOME, role: "PRIMARY", status: "available", pending: 0 },
+      [IDS.standby.cache]: { region: STANDBY, role: "SECONDARY", status: "available", pending: 0 },
+    },
+    globalDatastore: IDS.gds,
+    replications: [
+      {
+        source: IDS.home.fs,
+        sourceRegion: HOME,
+        destination: IDS.standby.fs,
+        destinationRegion: STANDBY,
+        status: "ENABLED",
+        syncAfter: 0,
+        lastReplicated: new Date(now - 120_000),
+      },
+    ],
+    protection: { [IDS.home.fs]: "ENABLED", [IDS.standby.fs]: "REPLICATING" },
+    parameters: {},
+    asgs: {
+      "magento-dr-prod-use1-magento": { min: 2, desired: 3, max: 12, inService: 3 },
+      "magento-dr-prod-euw1-magento": { min: 0, desired: 0, max: 12, inService: 0 },
+    },
+    metrics: [],
+    messages: [],
+    lag: { ReplicaLag: [0, 0], GlobalDatastoreReplicationLag: [0.4] },
+  };
+}
+
+const named = (error: Error, name: string) => Object.assign(error, { name });
+const READS = /^(Describe|Get|List)/;
+
+export class FakeAws {
+  calls: Call[] = [];
+  /** Calls to this region fail as a network timeout (and are recorded). */
+  unreachableRegion?: string;
+  private stubs: AnyStub[] = [];
+
+  constructor(public state: FakeState = steadyState()) {}
+
+  writes(): Call[] {
+    return this.calls.filter((c) => !READS.test(c.command));
+  }
+
+  callsTo(region: string): Call[] {
+    return this.calls.filter((c) => c.region === region);
+  }
+
+  install(): this {
+    const s = this.state;
+    const stub = (
+      client: unknown,
+      service: string,
+      handlers: [any, (input: any, region: string) => unknown][],
+    ) => {
+      const mock: AnyStub = mockClient(client as AnyStub);
+      this.stubs.push(mock);
+      mock.onAnyCommand().callsFake(async (input: unknown) => {
+        throw new Error(`fakeAws: unexpected ${service} call ${JSON.stringify(input)}`);
+      });
+      for (const [command, handler] of handlers) {
+        const name = (command as { name: string }).name.replace(/Command$/, "");
+        mock.on(command).callsFake(async (input: any, getClient: () => any) => {
+          const region: string = await getClient().config.region();
+          this.calls.push({ service, command: name, region, input });
+          if (region === this.unreachableRegion) {
+            throw named(
+              new Error(`connect ETIMEDOUT ${service}.${region}.amazonaws.com`),
+              "TimeoutError",
+            );
+          }
+          return handler(input, region);
+        });
+      }
+    };
+
+    stub(ElastiCacheClient, "elasticache", [
+      [DescribeReplicationGroupsCommand, (input) => this.describeCache(input.ReplicationGroupId)],
+      [
+        FailoverGlobalReplicationGroupCommand,
+        (input) => {
+          // A Global Datastore fails over only while every member is available.
+          if (Object.values(s.caches).some((g) => g.role && g.status !== "available")) {
+            throw new InvalidGlobalReplicationGroupStateFault({
+              message: "The Global datastore is not available",
+              $metadata: {},
+            });
+          }
+          for (const [id, group] of Object.entries(s.caches)) {
+            if (!group.role) continue;
+            group.role = id === input.PrimaryReplicationGroupId ? "PRIMARY" : "SECONDARY";
+            group.status = "modifying";
+            group.pending = 1;
+          }
+          return { GlobalReplicationGroup: {} };
+        },
+      ],
+      [
+        DisassociateGlobalReplicationGroupCommand,
+        (input) => {
+          const group = s.caches[input.ReplicationGroupId];
+          group.role = undefined;
+          group.status = "modifying";
+          group.pending = 1;
+          return { GlobalReplicationGroup: {} };
+        },
+      ],
+    ]);
+    stub(RDSClient, "rds", [
+      [DescribeDBInstancesCommand, (input) => this.describeDb(input.DBInstanceIdentifier)],
+      [
+        PromoteReadReplicaCommand,
+        (input) => {
+          const db = s.databases[input.DBInstanceIdentifier];
+          db.status = "modifying";
+          db.pending = 2;
+          return { DBInstance: {} };
+        },
+      ],
+    ]);
+    stub(EFSClient, "efs", [
+      [
+        DescribeReplicationConfigurationsCommand,
+        (input) => this.describeReplications(input.FileSystemId),
+      ],
+      [
+        DeleteReplicationConfigurationCommand,
+        (input) => {
+          const r = s.replications.find((x) => x.source === input.SourceFileSystemId);
+          if (!r) throw new ReplicationNotFound({ message: "no replication", $metadata: {} });
+          r.status = "DELETING";
+          return {};
+        },
+      ],
+      [
+        UpdateFileSystemProtectionCommand,
+        (input) => {
+          s.protection[input.FileSystemId] = input.ReplicationOverwriteProtection;
+          return {};
+        },
+      ],
+      [
+        CreateReplicationConfigurationCommand,
+        (input, region) => {
+          const destination = input.Destinations[0];
+          if (s.protection[destination.FileSystemId] !== "DISABLED") {
+            throw named(new Error("overwrite protection is enabled"), "ConflictException");
+          }
+          s.replications.push({
+            source: input.SourceFileSystemId,
+            sourceRegion: region,
+            destination: destination.FileSystemId,
+            destinationRegion: destination.Region,
+            status: "ENABLING",
+            syncAfter: 1,
+          });
+          return {};
+        },
+      ],
+    ]);
+    stub(SSMClient, "ssm", [
+      [
+        GetParametersCommand,
+        (input) => ({
+          Parameters: (input.Names as string[])
+            .filter((n) => n in s.parameters)
+            .map((n) => ({ Name: n, Value: s.parameters[n] })),
+        }),
+      ],
+      [
+        GetParameterCommand,
+        (input) => ({ Parameter: { Name: input.Name, Value: s.parameters[input.Name] } }),
+      ],
+      [
+        PutParameterCommand,
+        (input) => {
+          s.parameters[input.Name] = input.Value;
+          return { Version: 1 };
+        },
+      ],
+    ]);
+    stub(AutoScalingClient, "autoscaling", [
+      [
+        DescribeAutoScalingGroupsCommand,
+        (input) => {
+          const name = input.AutoScalingGroupNames[0];
+          const a = s.asgs[name];
+          if (!a) return { AutoScalingGroups: [] };
+          const group = {
+            AutoScalingGroupName: name,
+            MinSize: a.min,
+            DesiredCapacity: a.desired,
+            MaxSize: a.max,
+            Instances: Array.from({ length: a.inService }, (_, i) => ({
+              InstanceId: `i-${i}`,
+              LifecycleState: "InService",
+              HealthStatus: "Healthy",
+            })),
+          };
+          a.inService = Math.min(a.desired, a.inService + 2); // instances boot as time passes
+          return { AutoScalingGroups: [group] };
+        },
+      ],
+      [
+        UpdateAutoScalingGroupCommand,
+        (input) => {
+          const a = s.asgs[input.AutoScalingGroupName];
+          Object.assign(a, {
+            min: input.MinSize,
+            desired: input.DesiredCapacity,
+            max: input.MaxSize,
+          });
+          return {};
+        },
+      ],
+    ]);
+    stub(CloudWatchClient, "cloudwatch", [
+      [
+        GetMetricDataCommand,
+        (input) => {
+          const name = input.MetricDataQueries[0].MetricStat.Metric.MetricName as string;
+          return { MetricDataResults: [{ Id: "lag", Values: [...(s.lag[name] ?? [])] }] };
+        },
+      ],
+      [
+        PutMetricDataCommand,
+        (input, region) => {
+          for (const m of input.MetricData)
+            s.metrics.push({ region, name: m.MetricName, value: m.Value });
+          return {};
+        },
+      ],
+    ]);
+    stub(SNSClient, "sns", [
+      [
+        PublishCommand,
+        (input, region) => {
+          s.messages.push({ region, subject: input.Subject });
+          return { MessageId: `m-${s.messages.length}` };
+        },
+      ],
+    ]);
+    return this;
+  }
+
+  restore(): void {
+    for (const mock of this.stubs) mock.restore();
+    this.stubs = [];
+  }
+
+  private describeDb(id: string) {
+    const db = this.state.databases[id];
+    if (!db) throw named(new Error(`DBInstance ${id} not found`), "DBInstanceNotFoundFault");
+    if (db.pending > 0 && --db.pending === 0) {
+      db.source = undefined;
+      db.status = "available";
+    }
+    return {
+      DBInstances: [
+        {
+          DBInstanceIdentifier: id,
+          DBInstanceStatus: db.status,
+          ReadReplicaSourceDBInstanceIdentifier: db.source,
+          Endpoint: { Address: `${id}.abc.${db.region}.rds.amazonaws.com` },
+        },
+      ],
+    };
+  }
+
+  private describeCache(id: string) {
+    const group = this.state.caches[id];
+    if (!group) throw named(new Error(`group ${id} not found`), "ReplicationGroupNotFoundFault");
+    if (group.pending > 0 && --group.pending === 0) group.status = "available";
+    return {
+      ReplicationGroups: [
+        {
+          ReplicationGroupId: id,
+          Status: group.status,
+          GlobalReplicationGroupInfo: group.role
+            ? {
+                GlobalReplicationGroupId: this.state.globalDatastore,
+                GlobalReplicationGroupMemberRole: group.role,
+              }
+            : undefined,
+          NodeGroups: [{ PrimaryEndpoint: { Address: `master.${id}.cache.amazonaws.com` } }],
+        },
+      ],
+    };
+  }
+
+  private describeReplications(fileSystemId: string) {
+    const s = this.state;
+    // A deletion completes after one more look; a new replication syncs after `syncAfter` looks.
+    s.replications = s.replications.filter((r) => r.status !== "DELETED");
+    const found = s.replications.filter(
+      (r) => r.source === fileSystemId || r.destination === fileSystemId,
+    );
+    if (found.length === 0)
+      throw new ReplicationNotFound({ message: "no replication", $metadata: {} });
+    const answer = {
+      Replications: found.map((r) => ({
+        SourceFileSystemId: r.source,
+        SourceFileSystemRegion: r.sourceRegion,
+        Destinations: [
+          {
+            FileSystemId: r.destination,
+            Region: r.destinationRegion,
+            Status: r.status,
+            LastReplicatedTimestamp: r.lastReplicated,
+          },
+        ],
+      })),
+    };
+    for (const r of found) {
+      if (r.status === "DELETING") r.status = "DELETED";
+      if (r.status === "ENABLING" && --r.syncAfter <= 0) {
+        r.status = "ENABLED";
+        r.lastReplicated = new Date();
+      }
+    }
+    return answer;
+  }
+}
