@@ -185,7 +185,9 @@ async function whileActive(
       now: d.now(),
       detail: {
         incidentId: current.incidentId,
-        mode: "unplanned",
+        // Resume the promotion that was started, as it was started: a planned switchover resumed
+        // as unplanned could detach the cache and lose the writes a planned path keeps.
+        mode: current.mode ?? "unplanned",
         failedRegion: current.previousActiveRegion,
         targetRegion: settings.localRegion,
         epoch: current.epoch,

@@ -460,4 +460,20 @@ describe("region detection: detector and witness Lambdas", function () {
     assertFields(await h.authority.read(), { phase: "completed", epoch: 2, incidentId: "auto-x" });
     assert.equal(ACCOUNT, report.requested?.account);
   });
+
+  it("resumes an interrupted planned switchover as planned, never as an unplanned failover", async () => {
+    await h.authority.takeLease({
+      expectedEpoch: 0,
+      newActiveRegion: STANDBY,
+      holder: "operator:dead",
+      incidentId: "planned-x",
+      ttlMs: 1_000,
+      fromRegion: HOME,
+      mode: "planned",
+    });
+    h.clock.now += 1_001;
+    const report = await detector()();
+    assert.equal(report.action, "resume-requested");
+    assert.equal((report.requested?.detail as { mode?: string }).mode, "planned");
+  });
 });
