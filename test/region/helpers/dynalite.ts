@@ -5,7 +5,7 @@ import type { AddressInfo, Server } from "node:net";
 import { createAuthorityClient, DEFAULT_SDK_TIMEOUTS } from "../../../functions/region/clients";
 
 // dynalite ships no type declarations.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const dynalite = require("dynalite") as (options: { createTableMs: number }) => Server;
 
 export const FAKE_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };

@@ -46,7 +46,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 
 // The stubs are driven through one generic handler; their precise types add nothing here.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 type AnyStub = any;
 import { createRegionalClients, type RegionalClients } from "../../../functions/region/clients";
 
