@@ -299,8 +299,8 @@ describe("data tier: ownership invariant", () => {
   }
 
   it("the home stack creates the global singletons whatever activeRegion says", async () => {
-    for (const active of ["us-east-1", "eu-west-1"]) {
-      const plan = await planOf("prod-use1", [`activeRegion=${active}`]);
+    for (const overrides of [[], ["activeRegion=eu-west-1"]]) {
+      const plan = await planOf("prod-use1", overrides);
       assert.strictEqual(ofType(plan, GLOBAL).length, 1);
       assert.strictEqual(ofType(plan, TABLE).length, 1);
       assert.strictEqual(ofType(plan, REPLICATION).length, 1);
