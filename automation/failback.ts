@@ -86,7 +86,13 @@ export async function failback(run: Run): Promise<void> {
       changed,
     );
   }
-  const report = await execute(run, prepared, plan, false);
+  const report = await execute(
+    run,
+    prepared,
+    plan,
+    false,
+    convergence.cacheWasDetached ? ["cache"] : [],
+  );
   printDone(run, prepared, report);
   for (const line of followUps(run, prepared, convergence.cacheWasDetached)) deps.print(line);
 }

@@ -1,6 +1,7 @@
 // Is the target ready to take over? The detector's rule (functions/region/detector.ts,
 // dataTierReadiness: database available and still a replica, cache available and a Global
 // Datastore secondary), broken down per tier so a refusal says which tier and why.
+import { PROMOTABLE_DB_STATUSES } from "../functions/region/detector";
 import type { RegionalClients } from "../functions/region/clients";
 import type { RegionFailoverSettings } from "../functions/region/settings";
 import { observeCache, observeCapacity, observeDatabase } from "../functions/region/steps";
@@ -45,7 +46,7 @@ export async function assessTarget(
     tiers.push({ tier: "database", ok: false, detail: `unreadable: ${database.error}` });
   } else {
     const db = database.value;
-    const ok = db.status === "available" && Boolean(db.source);
+    const ok = PROMOTABLE_DB_STATUSES.includes(db.status ?? "") && Boolean(db.source);
     tiers.push({
       tier: "database",
       ok,

@@ -77,6 +77,12 @@ export function cliPhases(run: Run, target: PromotionTarget): PromotionStep[][] 
 export interface PromotionOptions {
   /** Proceed although replication lag is over budget (unplanned, after confirmation). */
   force: boolean;
+  /**
+   * Tiers whose lag means nothing for this run and must not stop it: a failback onto a cache
+   * that was detached has nothing replicating into it, so no lag metric exists at all (which the
+   * library would read as over budget). The operator accepted that loss at the confirmation.
+   */
+  skipLagOf?: string[];
 }
 
 /**
@@ -98,7 +104,8 @@ export async function promote(
       : target.settings;
   const clients = deps.aws.regional(settings.localRegion, settings);
   const authorityClient = deps.aws.authority(settings);
-  const tiers = tierLagReaders(settings, clients, deps.now).filter((t) => t.tier !== "media");
+  const skipped = new Set(["media", ...(options.skipLagOf ?? [])]);
+  const tiers = tierLagReaders(settings, clients, deps.now).filter((t) => !skipped.has(t.tier));
   const base = promotionDeps(settings, {
     clients,
     authorityClient,
@@ -158,9 +165,11 @@ function outcomeOrThrow(
         `the authority names ${region} active (epoch ${report.epoch}), so the old region is fenced; ` +
           `steps that finished stay finished, the lease is released and the incident ${report.incidentId} is resumable`,
         `fix the cause above, then \`${rerun}\` (it resumes from the observed state)` +
-          (target.stack.isAuthority
+          (target.stack.isAuthority && target.mode === "unplanned"
             ? `; the orchestrator in ${region} also resumes it on its next detector run`
-            : ""),
+            : target.stack.isAuthority
+              ? `; the detector in ${region} does not resume a planned switchover (it pages you)`
+              : ""),
       );
     }
     case "fenced":

@@ -93,14 +93,19 @@ export class PulumiStacks implements StackOps, StackStateReader {
   }
 
   /**
-   * createOrSelectStack creates an empty stack when the backend has none of that name (a wrong
-   * `pulumi login`); an `up` of it would try to build a whole second region. Refuse such a stack.
+   * Only stacks that exist and hold resources. `createOrSelectStack` would create an empty stack
+   * when the backend has none of that name (a wrong `pulumi login`), a write even in a dry run or
+   * `status`, and an `up` of it would try to build a whole second region: select, never create.
    */
   private async selectDeployed(name: string): Promise<Stack> {
-    const stack = await LocalWorkspace.createOrSelectStack({
-      stackName: name,
-      workDir: this.workDir,
-    });
+    let stack: Stack;
+    try {
+      stack = await LocalWorkspace.selectStack({ stackName: name, workDir: this.workDir });
+    } catch (error) {
+      throw new Error(
+        `stack ${name} does not exist in this backend (${(error as Error).message}): check \`pulumi whoami\` and the backend URL`,
+      );
+    }
     const exported = await stack.exportStack();
     if ((exported.deployment?.resources ?? []).length === 0) {
       throw new Error(

@@ -162,6 +162,7 @@ export async function execute(
   prepared: Prepared,
   plan: ReconcilePlan,
   force: boolean,
+  skipLagOf: string[] = [],
 ): Promise<PromotionReport | undefined> {
   let report: PromotionReport | undefined;
   const { admission } = prepared;
@@ -171,7 +172,7 @@ export async function execute(
       `${prepared.target.stack.region} is already active (epoch ${prepared.current.epoch}): straight to IaC`,
     );
   } else {
-    report = await promote(run, prepared.target, admission, prepared.current, { force });
+    report = await promote(run, prepared.target, admission, prepared.current, { force, skipLagOf });
   }
   await reconcile(plan, run.deps.stackOps, run.progress, rerunCommand(run.args));
   return report;

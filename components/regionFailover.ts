@@ -18,6 +18,9 @@ import { regionGateMetric } from "./regionGate";
 /** Lambda timeout of the detector and the orchestrator: RDS promotion takes minutes. */
 export const PROMOTION_TIMEOUT_SECONDS = 900;
 
+/** Probes per witness run: fits a blackholed target's worst case inside the 60 s timeout. */
+export const WITNESS_PROBES_PER_RUN = 3;
+
 /** The minute-by-minute watchers (witness, fence): one at a time, never retried blindly. */
 const MINUTE_WATCHER = {
   memorySize: 256,
@@ -111,13 +114,20 @@ export class RegionFailover extends pulumi.ComponentResource {
     }
     // Fails the deployment, naming the field, if the settings are wrong.
     const settings = pulumi.output(args.settings) as pulumi.Output<RegionFailoverSettingsInput>;
-    const settingsJson = settings.apply((input) => {
-      const resolved = resolveSettings({
-        ...input,
-        deadlines: { ...input.deadlines, overallMs: args.deadlineSeconds * 1000 },
-      });
-      return JSON.stringify(resolved);
-    });
+    const resolvedJson = (detection?: RegionFailoverSettingsInput["detection"]) =>
+      settings.apply((input) =>
+        JSON.stringify(
+          resolveSettings({
+            ...input,
+            detection: { ...input.detection, ...detection },
+            deadlines: { ...input.deadlines, overallMs: args.deadlineSeconds * 1000 },
+          }),
+        ),
+      );
+    const settingsJson = resolvedJson();
+    // The witness probes 3 times a run (2 pauses of 15 s, 3 timeouts of 5 s: 45 s worst case
+    // against a blackholed region) so a run always ends inside its 60 s timeout and schedule.
+    const witnessSettingsJson = resolvedJson({ probesPerRun: WITNESS_PROBES_PER_RUN });
     const environment = {
       FAILOVER_SETTINGS: settingsJson,
       DEADLINE_MS: String(args.deadlineSeconds * 1000),
@@ -271,7 +281,7 @@ export class RegionFailover extends pulumi.ComponentResource {
               witnessRegion: process.env.WITNESS_REGION ?? "",
               settings: resolveSettings(JSON.parse(process.env.FAILOVER_SETTINGS ?? "{}")),
             }),
-          environment: { FAILOVER_SETTINGS: settingsJson, WITNESS_REGION: witnessRegion },
+          environment: { FAILOVER_SETTINGS: witnessSettingsJson, WITNESS_REGION: witnessRegion },
           statements: [
             {
               Sid: "Authority",

@@ -103,6 +103,17 @@ describe("region failover: the standby deploys the automation", () => {
     const standby = await planOf("prod-euw1");
     const witness = one(standby, FUNCTION, "-failover-witness-fn");
     assert.strictEqual(witness.region, "us-west-2");
+    // Against a blackholed region every probe waits its timeout: a run must still end in time.
+    const probing = resolveSettings(
+      JSON.parse(witness.inputs.environment.variables.FAILOVER_SETTINGS),
+    ).detection;
+    const worstCaseMs =
+      (probing.probesPerRun - 1) * probing.probeIntervalMs +
+      probing.probesPerRun * probing.probeTimeoutMs;
+    assert.ok(
+      worstCaseMs + 5_000 < witness.inputs.timeout * 1000,
+      `witness worst case ${worstCaseMs} ms`,
+    );
     const orchestrator = one(standby, FUNCTION, "-failover-orchestrator-fn");
     assert.strictEqual(orchestrator.inputs.reservedConcurrentExecutions, 1);
     assert.ok(

@@ -81,14 +81,21 @@ export function dataTierReadiness(clients: RegionalClients, settings: RegionFail
     const instance = db.DBInstances?.[0];
     const group = cache.ReplicationGroups?.[0];
     return (
-      instance?.DBInstanceStatus === "available" &&
-      Boolean(instance.ReadReplicaSourceDBInstanceIdentifier) &&
+      PROMOTABLE_DB_STATUSES.includes(instance?.DBInstanceStatus ?? "") &&
+      Boolean(instance?.ReadReplicaSourceDBInstanceIdentifier) &&
       group?.Status === "available" &&
       group.GlobalReplicationGroupInfo?.GlobalReplicationGroupMemberRole?.toUpperCase() ===
         "SECONDARY"
     );
   };
 }
+
+/**
+ * Replica states the database step can promote from: "backing-up" is the nightly backup
+ * window, which PromoteReadReplica waits out (steps/database.ts) rather than a reason to page
+ * humans in the middle of an outage. An array, not a Set: closure serialization.
+ */
+export const PROMOTABLE_DB_STATUSES: readonly string[] = ["available", "backing-up"];
 
 export function defaultDetectorDeps(
   settings: RegionFailoverSettings,
@@ -178,6 +185,28 @@ async function whileActive(
     current.incidentId &&
     current.previousActiveRegion
   ) {
+    if (current.mode === "planned") {
+      // An operator's planned switchover: its lossless path waits for zero lag after the fence,
+      // which only the operator CLI runs. Resumed here it could promote a lagging replica, and
+      // resumed as unplanned it could detach the cache. The operator resumes it; page them once,
+      // in the first minute after the lease ran out, not every minute.
+      const reason =
+        `the planned switchover ${current.incidentId} to ${settings.localRegion} is incomplete: ` +
+        `rerun "npm run promote -- planned --to <the ${settings.localRegion} stack>"`;
+      d.log.error("planned-promotion-interrupted", { incidentId: current.incidentId });
+      if (d.now() - current.leaseExpiresAt < 60_000) {
+        await withDeadline("alert", settings.deadlines.notifyMs, (signal) =>
+          notify(
+            d.clients,
+            settings,
+            `Region ${settings.localRegion}: planned switchover interrupted`,
+            { reason },
+            signal,
+          ),
+        ).catch((error) => d.log.error("alert-failed", { error: errorMessage(error) }));
+      }
+      return { ...base, action: "page-humans", reason };
+    }
     const event = buildFailoverEvent({
       source: DETECTOR_SOURCE,
       accountId: settings.accountId,
@@ -185,9 +214,7 @@ async function whileActive(
       now: d.now(),
       detail: {
         incidentId: current.incidentId,
-        // Resume the promotion that was started, as it was started: a planned switchover resumed
-        // as unplanned could detach the cache and lose the writes a planned path keeps.
-        mode: current.mode ?? "unplanned",
+        mode: "unplanned",
         failedRegion: current.previousActiveRegion,
         targetRegion: settings.localRegion,
         epoch: current.epoch,
@@ -197,7 +224,16 @@ async function whileActive(
       incidentId: current.incidentId,
       epoch: current.epoch,
     });
-    await d.requestFailover(event);
+    const result = (await d.requestFailover(event)) as
+      { outcome?: string; reason?: string } | undefined;
+    if (result?.outcome === "rejected") {
+      // Never report a resume that the orchestrator refused as if it had happened.
+      d.log.error("promotion-resume-rejected", {
+        incidentId: current.incidentId,
+        reason: result.reason,
+      });
+      return { ...base, action: "error", reason: `resume rejected: ${result.reason}` };
+    }
     return {
       ...base,
       action: "resume-requested",

@@ -148,8 +148,7 @@ export async function promoteRegion(
                 toRegion: local,
                 reason: lag.reason,
                 readings: lag.readings,
-                howToProceed:
-                  "promote with the operator CLI and --force once the data loss is accepted",
+                howToProceed: `once the data loss is accepted: npm run promote -- unplanned --to <the ${local} stack>`,
               },
               signal,
             ),

@@ -1,6 +1,7 @@
 // Quorum detection: the rule for unknowns on its own, then the detector and witness Lambdas end
 // to end with REAL HTTP endpoints on 127.0.0.1 (healthy, failing, flapping, silent), the real
 // authority table (dynalite) and the simulated standby region for everything else.
+import { dataTierReadiness } from "../../functions/region/detector";
 import { decide, type SignalReading } from "../../functions/region/detection";
 import { createDetectorHandler, type DetectionReport } from "../../functions/region/detector";
 import { createWitnessHandler } from "../../functions/region/witness";
@@ -260,6 +261,20 @@ describe("region detection: detector and witness Lambdas", function () {
     assert.equal(h.sim.callsOf("PromoteReadReplica").length, 0);
   });
 
+  it("a replica in its nightly backup window is still a target: the database step waits the backup out", async () => {
+    h.sim.state.db.status = "backing-up";
+    const ready = await dataTierReadiness(
+      h.sim.clients(STANDBY),
+      h.settings,
+    )(new AbortController().signal);
+    assert.equal(ready, true);
+    h.sim.state.db.status = "storage-full";
+    assert.equal(
+      await dataTierReadiness(h.sim.clients(STANDBY), h.settings)(new AbortController().signal),
+      false,
+    );
+  });
+
   it("scenario 17: only the inter-region link is cut: the standby's canary fails, witness and Route 53 see the primary: no promotion", async () => {
     active.answer("silent");
     await witnessSays(0);
@@ -461,7 +476,7 @@ describe("region detection: detector and witness Lambdas", function () {
     assert.equal(ACCOUNT, report.requested?.account);
   });
 
-  it("resumes an interrupted planned switchover as planned, never as an unplanned failover", async () => {
+  it("never resumes an operator's planned switchover as an unplanned failover: pages the operator", async () => {
     await h.authority.takeLease({
       expectedEpoch: 0,
       newActiveRegion: STANDBY,
@@ -473,7 +488,12 @@ describe("region detection: detector and witness Lambdas", function () {
     });
     h.clock.now += 1_001;
     const report = await detector()();
-    assert.equal(report.action, "resume-requested");
-    assert.equal((report.requested?.detail as { mode?: string }).mode, "planned");
+    assert.equal(report.action, "page-humans");
+    assert.match(
+      report.reason,
+      /planned switchover planned-x .* incomplete: rerun "npm run promote -- planned/,
+    );
+    assert.equal(report.requested, undefined);
+    assertFields(await h.authority.read(), { phase: "promoting", incidentId: "planned-x" });
   });
 });
