@@ -81,6 +81,17 @@ export function createFenceHandler(
         ).AutoScalingGroups?.[0];
         const { min, desired } = settings.standbyCapacity;
         if (group && ((group.MinSize ?? 0) > min || (group.DesiredCapacity ?? 0) > desired)) {
+          // Read the authority again right before shrinking: a promotion of this region may have
+          // taken the lease since the first read (its capacity step also re-raises the group).
+          const again = await authority.read(signal);
+          if (again.activeRegion === settings.localRegion) {
+            return {
+              fenced: false,
+              activeRegion: again.activeRegion,
+              changes: [],
+              reason: "this region became active",
+            };
+          }
           await clients.autoScaling.send(
             new UpdateAutoScalingGroupCommand({
               AutoScalingGroupName: settings.autoScalingGroupName,

@@ -28,7 +28,7 @@ import {
 } from "./authority";
 import { IncidentLog, type StepRecord, type RunRecord } from "./audit";
 import type { RegionalClients } from "./clients";
-import { DeadlineExceeded, withDeadline } from "./deadline";
+import { backoffMs, DeadlineExceeded, sleep, withDeadline } from "./deadline";
 import { describeError } from "./errors";
 import { checkLag, type LagReader } from "./lag";
 import type { Logger } from "./log";
@@ -188,11 +188,19 @@ export async function promoteRegion(
   const leaseRef = { epoch: lease.epoch, holder: request.holder, incidentId: request.incidentId };
   if (!fenced) {
     try {
-      if (allOk) await authority.completePromotion(leaseRef);
-      else await authority.releaseLease(leaseRef);
+      if (allOk) await leaseCall(log, "complete", () => authority.completePromotion(leaseRef));
+      else await leaseCall(log, "release", () => authority.releaseLease(leaseRef));
     } catch (error) {
-      if (!(error instanceof LeaseConflict)) throw error;
-      outcome = "fenced";
+      if (error instanceof LeaseConflict) outcome = "fenced";
+      else {
+        // The steps' results stand; the lease then expires on its own and the next run resumes
+        // (its steps observe "already done"). Never skip the audit and the notice for this.
+        log.error("lease-bookkeeping-failed", {
+          epoch: lease.epoch,
+          error: (error as Error).message,
+        });
+        outcome = "incomplete";
+      }
     }
   }
   const run: RunRecord = {
@@ -240,6 +248,7 @@ async function runPhases(
     deps.settings.deadlines.overallMs,
   );
   let fenced = false;
+  let stopped = false;
   try {
     for (const phase of phases) {
       const results = await Promise.all(
@@ -249,22 +258,47 @@ async function runPhases(
         records[records.findIndex((r) => r.name === result.name)] = result;
       if (!results.every(ok)) break;
       try {
-        await deps.authority.renewLease({
-          epoch,
-          holder: request.holder,
-          ttlMs: deps.settings.leaseTtlMs,
-        });
+        await leaseCall(log, "renew", () =>
+          deps.authority.renewLease({
+            epoch,
+            holder: request.holder,
+            ttlMs: deps.settings.leaseTtlMs,
+          }),
+        );
       } catch (error) {
-        if (!(error instanceof LeaseConflict)) throw error;
-        log.error("lease-lost", { epoch, error: error.message });
-        fenced = true;
+        if (error instanceof LeaseConflict) {
+          log.error("lease-lost", { epoch, error: error.message });
+          fenced = true;
+        } else {
+          // DynamoDB kept failing: stop between phases (what is done stays done) and let the
+          // caller release, audit and notify; the next run resumes from the observed state.
+          log.error("lease-renew-failed", { epoch, error: (error as Error).message });
+          stopped = true;
+        }
         break;
       }
     }
   } finally {
     clearTimeout(overallTimer);
   }
+  if (stopped) log.warn("promotion-stopped-between-phases", { epoch });
   return { records, fenced };
+}
+
+/**
+ * Lease bookkeeping survives a transient DynamoDB error (a throttle, a 5xx, a timeout): a few
+ * retries with backoff. A lost lease (LeaseConflict) is never retried: someone newer owns it.
+ */
+async function leaseCall<T>(log: Logger, label: string, call: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof LeaseConflict || attempt >= 2) throw error;
+      log.warn("lease-call-retry", { label, attempt, error: (error as Error).message });
+      await sleep(backoffMs(attempt, 500, 4_000));
+    }
+  }
 }
 
 async function runStep(

@@ -589,6 +589,66 @@ describe("region orchestrator: promotion scenarios", function () {
     );
   });
 
+  it("lease bookkeeping survives a transient DynamoDB error, and a persistent one still leaves an audit", async () => {
+    const flaky = (failures: number) => {
+      const authority = h.deps().authority;
+      const complete = authority.completePromotion.bind(authority);
+      let left = failures;
+      authority.completePromotion = async (ref) => {
+        if (left-- > 0)
+          throw Object.assign(new Error("Service unavailable"), { name: "InternalServerError" });
+        return complete(ref);
+      };
+      return authority;
+    };
+    const once = await h.promote({ incidentId: "flaky-once" }, { authority: flaky(1) });
+    assert.equal(once.outcome, "completed");
+    assertFields(await h.authority.read(), { phase: "completed", epoch: 1 });
+
+    const h2 = await harness(dynamo);
+    try {
+      const report = await h2.promote({ incidentId: "flaky-always" }, { authority: flaky2(h2) });
+      assert.equal(
+        report.outcome,
+        "incomplete",
+        "the result stands, the lease expires, a later run resumes",
+      );
+      assertFields(await h2.incidents.read("flaky-always"), { status: "incomplete" });
+      assert.ok(h2.sim.state.messages.length > 0, "operators are still told");
+    } finally {
+      await h2.close();
+    }
+    function flaky2(hx: typeof h2) {
+      const authority = hx.deps().authority;
+      authority.completePromotion = async () => {
+        throw Object.assign(new Error("Service unavailable"), { name: "InternalServerError" });
+      };
+      return authority;
+    }
+  });
+
+  it("a fence run that shrinks the group while the promotion waits for capacity is overridden", async () => {
+    let shrunk = false;
+    h.sim.state.beforeAsgDescribe = (asg) => {
+      // A fence that read the authority just before the lease: it writes standby size once.
+      if (!shrunk && asg.desired > 0) {
+        shrunk = true;
+        asg.min = 0;
+        asg.desired = 0;
+        asg.inService = 0;
+      }
+    };
+    const report = await h.promote({});
+    assert.equal(report.outcome, "completed");
+    assertFields(
+      report.steps.find((s) => s.name === "capacity"),
+      { outcome: "done" },
+    );
+    assert.ok(shrunk);
+    assert.ok(h.sim.callsOf("UpdateAutoScalingGroup").length >= 2, "raised again after the shrink");
+    assert.ok(h.sim.state.asg.desired >= h.settings.capacity.desired);
+  });
+
   it("scenario 21: an AZ event in the region after failover: the orchestrator does nothing", async () => {
     await detectorDecided();
     const handler = h.handler();

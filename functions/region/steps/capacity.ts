@@ -85,12 +85,11 @@ export const capacityStep: PromotionStep = {
           const inner = { ...ctx, signal };
           // Every observation is kept, so a shortfall reports what was last seen.
           const observe = async () => (last = await observeCapacity(inner));
-          const state = await retryThrottled(inner, observe);
-          changed =
+          const below = (state: CapacityState) =>
             state.desired < target.desired || state.min < target.min || state.max < target.max;
-          if (changed) {
-            // Never shrink: someone may already have scaled further up by hand.
-            await retryThrottled(inner, () =>
+          // Never shrink: someone may already have scaled further up by hand.
+          const raise = (state: CapacityState) =>
+            retryThrottled(inner, () =>
               ctx.clients.autoScaling.send(
                 new UpdateAutoScalingGroupCommand({
                   AutoScalingGroupName: target.autoScalingGroupName,
@@ -101,8 +100,18 @@ export const capacityStep: PromotionStep = {
                 { abortSignal: signal },
               ),
             );
-          }
-          await pollUntil(inner, observe, (s) => s.inService >= target.desired);
+          // Raised again whenever the group is seen below the target while waiting: a fence run
+          // that read the authority just before the lease was taken may still shrink it once.
+          const observeAndHold = async () => {
+            const state = await retryThrottled(inner, observe);
+            if (below(state)) {
+              changed = true;
+              await raise(state);
+            }
+            return state;
+          };
+          await observeAndHold();
+          await pollUntil(inner, observeAndHold, (s) => s.inService >= target.desired);
         },
         ctx.signal,
       );

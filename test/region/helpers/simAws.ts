@@ -83,6 +83,8 @@ export interface SimState {
   };
   ssm: Record<string, string>;
   asg: { min: number; desired: number; max: number; inService: number; bootsPerDescribe: number };
+  /** Runs before each DescribeAutoScalingGroups: lets a test change the group meanwhile. */
+  beforeAsgDescribe?: (asg: SimState["asg"]) => void;
   metrics: { name: string; value: number; dimensions: Record<string, string> }[];
   messages: { subject: string; message: string }[];
   /** ReplicaLag datapoints returned by GetMetricData. */
@@ -293,6 +295,7 @@ export class SimulatedAws {
     });
     const asg = stub(AutoScalingClient);
     on(asg, "autoscaling", DescribeAutoScalingGroupsCommand, () => {
+      s.beforeAsgDescribe?.(s.asg);
       const a = s.asg;
       const result = {
         AutoScalingGroups: [
