@@ -8,7 +8,13 @@ import type { StackInfo } from "./topology";
 
 export type Admission =
   | { kind: "new"; incidentId: string; fromRegion: string }
-  | { kind: "resume"; incidentId: string; fromRegion: string }
+  | {
+      kind: "resume";
+      incidentId: string;
+      fromRegion: string;
+      /** A planned switchover finished as an unplanned failover: data loss, needs confirmation. */
+      abandonsPlanned: boolean;
+    }
   | { kind: "already-active" };
 
 /** The operator's view of the authority record: what promoting `target` means now. */
@@ -27,10 +33,21 @@ export function admitOperator(
         "wait for it to finish; watch it with `npm run promote -- status`",
       );
     }
+    // A rerun resumes the incident in the mode it was started. An unplanned failover may have
+    // lost its source region: a planned run cannot finish it. A planned switchover may be finished
+    // as unplanned (stuck waiting for zero lag), which gives up on losslessness: confirmed.
+    const started = current.mode ?? "unplanned";
+    if (started === "unplanned" && mode === "planned") {
+      throw new Refused(
+        `incident ${current.incidentId} to ${target.region} was started as an unplanned failover; a planned switchover cannot finish it`,
+        `resume it with \`npm run promote -- unplanned --to ${target.stack}\``,
+      );
+    }
     return {
       kind: "resume",
       incidentId: current.incidentId ?? "unknown",
       fromRegion: current.previousActiveRegion ?? "unknown",
+      abandonsPlanned: started === "planned" && mode === "unplanned",
     };
   }
   if (current.phase === "promoting") {

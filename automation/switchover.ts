@@ -192,6 +192,9 @@ export async function switchover(run: Run, mode: PromotionMode): Promise<void> {
   if (readiness) {
     refuseUnlessReady(readiness, prepared, mode);
     if (mode === "unplanned") await confirmUnplanned(run, prepared, readiness);
+  } else if (prepared.admission.kind === "resume" && prepared.admission.abandonsPlanned) {
+    // The target is mid-promotion, so readiness no longer applies; the data-loss question does.
+    await confirmUnplanned(run, prepared, await readReadiness(run, prepared));
   }
   const report = await execute(run, prepared, plan, mode === "unplanned");
   printDone(run, prepared, report);

@@ -105,6 +105,21 @@ describe("promote CLI: unplanned failover and resumption", function () {
     assert.equal(c.aws.writes().filter((w) => w.command === "PromoteReadReplica").length, 1);
   });
 
+  it("a stuck planned switchover finished as unplanned asks to accept the loss first", async () => {
+    const aws = new FakeAws();
+    aws.state.lag.ReplicaLag = [3];
+    c = await suite.start(aws);
+    assert.equal(await c.run(["planned", "--to", "prod-euw1"]), ExitCode.failed, c.output());
+    const writes = c.aws.writes().length;
+    c.lines.length = 0;
+    assert.equal(await c.run(UNPLANNED), ExitCode.refused, c.output());
+    assert.match(c.questions[0], /UNPLANNED FAILOVER of production to eu-west-1/);
+    assert.equal(c.aws.writes().length, writes, "not confirmed: nothing changed");
+    c.answers.push("eu-west-1");
+    assert.equal(await c.run(UNPLANNED), ExitCode.ok, c.output());
+    assert.equal((await c.authority()).phase, "completed");
+  });
+
   it("another stack's promotion left incomplete blocks a new one", async () => {
     const aws = new FakeAws();
     aws.state.lag.ReplicaLag = [3];

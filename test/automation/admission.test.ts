@@ -1,0 +1,56 @@
+// The operator's admission rule in isolation: what a rerun may resume, and in which mode.
+import * as assert from "assert";
+import { admitOperator } from "../../automation/admission";
+import type { AuthorityRecord } from "../../functions/region/authority";
+import { Refused } from "../../automation/errors";
+import type { StackInfo } from "../../automation/topology";
+
+const target = { stack: "prod-euw1", region: "eu-west-1" } as StackInfo;
+const NOW = Date.parse("2026-11-23T03:00:00Z");
+const interrupted = (mode: "planned" | "unplanned"): AuthorityRecord =>
+  ({
+    pk: "authority",
+    epoch: 4,
+    activeRegion: "eu-west-1",
+    previousActiveRegion: "us-east-1",
+    phase: "promoting",
+    incidentId: `incident-${mode}`,
+    mode,
+    leaseExpiresAt: NOW - 1,
+  }) as unknown as AuthorityRecord;
+
+describe("promote CLI: admission of a rerun", () => {
+  it("resumes an interrupted promotion in the mode it was started", () => {
+    assert.deepStrictEqual(admitOperator(interrupted("planned"), target, "planned", NOW), {
+      kind: "resume",
+      incidentId: "incident-planned",
+      fromRegion: "us-east-1",
+      abandonsPlanned: false,
+    });
+  });
+
+  it("marks a planned switchover finished as unplanned, so the loss is confirmed first", () => {
+    const admission = admitOperator(interrupted("planned"), target, "unplanned", NOW);
+    assert.strictEqual(admission.kind === "resume" && admission.abandonsPlanned, true);
+  });
+
+  it("refuses to finish an unplanned failover with a planned run (its source may be gone)", () => {
+    assert.throws(
+      () => admitOperator(interrupted("unplanned"), target, "planned", NOW),
+      (e: Error) =>
+        e instanceof Refused &&
+        /was started as an unplanned failover; a planned switchover cannot finish it/.test(
+          e.message,
+        ),
+    );
+  });
+
+  it("refuses while another run holds the lease", () => {
+    const held = {
+      ...interrupted("unplanned"),
+      holder: "orchestrator:x",
+      leaseExpiresAt: NOW + 60_000,
+    };
+    assert.throws(() => admitOperator(held as AuthorityRecord, target, "unplanned", NOW), Refused);
+  });
+});
