@@ -29,6 +29,8 @@ import type { StackInfo } from "./topology";
 /** Reports the lease's conditional writes as progress steps. */
 class ReportingAuthority extends AuthorityStore {
   progress?: Progress;
+  /** The lease this run holds, so an interrupted run can give it back (see releaseOnInterrupt). */
+  held?: { epoch: number; holder: string };
 
   override async takeLease(request: TakeLeaseRequest, signal?: AbortSignal) {
     const record = this.progress?.start(
@@ -37,6 +39,7 @@ class ReportingAuthority extends AuthorityStore {
     );
     try {
       const lease = await super.takeLease(request, signal);
+      this.held = { epoch: lease.epoch, holder: request.holder };
       if (record) this.progress?.end(record, "done", `epoch ${lease.epoch}, ${request.holder}`);
       return lease;
     } catch (error) {
@@ -122,18 +125,24 @@ export async function promote(
   authority.progress = run.progress;
   const phases = cliPhases(run, target);
   const holder = `operator:${deps.user}`;
-  const report = await promoteRegion(
-    { ...base, authority, phases: () => phases },
-    {
-      incidentId: admission.incidentId,
-      mode: target.mode,
-      epoch: current.epoch,
-      fromRegion: admission.fromRegion,
-      trigger: holder,
-      holder,
-      force: options.force,
-    },
-  );
+  const stopReleasing = releaseOnInterrupt(authority, deps.print, rerunCommand(args));
+  let report: PromotionReport;
+  try {
+    report = await promoteRegion(
+      { ...base, authority, phases: () => phases },
+      {
+        incidentId: admission.incidentId,
+        mode: target.mode,
+        epoch: current.epoch,
+        fromRegion: admission.fromRegion,
+        trigger: holder,
+        holder,
+        force: options.force,
+      },
+    );
+  } finally {
+    stopReleasing();
+  }
   return outcomeOrThrow(report, target, rerunCommand(args));
 }
 
@@ -195,4 +204,52 @@ function outcomeOrThrow(
         "`npm run promote -- status`",
       );
   }
+}
+
+/** What the interrupt handler needs of the authority: the lease this run holds, and release. */
+export interface HeldLease {
+  held?: { epoch: number; holder: string };
+  releaseLease(lease: { epoch: number; holder: string }): Promise<unknown>;
+}
+
+/**
+ * Ctrl-C or a dropped SSH session mid-promotion: give the lease back (conditional on this run's
+ * epoch and holder, so it can never release someone else's) before exiting, so the rerun, or the
+ * detector, can resume at once instead of waiting for the lease to expire. What the steps did
+ * stays done; each observes before it acts on the next run.
+ */
+export function interruptHandler(
+  authority: HeldLease,
+  print: (line: string) => void,
+  rerun: string,
+  exit: (code: number) => void = (code) => process.exit(code),
+): (signal: NodeJS.Signals) => Promise<void> {
+  return async (signal) => {
+    const held = authority.held;
+    print(`interrupted (${signal}): ${held ? "giving the lease back" : "no lease taken yet"}`);
+    if (held) {
+      try {
+        await authority.releaseLease(held);
+      } catch (error) {
+        print(`could not give the lease back (${(error as Error).message}): it expires on its own`);
+      }
+    }
+    print(`state: steps that finished stay finished; next: \`${rerun}\` resumes the same incident`);
+    exit(130);
+  };
+}
+
+function releaseOnInterrupt(
+  authority: HeldLease,
+  print: (line: string) => void,
+  rerun: string,
+): () => void {
+  const handler = interruptHandler(authority, print, rerun);
+  const onSignal = (signal: NodeJS.Signals) => void handler(signal);
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  return () => {
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+  };
 }

@@ -1,6 +1,7 @@
 // The operator's admission rule in isolation: what a rerun may resume, and in which mode.
 import * as assert from "assert";
 import { admitOperator } from "../../automation/admission";
+import { interruptHandler } from "../../automation/promote";
 import type { AuthorityRecord } from "../../functions/region/authority";
 import { Refused } from "../../automation/errors";
 import type { StackInfo } from "../../automation/topology";
@@ -52,5 +53,47 @@ describe("promote CLI: admission of a rerun", () => {
       leaseExpiresAt: NOW + 60_000,
     };
     assert.throws(() => admitOperator(held as AuthorityRecord, target, "unplanned", NOW), Refused);
+  });
+});
+
+describe("promote CLI: interrupted mid-promotion", () => {
+  it("gives its own lease back, then exits 130 with the rerun", async () => {
+    const released: unknown[] = [];
+    const lines: string[] = [];
+    const codes: number[] = [];
+    const handler = interruptHandler(
+      {
+        held: { epoch: 5, holder: "operator:ana" },
+        releaseLease: async (lease) => released.push(lease),
+      },
+      (l) => lines.push(l),
+      "npm run promote -- planned --to prod-euw1",
+      (code) => codes.push(code),
+    );
+    await handler("SIGINT");
+    assert.deepStrictEqual(released, [{ epoch: 5, holder: "operator:ana" }]);
+    assert.deepStrictEqual(codes, [130]);
+    assert.match(lines.join("\n"), /next: `npm run promote -- planned --to prod-euw1` resumes/);
+  });
+
+  it("still exits when the lease cannot be given back, saying it will expire", async () => {
+    const lines: string[] = [];
+    const codes: number[] = [];
+    await interruptHandler(
+      {
+        held: { epoch: 5, holder: "operator:ana" },
+        releaseLease: async () => {
+          throw new Error("network down");
+        },
+      },
+      (l) => lines.push(l),
+      "rerun",
+      (code) => codes.push(code),
+    )("SIGTERM");
+    assert.deepStrictEqual(codes, [130]);
+    assert.match(
+      lines.join("\n"),
+      /could not give the lease back \(network down\): it expires on its own/,
+    );
   });
 });
