@@ -73,29 +73,46 @@ export class IncidentLog {
     };
   }
 
+  /**
+   * Appends a run and sets the incident's status, except that "completed" is never downgraded:
+   * a run that lost its lease and ends after the winner must not make a finished incident look
+   * unfinished. Its run is still appended, for the record.
+   */
   async appendRun(
     incidentId: string,
     run: RunRecord,
     status: IncidentStatus,
     signal?: AbortSignal,
   ): Promise<void> {
-    await this.options.client.send(
-      new UpdateItemCommand({
-        TableName: this.options.tableName,
-        Key: { pk: { S: incidentKey(incidentId) } },
-        // Runs are stored as JSON strings: the record is for people and tools, never queried.
-        UpdateExpression:
-          "SET runs = list_append(if_not_exists(runs, :empty), :run), #status = :status, updatedAt = :now",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: {
-          ":empty": { L: [] },
-          ":run": { L: [{ S: JSON.stringify(run) }] },
-          ":status": { S: status },
-          ":now": { N: String(this.now()) },
-        },
-      }),
-      { abortSignal: signal },
-    );
+    const append = (setStatus: boolean) =>
+      this.options.client.send(
+        new UpdateItemCommand({
+          TableName: this.options.tableName,
+          Key: { pk: { S: incidentKey(incidentId) } },
+          // Runs are stored as JSON strings: the record is for people and tools, never queried.
+          UpdateExpression:
+            "SET runs = list_append(if_not_exists(runs, :empty), :run), updatedAt = :now" +
+            (setStatus ? ", #status = :status" : ""),
+          ...(setStatus && status !== "completed"
+            ? { ConditionExpression: "attribute_not_exists(#status) OR #status <> :completed" }
+            : {}),
+          ExpressionAttributeNames: setStatus ? { "#status": "status" } : undefined,
+          ExpressionAttributeValues: {
+            ":empty": { L: [] },
+            ":run": { L: [{ S: JSON.stringify(run) }] },
+            ":now": { N: String(this.now()) },
+            ...(setStatus ? { ":status": { S: status } } : {}),
+            ...(setStatus && status !== "completed" ? { ":completed": { S: "completed" } } : {}),
+          },
+        }),
+        { abortSignal: signal },
+      );
+    try {
+      await append(true);
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      await append(false);
+    }
   }
 
   /** Records that approval was asked for; true only for the first caller, so humans are asked once. */

@@ -6,6 +6,7 @@ import {
   admit,
   type AuthorityRecord,
 } from "../../functions/region/authority";
+import { IncidentLog } from "../../functions/region/audit";
 import { assert, assertFields } from "./helpers/assertions";
 import { startDynalite, uniqueTableName, type LocalDynamo } from "./helpers/dynalite";
 
@@ -225,5 +226,40 @@ describe("region authority lease (dynalite)", () => {
       assertFields(admit(held, req({ epoch: 2 }), 5), { reason: "lease-held" });
       assert.deepEqual(admit(held, req({ epoch: 2 }), 11), { kind: "resume", expectedEpoch: 3 });
     });
+  });
+});
+
+describe("incident audit record (dynalite)", () => {
+  let dynamo: LocalDynamo;
+  before(async () => {
+    dynamo = await startDynalite();
+  });
+  after(async () => dynamo.stop());
+
+  it("never downgrades a completed incident; a late run is still appended", async () => {
+    const tableName = uniqueTableName();
+    await dynamo.createAuthorityTable(tableName);
+    const log = new IncidentLog({ client: dynamo.client("eu-west-1"), tableName, now: () => 1 });
+    const run = (holder: string, outcome: string) => ({
+      epoch: 1,
+      holder,
+      trigger: "test",
+      mode: "unplanned",
+      decision: "new",
+      outcome,
+      startedAt: "t0",
+      endedAt: "t1",
+      steps: [],
+    });
+    await log.appendRun("i-1", run("orchestrator:a", "incomplete"), "incomplete");
+    assertFields(await log.read("i-1"), { status: "incomplete" });
+    await log.appendRun("i-1", run("orchestrator:b", "completed"), "completed");
+    await log.appendRun("i-1", run("orchestrator:a", "fenced"), "incomplete");
+    const incident = await log.read("i-1");
+    assert.equal(incident?.status, "completed");
+    assert.deepEqual(
+      incident?.runs.map((r) => r.outcome),
+      ["incomplete", "completed", "fenced"],
+    );
   });
 });
