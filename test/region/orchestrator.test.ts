@@ -512,6 +512,24 @@ describe("region orchestrator: promotion scenarios", function () {
     assert.equal(h.sim.state.cache.role, "standalone");
   });
 
+  it("scenario 18: a failover that is accepted but never completes (impaired primary) is detached within the deadline", async () => {
+    const state = h.sim.state;
+    h.sim.fail("FailoverGlobalReplicationGroup", () => {
+      state.cache.status = "modifying";
+      state.cache.pending = Number.MAX_SAFE_INTEGER; // the impaired primary never lets go
+      state.cache.pendingRole = "PRIMARY";
+      return { GlobalReplicationGroup: {} };
+    });
+    const report = await h.promote({});
+    assert.equal(report.outcome, "completed");
+    assert.equal(count("DisassociateGlobalReplicationGroup"), 1);
+    assert.equal(state.cache.role, "standalone");
+    assertFields(
+      report.steps.find((s) => s.name === "cache"),
+      { outcome: "done" },
+    );
+  });
+
   it("scenario 18: a planned switchover never detaches the cache; it stops and leaves the lease for a retry", async () => {
     h.sim.state.cache.globalStatus = "modifying";
     const report = await h.promote({

@@ -9,7 +9,7 @@ import {
   DisassociateGlobalReplicationGroupCommand,
   FailoverGlobalReplicationGroupCommand,
 } from "@aws-sdk/client-elasticache";
-import { backoffMs, sleep } from "../deadline";
+import { backoffMs, DeadlineExceeded, sleep, withDeadline } from "../deadline";
 import { isError, isThrottling } from "../errors";
 import {
   callOptions,
@@ -97,16 +97,36 @@ export const cacheStep: PromotionStep = {
       const after = await pollUntil(ctx, () => observeCache(ctx), writable);
       return { outcome: "already-done", detail: `local group is ${after.role}` };
     }
-    let action = "failed over";
-    if (!(await tryFailover(ctx))) {
+    const waitWritable = (within: StepContext) =>
+      pollUntil(within, () => observeCache(within), writable);
+    if (await tryFailover(ctx)) {
       if (ctx.mode === "planned") {
-        throw new Error(
-          `Global Datastore refused failover ${ctx.settings.retry.cacheFailoverAttempts} times; ` +
-            "a planned switchover does not detach the cache",
-        );
+        const after = await waitWritable(ctx);
+        return { outcome: "done", detail: `failed over; local group is ${after.role}` };
       }
-      action = "disassociated";
-      const { globalReplicationGroupId, replicationGroupId } = ctx.settings.cache;
+      // Unplanned: an accepted failover can still hang on an impaired (not fully dead) primary.
+      // Give it half the step's deadline, then detach instead of waiting out the whole deadline.
+      try {
+        const after = await withDeadline(
+          "cache-failover-wait",
+          Math.floor(ctx.settings.deadlines.cacheMs / 2),
+          (signal) => waitWritable({ ...ctx, signal }),
+          ctx.signal,
+        );
+        return { outcome: "done", detail: `failed over; local group is ${after.role}` };
+      } catch (error) {
+        if (!(error instanceof DeadlineExceeded && error.label === "cache-failover-wait"))
+          throw error;
+        ctx.log.warn("cache-failover-stuck", { detail: "detaching the local group instead" });
+      }
+    } else if (ctx.mode === "planned") {
+      throw new Error(
+        `Global Datastore refused failover ${ctx.settings.retry.cacheFailoverAttempts} times; ` +
+          "a planned switchover does not detach the cache",
+      );
+    }
+    const { globalReplicationGroupId, replicationGroupId } = ctx.settings.cache;
+    try {
       await retryThrottled(ctx, () =>
         ctx.clients.elastiCache.send(
           new DisassociateGlobalReplicationGroupCommand({
@@ -117,8 +137,13 @@ export const cacheStep: PromotionStep = {
           callOptions(ctx),
         ),
       );
+    } catch (error) {
+      // Refused while the datastore is busy (the failover still running): keep observing;
+      // whichever finishes first makes the local group writable.
+      if (!isError(error, ...INVALID_STATE)) throw error;
+      ctx.log.warn("cache-disassociate-refused", { error: (error as Error).name });
     }
-    const after = await pollUntil(ctx, () => observeCache(ctx), writable);
-    return { outcome: "done", detail: `${action}; local group is ${after.role}` };
+    const after = await waitWritable(ctx);
+    return { outcome: "done", detail: `disassociated; local group is ${after.role}` };
   },
 };
