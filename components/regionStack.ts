@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import { DrConfig } from "../config";
 import { RegionalNetwork } from "./network";
 import { MagentoAppTier } from "./appTier";
-import { GlobalDns } from "./dns";
+import { GlobalDns, HEALTH_CHECK_FAILURE_THRESHOLD, HEALTH_CHECK_INTERVAL_SECONDS } from "./dns";
 import { Media } from "./media";
 import { HomeOutputs } from "./homeOutputs";
 import { Database } from "./database";
@@ -17,8 +17,8 @@ import { TierAutomation } from "./tierAutomation";
 import { Monitoring } from "./monitoring";
 import { regionalHostName } from "./regionGate";
 import { authorityTable, RegionFailover, RegionFence } from "./regionFailover";
-import { HEALTH_CHECK_FAILURE_THRESHOLD, HEALTH_CHECK_INTERVAL_SECONDS } from "./dns";
 import { DEFAULT_RECOVERY_INPUT, recoveryBudget } from "../functions/region/recoveryBudget";
+import { DEFAULT_DEADLINES } from "../functions/region/settings";
 import { renderUserData } from "./bootstrap/userData";
 
 export interface RegionStackArgs {
@@ -28,6 +28,20 @@ export interface RegionStackArgs {
 }
 
 const AVAILABILITY_ZONES = 3;
+
+/** The endpoint parameters a promotion rewrites (settings field → key under the stack's path). */
+const PROMOTED_PARAMETERS = {
+  dbWriter: "db/writer-host",
+  cachePrimary: "cache/primary-host",
+  searchEndpoint: "search/endpoint",
+  activeRegion: "active-region",
+  maintenance: "maintenance",
+  epoch: "epoch",
+} as const;
+
+function mapValues<K extends string, V, W>(record: Record<K, V>, f: (v: V) => W): Record<K, W> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v as V)])) as Record<K, W>;
+}
 
 /** One region of the platform: network, data tier, application tier and its DNS record. */
 export class RegionStack extends pulumi.ComponentResource {
@@ -392,14 +406,7 @@ export class RegionStack extends pulumi.ComponentResource {
             },
             database: { instanceId: physicalName },
             media: { fileSystemId: cfg.mediaReplicaFileSystemId ?? home!.mediaReplicaFileSystemId },
-            parameters: {
-              dbWriter: `${parameterPath}db/writer-host`,
-              cachePrimary: `${parameterPath}cache/primary-host`,
-              searchEndpoint: `${parameterPath}search/endpoint`,
-              activeRegion: `${parameterPath}active-region`,
-              maintenance: `${parameterPath}maintenance`,
-              epoch: `${parameterPath}epoch`,
-            },
+            parameters: mapValues(PROMOTED_PARAMETERS, (key) => `${parameterPath}${key}`),
             searchEndpoint: search.endpoint,
             capacity: { autoScalingGroupName: asgName, ...cfg.activeCapacity },
             notifyTopicArn: notifications.topicArn,
@@ -412,14 +419,7 @@ export class RegionStack extends pulumi.ComponentResource {
             globalReplicationGroup: pulumi.interpolate`arn:aws:elasticache::${accountId}:globalreplicationgroup:${home!.globalDatastoreId}`,
             database: database.arn,
             fileSystems: [media.fileSystemArn, homeMediaArn],
-            parameters: [
-              "db/writer-host",
-              "cache/primary-host",
-              "search/endpoint",
-              "active-region",
-              "maintenance",
-              "epoch",
-            ].map(parameterArn),
+            parameters: Object.values(PROMOTED_PARAMETERS).map(parameterArn),
             autoScalingGroup: app.autoScalingGroupArn,
             topic: notifications.topicArn,
             topicKey: notifications.keyArn,
@@ -436,7 +436,7 @@ export class RegionStack extends pulumi.ComponentResource {
                 }
               : undefined,
           logRetentionDays: cfg.logRetentionDays,
-          deadlineSeconds: 780,
+          deadlineSeconds: DEFAULT_DEADLINES.overallMs / 1000,
           rtoBudgetSeconds: recovery.rtoSeconds,
           topicArn: notifications.topicArn,
         },
