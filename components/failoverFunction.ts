@@ -2,8 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as packageJson from "../package.json";
 
-/** Lambda runtime of every failover function (AWS SDK v3 releases from 2027 need Node 22). */
-export const LAMBDA_RUNTIME = "nodejs22.x";
+/**
+ * Lambda runtime of every failover function: the newest Node.js LTS Lambda offers ("Building Lambda
+ * functions with Node.js", docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html: nodejs24.x,
+ * deprecated 2028-04-30; nodejs22.x goes on 2027-04-30). Node.js 24 drops callback-style handlers
+ * ((event, context, callback)); every handler here is async with at most two parameters (tested).
+ */
+export const LAMBDA_RUNTIME = "nodejs24.x";
 
 /**
  * Packages the Lambda runtime already provides. Left in, `CallbackFunction` would copy every

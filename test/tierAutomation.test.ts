@@ -44,7 +44,7 @@ describe("tier automation: functions", () => {
         "search-health-fn",
       ]);
       for (const f of functions) {
-        assert.strictEqual(f.runtime, "nodejs22.x");
+        assert.strictEqual(f.runtime, "nodejs24.x");
         assert.ok(
           f.packageBytes > 1000 && f.packageBytes <= 64 * 1024,
           `${f.name} is ${f.packageBytes} bytes`,
@@ -333,4 +333,38 @@ describe("tier automation: the serialized packages run", () => {
       ["/magento-dr/prod-use1/epoch", "5"],
     ]);
   });
+});
+
+describe("every failover function runs on the Node.js 24 Lambda runtime", () => {
+  // Node.js 24 on Lambda no longer calls callback-style handlers (event, context, callback): each
+  // package's exports.handler must be an async function of at most two parameters.
+  for (const stack of ["prod-use1", "prod-euw1"]) {
+    it(`${stack}: nodejs24.x, and every packaged handler is async with arity <= 2`, async () => {
+      const plan = await planOf(stack);
+      const functions = ofType(plan, FUNCTION);
+      assert.ok(functions.length >= 3, `${stack} plans ${functions.length} functions`);
+      for (const fn of functions) {
+        assert.strictEqual(fn.inputs.runtime, "nodejs24.x", fn.name);
+        const file = path.join(PROJECT_DIR, `.lambda-arity-${process.pid}.js`);
+        fs.writeFileSync(file, plan.run.packages.get(fn.urn)!.indexJs!);
+        // The handler factory runs at load and reads the function's environment, as deployed.
+        const variables: Record<string, string> = fn.inputs.environment?.variables ?? {};
+        const saved = Object.keys(variables).map((k) => [k, process.env[k]] as const);
+        Object.assign(process.env, variables);
+        try {
+          const handler = require(file).handler as (...args: unknown[]) => unknown;
+          assert.strictEqual(typeof handler, "function", fn.name);
+          assert.ok(handler.length <= 2, `${fn.name} handler takes ${handler.length} parameters`);
+          assert.strictEqual(handler.constructor.name, "AsyncFunction", fn.name);
+        } finally {
+          fs.rmSync(file);
+          delete require.cache[file];
+          for (const [k, v] of saved) {
+            if (v === undefined) delete process.env[k];
+            else process.env[k] = v;
+          }
+        }
+      }
+    });
+  }
 });
