@@ -1,7 +1,9 @@
-// npm run plan -- --stack <name> [--config key=value ...] [--json <file>] [--policy-config <file>]
+// npm run plan -- --stack <name> [--config key=value ...] [--diff key=value ...] [--json <file>]
 // What `pulumi preview` would show for a stack, with no AWS account, network or Pulumi CLI.
-// Exit 0: planned; 1: a mandatory policy is violated; 2: bad config or usage.
+// Exit 0: planned; 1: a mandatory policy is violated; 2: bad config, usage or I/O.
 import * as fs from "fs";
+import { diffPlans, renderDiff } from "./diff";
+import { sortKeysDeep } from "./stableJson";
 import {
   checkPolicies,
   functionsOf,
@@ -15,6 +17,7 @@ import {
 } from "./plan";
 import {
   renderFunctions,
+  renderOutputs,
   renderPolicies,
   renderRecovery,
   renderTree,
@@ -23,11 +26,34 @@ import {
 import { UsageError } from "./stackConfig";
 
 const USAGE =
-  "usage: npm run plan -- --stack <name> [--config key=value ...] [--json <file>] [--policy-config <file>]";
+  "usage: npm run plan -- --stack <name> [--config key=value ...] [--diff key=value ...] [--json <file>] [--policy-config <file>]";
+
+export const HELP = `${USAGE}
+
+Runs the program of one stack under Pulumi's mocks, with the stack's own Pulumi.<stack>.yaml, and
+prints what \`pulumi preview --policy-pack policies\` would show: the resource tree, the stack's
+outputs, the failover functions, the recovery timeline and the policy results. No AWS account,
+network or Pulumi CLI is needed.
+
+  --stack, -s <name>        the stack to plan (prod-use1, prod-euw1, ...)
+  --config, -c key=value    override one config key of the stack file (repeatable)
+  --diff key=value          also plan with this change and print what it would change,
+                            resource by resource and property by property (repeatable),
+                            e.g. --diff activeRegion=eu-west-1 shows what a promotion changes
+  --json <file>             write the plan as JSON (stable: resources by URN, inputs' keys sorted)
+  --policy-config <file>    policy pack config (default policies/prod.json)
+  --help, -h                this text
+
+Exit codes: 0 planned; 1 a mandatory policy is violated; 2 bad config, usage or I/O.`;
+
+/** Asked for help: not an error, but no plan either. */
+export class HelpRequested extends Error {}
 
 interface PlanArgs {
   stack: string;
   overrides: string[];
+  /** Config changes whose effect is shown (`--diff`). */
+  diff: string[];
   json?: string;
   policyConfig?: string;
 }
@@ -37,6 +63,7 @@ export function parseArgs(argv: string[]): PlanArgs {
   let json: string | undefined;
   let policyConfig: string | undefined;
   const overrides: string[] = [];
+  const diff: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -54,6 +81,12 @@ export function parseArgs(argv: string[]): PlanArgs {
       case "-c":
         overrides.push(value());
         break;
+      case "--diff":
+        diff.push(value());
+        break;
+      case "--help":
+      case "-h":
+        throw new HelpRequested();
       case "--json":
         json = value();
         break;
@@ -65,7 +98,7 @@ export function parseArgs(argv: string[]): PlanArgs {
     }
   }
   if (!stack) throw new UsageError(`--stack is required\n${USAGE}`);
-  return { stack, overrides, json, policyConfig };
+  return { stack, overrides, diff, json, policyConfig };
 }
 
 export function planJson(plan: StackPlan, policies: PolicyResults) {
@@ -73,6 +106,7 @@ export function planJson(plan: StackPlan, policies: PolicyResults) {
     stack: plan.stack,
     region: plan.region,
     activeRegion: plan.activeRegion,
+    outputs: sortKeysDeep(plan.run.outputs),
     resources: resourcesForJson(plan.run.resources),
     policyPack: { name: policies.packName, policies: policies.policies },
     policyViolations: policies.violations,
@@ -88,6 +122,8 @@ export async function main(
 ): Promise<number> {
   try {
     const args = parseArgs(argv);
+    // Refused before planning, so an unwritable path never costs a plan or prints half a result.
+    if (args.json) ensureWritable(args.json);
     const plan = await planStack(args.stack, args.overrides);
     const policies = checkPolicies(plan.run, args.policyConfig);
     out.write(
@@ -97,20 +133,41 @@ export async function main(
     );
     out.write(renderTree(plan.run.resources) + "\n\n");
     out.write(renderTypeCounts(plan.run.resources) + "\n\n");
+    out.write(renderOutputs(plan.run.outputs) + "\n\n");
     out.write(renderFunctions(functionsOf(plan.run)) + "\n\n");
     out.write(renderRecovery(recoveryOf(plan.run), plan.rtoTargetSeconds) + "\n\n");
     out.write(renderPolicies(policies) + "\n");
+    if (args.diff.length > 0) {
+      const changed = await planStack(args.stack, [...args.overrides, ...args.diff]);
+      out.write(
+        "\n" + renderDiff(diffPlans(plan.run.resources, changed.run.resources), args.diff) + "\n",
+      );
+    }
     if (args.json) {
       fs.writeFileSync(args.json, JSON.stringify(planJson(plan, policies), null, 2) + "\n");
       out.write(`\nWrote ${args.json}\n`);
     }
     return hasMandatoryViolation(policies) ? 1 : 0;
   } catch (e) {
+    if (e instanceof HelpRequested) {
+      out.write(HELP + "\n");
+      return 0;
+    }
     if (isBadInput(e)) {
       err.write(`error: ${(e as Error).message}\n`);
       return 2;
     }
     throw e;
+  }
+}
+
+function ensureWritable(file: string): void {
+  try {
+    fs.closeSync(fs.openSync(file, "a"));
+  } catch (e) {
+    throw new UsageError(
+      `cannot write --json ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
 }
 

@@ -2,6 +2,7 @@
 // when the stack reads them, and the program run under mocks.
 import { ConfigError, parseConfig } from "../config";
 import { PlannedResource, ProgramRun, runProgram } from "./runProgram";
+import { sortKeysDeep } from "./stableJson";
 import { PROJECT_DIR, readStackConfig, UsageError } from "./stackConfig";
 import * as fs from "fs";
 import * as path from "path";
@@ -110,23 +111,26 @@ export function isBadInput(err: unknown): err is ConfigError | UsageError {
   return err instanceof ConfigError || err instanceof UsageError;
 }
 
-/** Resources as the plan JSON lists them. */
+/** Resources as the plan JSON lists them, in URN order (registration order varies run to run). */
 export function resourcesForJson(resources: PlannedResource[]) {
-  return resources.map(({ urn, type, name, parent, inputs, protect, ignoreChanges }) => ({
-    urn,
-    type,
-    name,
-    parent: parent ?? null,
-    inputs,
-    protect,
-    ignoreChanges,
-  }));
+  return [...resources]
+    .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0))
+    .map(({ urn, type, name, parent, inputs, protect, ignoreChanges }) => ({
+      urn,
+      type,
+      name,
+      parent: parent ?? null,
+      inputs: sortKeysDeep(inputs),
+      protect,
+      ignoreChanges,
+    }));
 }
 
 /** The failover functions of a plan, as its JSON lists them. */
 export function functionsOf(run: ProgramRun) {
   return run.resources
     .filter((r) => r.type === "aws:lambda/function:Function")
+    .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0))
     .map((r) => ({
       name: r.name,
       runtime: r.inputs.runtime as string,

@@ -46,6 +46,19 @@ export function renderTypeCounts(resources: PlannedResource[]): string {
   ].join("\n");
 }
 
+/** The stack's outputs as `pulumi preview` lists them, in key order; values shortened to a line. */
+export function renderOutputs(outputs: Record<string, unknown>): string {
+  const keys = Object.keys(outputs).sort();
+  const width = Math.max(0, ...keys.map((k) => k.length));
+  return [
+    `Outputs: ${keys.length}`,
+    ...keys.map((k) => {
+      const text = JSON.stringify(outputs[k]) ?? "undefined";
+      return `  ${k.padEnd(width)}  ${text.length > 100 ? `${text.slice(0, 97)}...` : text}`;
+    }),
+  ].join("\n");
+}
+
 export function renderFunctions(
   functions: { name: string; runtime: string; packageBytes: number; role: string }[],
 ): string {

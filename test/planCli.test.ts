@@ -5,8 +5,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Writable } from "stream";
-import { main } from "../plan/cli";
-import { checkPolicies, hasMandatoryViolation } from "../plan/plan";
+import { main, planJson } from "../plan/cli";
+import { checkPolicies, hasMandatoryViolation, planStack } from "../plan/plan";
 import { PlannedResource, ProgramRun } from "../plan/runProgram";
 import { policyTable } from "../policies/docs";
 import { PROJECT_DIR } from "../plan/stackConfig";
@@ -62,6 +62,7 @@ describe("offline plan: CLI", () => {
       "stack",
       "region",
       "activeRegion",
+      "outputs",
       "resources",
       "policyPack",
       "policyViolations",
@@ -93,6 +94,75 @@ describe("offline plan: CLI", () => {
       ),
     );
     assert.ok(json.recovery.rtoSeconds > 0 && Array.isArray(json.recovery.steps));
+  });
+
+  it("answers --help with the flags and exit codes, and plans nothing", async () => {
+    const { code, out, err } = await runCli("--help");
+    assert.strictEqual(code, 0);
+    assert.strictEqual(err, "");
+    for (const flag of [
+      "--stack",
+      "--config",
+      "--diff",
+      "--json",
+      "--policy-config",
+      "Exit codes",
+    ]) {
+      assert.ok(out.includes(flag), `--help does not mention ${flag}`);
+    }
+    assert.strictEqual(out.includes("Resources:"), false);
+  });
+
+  it("writes JSON that does not depend on registration order, with the stack's outputs", async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "a.json");
+    const { out } = await runCli("--stack", "prod-use1", "--json", file);
+    const plan = await planStack("prod-use1");
+    const policies = checkPolicies(plan.run);
+    // The engine registers resources in whatever order their inputs resolve: reversed order and
+    // reversed input keys must give byte-identical JSON.
+    const shuffled = {
+      ...plan,
+      run: {
+        ...plan.run,
+        resources: [...plan.run.resources].reverse().map((r) => ({
+          ...r,
+          inputs: Object.fromEntries(Object.entries(r.inputs).reverse()),
+        })),
+      },
+    };
+    assert.strictEqual(
+      JSON.stringify(planJson(shuffled, policies), null, 2) + "\n",
+      fs.readFileSync(file, "utf8"),
+    );
+    const json = JSON.parse(fs.readFileSync(file, "utf8"));
+    const urns = json.resources.map((r: { urn: string }) => r.urn);
+    assert.deepStrictEqual(urns, [...urns].sort());
+    assert.ok(Object.keys(json.outputs).length >= 5, "the stack's outputs are in the JSON");
+    assert.match(out, /\nOutputs: \d+\n/);
+    for (const key of Object.keys(json.outputs)) assert.ok(out.includes(`  ${key}`), key);
+  });
+
+  it("--diff prints what a promotion changes, resource by resource and property by property", async () => {
+    const { code, out } = await runCli("--stack", "prod-euw1", "--diff", "activeRegion=eu-west-1");
+    assert.strictEqual(code, 0);
+    const section = out.slice(out.indexOf("Changes if activeRegion=eu-west-1"));
+    assert.match(section, /^Changes if activeRegion=eu-west-1: [1-9]\d* resource\(s\)/);
+    // Promotion changes properties, never the set of resources (the ownership invariant).
+    assert.doesNotMatch(section, /^ {2}[+-] /m);
+    assert.match(section, /^ {2}~ \S+ {2}\S+$/m);
+    assert.match(section, /^ {6}\S+: .+ => .+$/m);
+  });
+
+  it("refuses an unwritable --json path in one line, before planning", async () => {
+    const { code, out, err } = await runCli(
+      "--stack",
+      "prod-use1",
+      "--json",
+      "/nonexistent/dir/p.json",
+    );
+    assert.strictEqual(code, 2);
+    assert.strictEqual(err, "error: cannot write --json /nonexistent/dir/p.json: ENOENT\n");
+    assert.strictEqual(out, "");
   });
 
   it("exits 1 and prints the violations when a mandatory policy fails", async () => {
