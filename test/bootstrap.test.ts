@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { BOOTSTRAP_SCRIPT, ENV_RENDERER, renderUserData } from "../components/bootstrap/userData";
+import { requireCommands } from "./helpers/localTools";
 
 const PREFIX = "/magento-dr/prod-euw1/";
 
@@ -143,6 +144,7 @@ esac
 }
 
 describe("instance bootstrap", function () {
+  before(() => requireCommands(["bash", "shellcheck", "php"]));
   this.timeout(30000);
   const sandboxes: Sandbox[] = [];
   const fresh = () => {
