@@ -12,6 +12,7 @@ import {
   type Stack,
 } from "@pulumi/pulumi/automation";
 import type { StackStateReader } from "./settings/deployedFacts";
+import { requirePulumiCli } from "./pulumiCli";
 import {
   POLICY_PACK_CONFIGS,
   POLICY_PACKS,
@@ -98,6 +99,7 @@ export class PulumiStacks implements StackOps, StackStateReader {
    * `status`, and an `up` of it would try to build a whole second region: select, never create.
    */
   private async selectDeployed(name: string): Promise<Stack> {
+    requirePulumiCli();
     let stack: Stack;
     try {
       stack = await LocalWorkspace.selectStack({ stackName: name, workDir: this.workDir });
