@@ -28,6 +28,8 @@ export const KNOWN_REGIONS = [
 ] as const;
 
 export type StandbyMode = "pilot-light" | "warm";
+/** Where Magento keeps sessions: the DynamoDB global table, or Redis (the Global Datastore). */
+export type SessionStore = "dynamodb" | "redis";
 export type FailoverRole = "PRIMARY" | "SECONDARY";
 
 export interface Capacity {
@@ -108,6 +110,12 @@ export interface DrConfig {
   rpoBudgetSeconds: number;
   /** Create OpenSearch's service-linked role (account-wide; home stack only). */
   createOpenSearchServiceRole: boolean;
+  /**
+   * Magento's session store: "dynamodb" (the global table, writable in every region, so sessions
+   * survive a failover with no promotion) or "redis" (the Global Datastore, read-only in a standby
+   * until the cache is promoted).
+   */
+  sessionStore: SessionStore;
   /**
    * The standby's media file system, pinned after its first deployment, so a replication the
    * home stack re-creates after a failover can never move the standby off its promoted data.
@@ -374,6 +382,11 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
   const rtoTargetSeconds = int("rtoTargetSeconds", 60, 86400);
   const rpoBudgetSeconds = int("rpoBudgetSeconds", 1, 86400);
   const createOpenSearchServiceRole = bool("createOpenSearchServiceRole");
+  const sessionStore = str(
+    "sessionStore",
+    /^(dynamodb|redis)$/,
+    `"dynamodb" (the DynamoDB global table) or "redis" (the cache's Global Datastore)`,
+  ) as SessionStore;
   const mediaReplicaFileSystemId = optionalStr(
     "mediaReplicaFileSystemId",
     /^fs-[0-9a-f]{8,17}$/,
@@ -462,6 +475,7 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
     rtoTargetSeconds,
     rpoBudgetSeconds,
     createOpenSearchServiceRole,
+    sessionStore,
     mediaReplicaFileSystemId,
     isHome: regionValue === homeRegion,
     isActive,
@@ -508,6 +522,7 @@ export const CONFIG_KEYS = [
   "rtoTargetSeconds",
   "rpoBudgetSeconds",
   "createOpenSearchServiceRole",
+  "sessionStore",
   "mediaReplicaFileSystemId",
 ] as const;
 

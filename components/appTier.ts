@@ -40,6 +40,17 @@ export interface MagentoAppTierArgs {
   /** The authority table and its region, read by the endpoint watcher to detect fencing. */
   authorityTableArn?: pulumi.Input<string>;
   /**
+   * The sessions table's replica in this region, when Magento keeps sessions in DynamoDB: the
+   * instance role may then do the session handler's item operations on session items only.
+   */
+  sessions?: {
+    tableArn: pulumi.Input<string>;
+    /** Item actions the handler calls (exactly these are granted). */
+    actions: string[];
+    /** Partition keys of session items start with it (`dynamodb:LeadingKeys`). */
+    keyPrefix: string;
+  };
+  /**
    * Refuse deletion of the load balancer.
    * @default true
    */
@@ -434,6 +445,7 @@ export class MagentoAppTier extends pulumi.ComponentResource {
         Resource: [args.authorityTableArn],
       });
     }
+    if (args.sessions) statements.push(...sessionStatements(args.sessions, args.region));
     new aws.iam.RolePolicy(
       `${name}-instance`,
       {
@@ -444,4 +456,47 @@ export class MagentoAppTier extends pulumi.ComponentResource {
     );
     return role;
   }
+}
+
+/**
+ * Statement id of the session permissions: the policy pack's `sessions-role-names-table` finds
+ * them by it.
+ */
+export const SESSIONS_STATEMENT_SID = "MagentoSessions";
+
+/**
+ * Magento's session items in the region's own replica of the sessions table, and nothing else:
+ * the table by ARN, the handler's item actions, and only partition keys under the session prefix
+ * (`dynamodb:LeadingKeys`, "Using IAM policy conditions for fine-grained access control",
+ * Amazon DynamoDB Developer Guide). The table is encrypted with a customer managed key, so the
+ * role may also use the region's keys, but only through DynamoDB in this region (`kms:ViaService`,
+ * as in the key policy AWS documents for DynamoDB, and as AWS CDK's `grantReadWriteData` adds key
+ * permissions for a table with a customer managed key); what it can reach that way is bounded by
+ * the statement above. The replica's key is created by the home stack, so it is named by pattern.
+ */
+function sessionStatements(
+  sessions: NonNullable<MagentoAppTierArgs["sessions"]>,
+  region: string,
+): unknown[] {
+  const keys = pulumi
+    .output(sessions.tableArn)
+    .apply((arn) => `arn:aws:kms:${region}:${arn.split(":")[4]}:key/*`);
+  return [
+    {
+      Sid: SESSIONS_STATEMENT_SID,
+      Effect: "Allow",
+      Action: sessions.actions,
+      Resource: [sessions.tableArn],
+      Condition: {
+        "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${sessions.keyPrefix}*`] },
+      },
+    },
+    {
+      Sid: `${SESSIONS_STATEMENT_SID}Key`,
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+      Resource: [keys],
+      Condition: { StringEquals: { "kms:ViaService": `dynamodb.${region}.amazonaws.com` } },
+    },
+  ];
 }

@@ -8,7 +8,13 @@ import { Media } from "./media";
 import { HomeOutputs } from "./homeOutputs";
 import { Database } from "./database";
 import { Cache } from "./cache";
-import { Sessions } from "./sessions";
+import {
+  SESSION_ITEM_ACTIONS,
+  SESSION_KEY_PREFIX,
+  Sessions,
+  tableArn,
+  TTL_ATTRIBUTE,
+} from "./sessions";
 import { Search } from "./search";
 import { SharedSecrets } from "./sharedSecrets";
 import { MagentoEndpoints } from "./endpoints";
@@ -215,6 +221,11 @@ export class RegionStack extends pulumi.ComponentResource {
           "search/endpoint": search.endpoint,
           "search/secret-arn": search.credentialsSecretArn,
           "sessions/table": sessionsTableName,
+          // Magento's session store, and where its items live: the region's own replica.
+          "sessions/store": cfg.sessionStore,
+          "sessions/region": cfg.region,
+          "sessions/ttl-attribute": TTL_ATTRIBUTE,
+          "sessions/key-prefix": SESSION_KEY_PREFIX,
           "media/file-system-id": media.fileSystemId,
           "app/base-url": `https://${cfg.domainName}/`,
           "app/crypt-key-secret-arn": secrets.arns.cryptKey,
@@ -244,6 +255,14 @@ export class RegionStack extends pulumi.ComponentResource {
         capacity: cfg.capacity,
         autoScalingGroupName: asgName,
         authorityTableArn,
+        sessions:
+          cfg.sessionStore === "dynamodb"
+            ? {
+                tableArn: tableArn(cfg.region, accountId, sessionsTableName),
+                actions: SESSION_ITEM_ACTIONS,
+                keyPrefix: SESSION_KEY_PREFIX,
+              }
+            : undefined,
         userData: renderUserData({
           project: cfg.project,
           stack: cfg.stack,

@@ -12,6 +12,7 @@ import { loggingPolicies } from "./rules/logging";
 import { multiAzPolicies } from "./rules/multiAz";
 import { networkPolicies } from "./rules/network";
 import { orchestratorPolicies } from "./rules/orchestrator";
+import { sessionsPolicies } from "./rules/sessions";
 import { standbyPolicies } from "./rules/standby";
 
 export const POLICY_PACK_NAME = "magento-dr";
@@ -32,7 +33,7 @@ export const CONCERN_TITLES: Record<Concern, string> = {
 export const policiesByConcern: Record<Concern, Policies> = {
   MAZ: [...multiAzPolicies, ...globalDatastorePolicies],
   BAK: backupPolicies,
-  LP: leastPrivilegePolicies,
+  LP: [...leastPrivilegePolicies, ...sessionsPolicies],
   ENC: encryptionPolicies,
   NET: networkPolicies,
   DEL: deletionProtectionPolicies,

@@ -50,6 +50,16 @@ describe("config", () => {
     assert.deepStrictEqual(warm.capacity, { min: 1, desired: 1, max: 12 });
   });
 
+  it("keeps sessions in DynamoDB by default, in Redis on request, and rejects anything else", () => {
+    assert.strictEqual(parseConfig(baseConfig(), PROJECT, "prod-euw1").sessionStore, "dynamodb");
+    const redis = { ...baseConfig(), "magento-dr:sessionStore": "redis" };
+    assert.strictEqual(parseConfig(redis, PROJECT, "prod-euw1").sessionStore, "redis");
+    assert.match(
+      rejection({ "magento-dr:sessionStore": "memcached" }),
+      /magento-dr:sessionStore = "memcached": expected "dynamodb" \(the DynamoDB global table\) or "redis"/,
+    );
+  });
+
   it("rejects an unknown region", () => {
     const message = rejection({ "magento-dr:activeRegion": "mars-north-1" });
     assert.match(
