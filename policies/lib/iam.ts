@@ -14,6 +14,8 @@ export interface Statement {
   notResource: boolean;
   /** Principals of a resource or trust policy; `*` for `"Principal": "*"`. */
   principals: Maybe<string>[];
+  /** `NotPrincipal`: with Allow it grants every principal but the listed ones, anonymous included. */
+  notPrincipal: boolean;
 }
 
 export type ParsedDocument =
@@ -64,6 +66,7 @@ export function parseDocument(read: () => unknown): ParsedDocument {
       resources: list(s["Resource"] ?? s["NotResource"]),
       notResource: s["NotResource"] !== undefined,
       principals: principals(s["Principal"] ?? s["NotPrincipal"]),
+      notPrincipal: s["NotPrincipal"] !== undefined,
     };
   });
   return { kind: "statements", statements };

@@ -149,9 +149,14 @@ export const iamNoWildcardResourceForMutations: ResourceValidationPolicy = {
   ),
 };
 
-/** Principal entries that let anyone in: `"*"` or `{ "AWS": "*" }`. */
+/**
+ * Statements that let anyone in: Principal `"*"` or `{ "AWS": "*" }`, or Allow with NotPrincipal,
+ * which grants every principal except the listed ones, anonymous users included ("AWS JSON policy
+ * elements: NotPrincipal", IAM User Guide: "must be used with Deny"; with Allow it "allows all
+ * principals except the one named", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html).
+ */
 function publicPrincipal(s: Statement): boolean {
-  return s.allow && s.principals.some((p) => p === "*");
+  return s.allow && (s.notPrincipal || s.principals.some((p) => p === "*"));
 }
 
 export const iamTrustPolicyNoWildcardPrincipal: ResourceValidationPolicy = {
@@ -174,7 +179,7 @@ export const iamTrustPolicyNoWildcardPrincipal: ResourceValidationPolicy = {
     for (const s of parsed.statements.filter(publicPrincipal)) {
       subject.fail(
         must,
-        `assumeRolePolicy ${describeStatement(s)} allows Principal "*"`,
+        `assumeRolePolicy ${describeStatement(s)} allows ${s.notPrincipal ? "NotPrincipal" : 'Principal "*"'}`,
         'Name the principal, e.g. { Service: "lambda.amazonaws.com" }.',
       );
     }
@@ -334,7 +339,7 @@ export const opensearchAccessPolicyNoPublicPrincipal: ResourceValidationPolicy =
     for (const s of parsed.statements.filter(publicPrincipal)) {
       subject.fail(
         must,
-        `accessPolicies ${describeStatement(s)} allows Principal "*"`,
+        `accessPolicies ${describeStatement(s)} allows ${s.notPrincipal ? "NotPrincipal" : 'Principal "*"'}`,
         "Name the application and orchestrator roles in Principal.AWS.",
       );
     }

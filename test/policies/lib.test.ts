@@ -84,6 +84,7 @@ describe("policies: shared helpers", () => {
             resources: ["*"],
             notResource: false,
             principals: ["a", "*"],
+            notPrincipal: false,
           },
         ],
       });

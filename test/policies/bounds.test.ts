@@ -1,0 +1,218 @@
+// Both sides of the bounds the policies enforce, as literal values: the last value a rule accepts
+// and the first it flags, on each side. A rule that checks only one side (a threshold of 0, a
+// negative concurrency, NotResource read as a named resource) fails here.
+import * as aws from "@pulumi/aws";
+import { route53HealthCheckComposition } from "../../policies/rules/dnsFailover";
+import {
+  iamNoWildcardActions,
+  iamNoWildcardResourceForMutations,
+  iamTrustPolicyNoWildcardPrincipal,
+  launchTemplateImdsV2,
+  opensearchAccessPolicyNoPublicPrincipal,
+} from "../../policies/rules/leastPrivilege";
+import {
+  drOrchestratorDeadline,
+  drOrchestratorSingleInstance,
+} from "../../policies/rules/orchestrator";
+import {
+  document,
+  launchTemplate,
+  mutate,
+  orchestratorFunction,
+  searchDomain,
+  standbyStack,
+} from "./fixtures";
+import { assertNoViolations, assertViolation, check, checkStack, Declared } from "./util";
+
+function withOrchestrator(change: Partial<typeof orchestratorFunction>): Declared[] {
+  return mutate(standbyStack(), "standby-orchestrator", (r) => ({
+    ...r,
+    props: { ...orchestratorFunction, ...change },
+  }));
+}
+
+describe("policies: both sides of each bound", () => {
+  describe("route53-health-check-composition: 1 <= childHealthThreshold <= children", () => {
+    const calculated = (childHealthThreshold: unknown, childHealthchecks = ["hc-alb", "hc-gate"]) =>
+      check(route53HealthCheckComposition, aws.route53.HealthCheck, {
+        type: "CALCULATED",
+        childHealthchecks,
+        childHealthThreshold,
+      });
+
+    it("accepts 1 and 2 of two children", () => {
+      assertNoViolations(calculated(1));
+      assertNoViolations(calculated(2));
+    });
+
+    it("flags 0 (always healthy: the primary never fails over), -1 and 3 of two children", () => {
+      for (const threshold of [0, -1, 3]) {
+        assertViolation(calculated(threshold), [
+          "must require between 1 and its 2 child checks to be healthy",
+          `childHealthThreshold is ${threshold}`,
+        ]);
+      }
+    });
+
+    it("flags an unset threshold, and any threshold without children", () => {
+      assertViolation(calculated(undefined), ["childHealthThreshold is not set"]);
+      assertViolation(calculated(0, []), ["between 1 and its 0 child checks"]);
+      assertViolation(calculated(1, []), ["between 1 and its 0 child checks"]);
+    });
+  });
+
+  describe("dr-orchestrator-single-instance: reserved concurrency exactly 1", () => {
+    it("accepts 1", () => {
+      assertNoViolations(
+        checkStack(
+          drOrchestratorSingleInstance,
+          withOrchestrator({ reservedConcurrentExecutions: 1 }),
+        ),
+      );
+    });
+
+    it("flags 0 (the function never runs), -1 (unreserved), 2 (two promotions race)", () => {
+      for (const value of [0, -1, 2]) {
+        assertViolation(
+          checkStack(
+            drOrchestratorSingleInstance,
+            withOrchestrator({ reservedConcurrentExecutions: value }),
+          ),
+          [
+            'lambda.Function "standby-orchestrator" must run at most one instance at a time',
+            `reservedConcurrentExecutions is ${value}`,
+          ],
+        );
+      }
+    });
+  });
+
+  describe("dr-orchestrator-deadline: 0 < DEADLINE_MS < timeout", () => {
+    const withDeadline = (deadline: string) =>
+      checkStack(
+        drOrchestratorDeadline,
+        withOrchestrator({
+          timeout: 120,
+          environment: { variables: { DEADLINE_MS: deadline, RTO_BUDGET_SECONDS: "240" } },
+        }),
+      );
+
+    it("accepts 1 ms and 119999 ms under a 120 s timeout", () => {
+      assertNoViolations(withDeadline("1"));
+      assertNoViolations(withDeadline("119999"));
+    });
+
+    it("flags 0, -1, 120000 (the timeout itself), and a value that is not a number", () => {
+      for (const deadline of ["0", "-1", "120000", "soon"]) {
+        assertViolation(withDeadline(deadline), [
+          "must stop at a DEADLINE_MS deadline below its timeout",
+          `environment.variables.DEADLINE_MS is "${deadline}" with a timeout of 120 s`,
+          "Set DEADLINE_MS to milliseconds below 120000",
+        ]);
+      }
+    });
+  });
+
+  describe("launch-template-imdsv2: hop limit at most 1", () => {
+    const withHops = (httpPutResponseHopLimit: number | undefined) =>
+      check(launchTemplateImdsV2, aws.ec2.LaunchTemplate, {
+        ...launchTemplate,
+        metadataOptions: { ...launchTemplate.metadataOptions, httpPutResponseHopLimit },
+      });
+
+    it("accepts 1, flags 2 and an unset limit", () => {
+      assertNoViolations(withHops(1));
+      assertViolation(withHops(2), ["httpPutResponseHopLimit is 2"]);
+      assertViolation(withHops(undefined), ["httpPutResponseHopLimit is not set"]);
+    });
+  });
+
+  describe("IAM: NotResource and NotAction grant everything they do not name", () => {
+    const policy = (...statements: object[]) => ({ policy: document(...statements) });
+
+    it("flags a mutating action allowed on NotResource", () => {
+      assertViolation(
+        check(
+          iamNoWildcardResourceForMutations,
+          aws.iam.Policy,
+          policy({
+            Effect: "Allow",
+            Action: "ssm:PutParameter",
+            NotResource: "arn:aws:ssm:eu-west-1:123456789012:parameter/magento-dr/secret",
+          }),
+        ),
+        ["allows ssm:PutParameter on every resource"],
+      );
+    });
+
+    it("accepts a read on NotResource, and a Deny with NotResource", () => {
+      assertNoViolations(
+        check(
+          iamNoWildcardResourceForMutations,
+          aws.iam.Policy,
+          policy(
+            {
+              Effect: "Allow",
+              Action: "ssm:GetParameter",
+              NotResource: "arn:aws:ssm:eu-west-1:123456789012:parameter/other",
+            },
+            {
+              Effect: "Deny",
+              Action: "ssm:PutParameter",
+              NotResource: "arn:aws:ssm:eu-west-1:123456789012:parameter/mine",
+            },
+          ),
+        ),
+      );
+    });
+
+    it("flags NotAction on every resource, once, in both rules", () => {
+      const broad = policy({ Effect: "Allow", NotAction: "iam:*", Resource: "*" });
+      assertViolation(check(iamNoWildcardResourceForMutations, aws.iam.Policy, broad), [
+        "allows NotAction on every resource",
+      ]);
+      assertViolation(check(iamNoWildcardActions, aws.iam.Policy, broad), ["allows NotAction"]);
+    });
+  });
+
+  describe("resource and trust policies: Allow with NotPrincipal lets everyone else in", () => {
+    const ROLE = "arn:aws:iam::123456789012:role/magento-app";
+    it("flags Allow + NotPrincipal in an OpenSearch access policy and a trust policy", () => {
+      const accessPolicies = document({
+        Effect: "Allow",
+        NotPrincipal: { AWS: ROLE },
+        Action: "es:ESHttp*",
+        Resource: "*",
+      });
+      assertViolation(
+        check(opensearchAccessPolicyNoPublicPrincipal, aws.opensearch.Domain, {
+          ...searchDomain,
+          accessPolicies,
+        }),
+        ["must grant access only to named principals", "statement 0 allows NotPrincipal"],
+      );
+      const assumeRolePolicy = document({
+        Effect: "Allow",
+        NotPrincipal: { Service: "lambda.amazonaws.com" },
+        Action: "sts:AssumeRole",
+      });
+      assertViolation(
+        check(iamTrustPolicyNoWildcardPrincipal, aws.iam.Role, { assumeRolePolicy }),
+        ["must be assumable only by named principals", "allows NotPrincipal"],
+      );
+    });
+
+    it("accepts Deny + NotPrincipal (everyone but the named role is refused)", () => {
+      const accessPolicies = document(
+        { Effect: "Allow", Principal: { AWS: ROLE }, Action: "es:ESHttp*", Resource: "*" },
+        { Effect: "Deny", NotPrincipal: { AWS: ROLE }, Action: "es:ESHttp*", Resource: "*" },
+      );
+      assertNoViolations(
+        check(opensearchAccessPolicyNoPublicPrincipal, aws.opensearch.Domain, {
+          ...searchDomain,
+          accessPolicies,
+        }),
+      );
+    });
+  });
+});
