@@ -27,6 +27,8 @@ writeFileSync(
   `${dir}/tsconfig.json`,
   JSON.stringify({
     extends: `${up}/tsconfig.json`,
+    // Type libraries are otherwise looked up from this file's folder.
+    compilerOptions: { typeRoots: [`${up}/node_modules/@types`] },
     include: MUTATION_GROUPS[group].typecheck.map((p) => `${up}/${p}`),
   }),
 );
