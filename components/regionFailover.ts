@@ -15,8 +15,12 @@ import {
 import { FailoverFunction, PolicyStatement } from "./failoverFunction";
 import { regionGateMetric } from "./regionGate";
 
-/** Lambda timeout of the detector and the orchestrator: RDS promotion takes minutes. */
+/** Lambda timeout of the orchestrator: RDS promotion takes minutes. */
 export const PROMOTION_TIMEOUT_SECONDS = 900;
+
+/** Lambda timeout of the detector: one run of probes (4 probes 15 s apart, 5 s timeouts) and
+ * the hand-off; the promotion itself runs in the orchestrator's invocation. */
+export const DETECTOR_TIMEOUT_SECONDS = 120;
 
 /** Probes per witness run: fits a blackholed target's worst case inside the 60 s timeout. */
 export const WITNESS_PROBES_PER_RUN = 3;
@@ -219,28 +223,6 @@ export class RegionFailover extends pulumi.ComponentResource {
       maximumRetryAttempts: 0,
     };
 
-    this.detector = new FailoverFunction(
-      `${name}-detector`,
-      {
-        ...common,
-        description:
-          "Decides from a quorum of vantage points whether the active region is lost, then promotes",
-        callbackFactory: () =>
-          createDetectorHandler(resolveSettings(JSON.parse(process.env.FAILOVER_SETTINGS ?? "{}"))),
-        statements: [
-          ...promote,
-          {
-            Sid: "ActiveRegionHealth",
-            Effect: "Allow",
-            Action: ["route53:GetHealthCheckStatus"],
-            Resource: [a.activeRegionHealthCheck],
-          },
-        ],
-      },
-      { parent: this },
-    );
-    this.detector.runEvery("rate(1 minute)");
-
     this.orchestrator = new FailoverFunction(
       `${name}-orchestrator`,
       {
@@ -255,6 +237,51 @@ export class RegionFailover extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // The detector only decides and hands off: the promotion runs in the orchestrator's own
+    // invocation (an asynchronous invoke; functions/region/requestPromotion.ts), so a detector
+    // run stays short and a killed promotion is resumed by the next detector run.
+    const detectorStatements = promote.filter((s) =>
+      ["Authority", "ReadCache", "RegionGate", "Notify", "NotifyKey"].includes(s.Sid),
+    );
+    this.detector = new FailoverFunction(
+      `${name}-detector`,
+      {
+        ...common,
+        environment: { ...environment, ORCHESTRATOR_FUNCTION: this.orchestrator.functionName },
+        timeoutSeconds: DETECTOR_TIMEOUT_SECONDS,
+        description:
+          "Decides from a quorum of vantage points whether the active region is lost; asks the orchestrator to promote",
+        callbackFactory: () =>
+          createDetectorHandler(
+            resolveSettings(JSON.parse(process.env.FAILOVER_SETTINGS ?? "{}")),
+            { orchestratorFunctionName: process.env.ORCHESTRATOR_FUNCTION },
+          ),
+        statements: [
+          ...detectorStatements,
+          {
+            Sid: "ReadDatabase",
+            Effect: "Allow",
+            Action: ["rds:DescribeDBInstances"],
+            Resource: [a.database],
+          },
+          {
+            Sid: "ActiveRegionHealth",
+            Effect: "Allow",
+            Action: ["route53:GetHealthCheckStatus"],
+            Resource: [a.activeRegionHealthCheck],
+          },
+          {
+            Sid: "RequestPromotion",
+            Effect: "Allow",
+            Action: ["lambda:InvokeFunction"],
+            Resource: [this.orchestrator.functionArn],
+          },
+        ],
+      },
+      { parent: this },
+    );
+    this.detector.runEvery("rate(1 minute)");
+
     const requests = new aws.cloudwatch.EventRule(
       `${name}-requests`,
       {

@@ -9,6 +9,8 @@
 // The epoch only grows. Every promotion (automatic or operator) takes the lease with one
 // conditional write that names the epoch it decided against, so a delayed or retried decision made
 // against an older epoch can never be applied after a newer one.
+import { backoffMs, sleep } from "./deadline";
+import { isTransient } from "./errors";
 import {
   ConditionalCheckFailedException,
   DynamoDBClient,
@@ -68,7 +70,24 @@ export interface AuthorityStoreOptions {
   /** The active region assumed before the item has ever been written. */
   initialActiveRegion: string;
   now?: () => number;
+  /** Bounded retries of every lease write on throttling and transient errors. */
+  retry?: LeaseWriteRetry;
 }
+
+export interface LeaseWriteRetry {
+  /** Attempts per lease write, the first included (each attempt is itself one SDK call with
+   * the SDK's own attempts). */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** Four attempts over at most ~3.5 s of pauses: well inside the shortest lease TTL. */
+export const DEFAULT_LEASE_WRITE_RETRY: LeaseWriteRetry = {
+  attempts: 4,
+  baseDelayMs: 250,
+  maxDelayMs: 2_000,
+};
 
 const S = (value: string): AttributeValue => ({ S: value });
 const N = (value: number): AttributeValue => ({ N: String(value) });
@@ -132,6 +151,10 @@ export class AuthorityStore {
       { "#mode": "mode" },
       signal,
       () => `lease for epoch ${request.expectedEpoch} not granted to ${request.holder}`,
+      (r) =>
+        r.epoch === request.expectedEpoch + 1 &&
+        r.holder === request.holder &&
+        r.incidentId === request.incidentId,
     );
   }
 
@@ -148,6 +171,7 @@ export class AuthorityStore {
       undefined,
       signal,
       () => `lease of ${lease.holder} at epoch ${lease.epoch} lost`,
+      () => false,
     );
   }
 
@@ -163,6 +187,7 @@ export class AuthorityStore {
       undefined,
       signal,
       () => `lease of ${lease.holder} at epoch ${lease.epoch} lost before release`,
+      (r) => r.epoch === lease.epoch && r.holder === undefined && r.phase === "promoting",
     );
   }
 
@@ -184,6 +209,8 @@ export class AuthorityStore {
       undefined,
       signal,
       () => `lease of ${lease.holder} at epoch ${lease.epoch} lost before completion`,
+      (r) =>
+        r.epoch === lease.epoch && r.phase === "completed" && r.incidentId === lease.incidentId,
     );
   }
 
@@ -191,6 +218,12 @@ export class AuthorityStore {
     return { ":epoch": N(lease.epoch), ":holder": S(lease.holder) };
   }
 
+  /**
+   * One conditional write, retried (bounded) on throttling and transient errors: two throttled
+   * writes must not abort a promotion. A retry after an attempt whose answer was lost may find
+   * its own earlier write applied; `appliedBy` recognises that state, so an ambiguous success
+   * is never reported as a conflict. A failed condition is never retried.
+   */
   private async conditionalUpdate(
     update: string,
     condition: string,
@@ -198,26 +231,33 @@ export class AuthorityStore {
     names: Record<string, string> | undefined,
     signal: AbortSignal | undefined,
     conflictMessage: () => string,
+    appliedBy: (record: AuthorityRecord) => boolean,
   ): Promise<AuthorityRecord> {
-    try {
-      const out = await this.options.client.send(
-        new UpdateItemCommand({
-          TableName: this.options.tableName,
-          Key: key,
-          UpdateExpression: update,
-          ConditionExpression: condition,
-          ExpressionAttributeValues: values,
-          ...(names ? { ExpressionAttributeNames: names } : {}),
-          ReturnValues: "ALL_NEW",
-        }),
-        { abortSignal: signal },
-      );
-      return fromItem(out.Attributes ?? {});
-    } catch (error) {
-      if (isConditionFailure(error)) {
-        throw new LeaseConflict(conflictMessage(), await this.read(signal));
+    const retry = this.options.retry ?? DEFAULT_LEASE_WRITE_RETRY;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const out = await this.options.client.send(
+          new UpdateItemCommand({
+            TableName: this.options.tableName,
+            Key: key,
+            UpdateExpression: update,
+            ConditionExpression: condition,
+            ExpressionAttributeValues: values,
+            ...(names ? { ExpressionAttributeNames: names } : {}),
+            ReturnValues: "ALL_NEW",
+          }),
+          { abortSignal: signal },
+        );
+        return fromItem(out.Attributes ?? {});
+      } catch (error) {
+        if (isConditionFailure(error)) {
+          const current = await this.read(signal);
+          if (attempt > 0 && appliedBy(current)) return current;
+          throw new LeaseConflict(conflictMessage(), current);
+        }
+        if (!isTransient(error) || attempt + 1 >= retry.attempts || signal?.aborted) throw error;
+        await sleep(backoffMs(attempt, retry.baseDelayMs, retry.maxDelayMs), signal);
       }
-      throw error;
     }
   }
 

@@ -7,6 +7,7 @@ import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EFSClient } from "@aws-sdk/client-efs";
 import { ElastiCacheClient } from "@aws-sdk/client-elasticache";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { SNSClient } from "@aws-sdk/client-sns";
@@ -93,4 +94,13 @@ export function createRoute53StatusClient(
   overrides?: ClientOverrides,
 ): Route53Client {
   return new Route53Client(clientConfig(localRegion, timeouts, overrides));
+}
+
+/** Invokes the local orchestrator function (the detector's hand-off; requestPromotion.ts). */
+export function createLambdaClient(
+  localRegion: string,
+  timeouts: SdkTimeouts = DEFAULT_SDK_TIMEOUTS,
+  overrides?: ClientOverrides,
+): LambdaClient {
+  return new LambdaClient(clientConfig(localRegion, timeouts, overrides));
 }

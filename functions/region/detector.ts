@@ -11,6 +11,7 @@ import { Route53Client } from "@aws-sdk/client-route-53";
 import { AuthorityStore, type AuthorityRecord } from "./authority";
 import {
   createAuthorityClient,
+  createLambdaClient,
   createRegionalClients,
   createRoute53StatusClient,
   type RegionalClients,
@@ -32,8 +33,8 @@ import {
   type FailoverEvent,
 } from "./event";
 import { createLogger, type Logger } from "./log";
-import { createOrchestratorHandler } from "./orchestrator";
 import { readRoute53Status, runCanary } from "./probes";
+import { invokeOrchestrator } from "./requestPromotion";
 import { successorOf, type RegionFailoverSettings } from "./settings";
 import { notify, publishGate } from "./steps";
 
@@ -45,8 +46,11 @@ export interface DetectorDeps {
   now: () => number;
   /** Is this region able to take over? Default: the local database and cache are available. */
   localReadiness: (signal: AbortSignal) => Promise<boolean>;
-  /** Hands a failover request to the orchestrator; default: its handler, in-process. */
+  /** Hands a failover request to the orchestrator, which runs it in an invocation of its own;
+   * default: an asynchronous Lambda invoke of `orchestratorFunctionName` (requestPromotion.ts). */
   requestFailover: (event: FailoverEvent) => Promise<unknown>;
+  /** The orchestrator function the default `requestFailover` invokes. */
+  orchestratorFunctionName?: string;
 }
 
 export interface DetectionReport {
@@ -107,7 +111,12 @@ export function defaultDetectorDeps(
   const log =
     overrides.log ?? createLogger({ component: "region-detector", region: settings.localRegion });
   const now = overrides.now ?? Date.now;
-  const orchestrator = createOrchestratorHandler(settings, { clients, authorityClient, log, now });
+  const functionName = overrides.orchestratorFunctionName;
+  const requestFailover =
+    overrides.requestFailover ??
+    (functionName
+      ? invokeOrchestrator(createLambdaClient(settings.localRegion, settings.sdk), functionName)
+      : () => Promise.reject(new Error("no orchestrator function configured to invoke")));
   return {
     clients,
     authorityClient,
@@ -115,7 +124,7 @@ export function defaultDetectorDeps(
     log,
     now,
     localReadiness: overrides.localReadiness ?? dataTierReadiness(clients, settings),
-    requestFailover: overrides.requestFailover ?? ((event) => orchestrator(event)),
+    requestFailover,
   };
 }
 

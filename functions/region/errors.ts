@@ -44,6 +44,34 @@ export function isThrottling(error: unknown): boolean {
   return meta?.httpStatusCode === 429;
 }
 
+const TRANSIENT = [
+  "InternalServerError",
+  "InternalFailure",
+  "ServiceUnavailable",
+  "ServiceUnavailableException",
+  "RequestTimeout",
+  "RequestTimeoutException",
+  "TimeoutError",
+  "NetworkingError",
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "TransactionInProgressException",
+];
+
+/**
+ * Worth another attempt: throttling, a 5xx, a timeout or a dropped connection. Never an abort
+ * (the caller's deadline) and never a modelled refusal such as a failed condition.
+ */
+export function isTransient(error: unknown): boolean {
+  if (isError(error, "AbortError", "DeadlineExceeded")) return false;
+  if (isThrottling(error) || isError(error, ...TRANSIENT)) return true;
+  const meta = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata;
+  return (meta?.httpStatusCode ?? 0) >= 500;
+}
+
 /** A compact description for logs and audit records. */
 export function describeError(error: unknown): { name: string; message: string } {
   return { name: errorName(error), message: errorMessage(error) };

@@ -5,7 +5,7 @@
 //   is written) → for a new promotion: confirm detection (automatic path) and check replication
 //   lag against the RPO budget (stop and ask for approval unless forced) → take the lease (one
 //   conditional write; the loser stops) → run the step phases, each step under its own deadline
-//   and the run under an overall one, renewing the lease between phases → complete or release →
+//   and the run under an overall one, a heartbeat renewing the short lease → complete or release →
 //   append the audit record → notify.
 //
 // NO AUTOMATIC FAILBACK, and what keeps the old primary fenced once it comes back:
@@ -28,11 +28,12 @@ import {
 } from "./authority";
 import { IncidentLog, type StepRecord, type RunRecord } from "./audit";
 import type { RegionalClients } from "./clients";
-import { backoffMs, DeadlineExceeded, sleep, withDeadline } from "./deadline";
+import { DeadlineExceeded, withDeadline } from "./deadline";
 import { describeError } from "./errors";
 import { checkLag, type LagReader } from "./lag";
+import { LeaseHeartbeat } from "./leaseHeartbeat";
 import type { Logger } from "./log";
-import type { RegionFailoverSettings } from "./settings";
+import { leaseHeartbeatMs, type RegionFailoverSettings } from "./settings";
 import { notify, phasesFor, type PromotionStep } from "./steps";
 
 export interface PromotionRequest {
@@ -182,14 +183,35 @@ export async function promoteRegion(
   log.info("lease-taken", { epoch: lease.epoch, holder: request.holder, kind: admission.kind });
 
   const startedAt = new Date(deps.now()).toISOString();
-  const { records, fenced } = await runPhases(deps, request, lease.epoch, log);
+  // The lease is short; the heartbeat keeps it while the steps run and stops the run if it
+  // cannot (leaseHeartbeat.ts). Every lease write retries transient errors (authority.ts).
+  const heartbeat = new LeaseHeartbeat({
+    renew: () =>
+      authority.renewLease({
+        epoch: lease.epoch,
+        holder: request.holder,
+        ttlMs: settings.leaseTtlMs,
+      }),
+    expiresAt: lease.leaseExpiresAt,
+    intervalMs: leaseHeartbeatMs(settings),
+    marginMs: Math.floor(leaseHeartbeatMs(settings) / 3),
+    now: deps.now,
+    log,
+  });
+  let phaseResult: { records: StepRecord[]; fenced: boolean };
+  try {
+    phaseResult = await runPhases(deps, request, lease.epoch, log, heartbeat);
+  } finally {
+    await heartbeat.stop();
+  }
+  const { records, fenced } = phaseResult;
   const allOk = records.every(ok);
   let outcome: PromotionOutcome = fenced ? "fenced" : allOk ? "completed" : "incomplete";
   const leaseRef = { epoch: lease.epoch, holder: request.holder, incidentId: request.incidentId };
   if (!fenced) {
     try {
-      if (allOk) await leaseCall(log, "complete", () => authority.completePromotion(leaseRef));
-      else await leaseCall(log, "release", () => authority.releaseLease(leaseRef));
+      if (allOk) await authority.completePromotion(leaseRef);
+      else await authority.releaseLease(leaseRef);
     } catch (error) {
       if (error instanceof LeaseConflict) outcome = "fenced";
       else {
@@ -239,6 +261,7 @@ async function runPhases(
   request: PromotionRequest,
   epoch: number,
   log: Logger,
+  heartbeat: LeaseHeartbeat,
 ): Promise<{ records: StepRecord[]; fenced: boolean }> {
   const phases = (deps.phases ?? phasesFor)(request.mode);
   const records: StepRecord[] = phases.flat().map((s) => ({ name: s.name, outcome: "not-run" }));
@@ -247,8 +270,9 @@ async function runPhases(
     () => overall.abort(new DeadlineExceeded("promotion", deps.settings.deadlines.overallMs)),
     deps.settings.deadlines.overallMs,
   );
-  let fenced = false;
-  let stopped = false;
+  // A lost lease stops the steps in flight at once, not at the end of the phase.
+  const onLeaseLost = () => overall.abort(heartbeat.signal.reason);
+  heartbeat.signal.addEventListener("abort", onLeaseLost, { once: true });
   try {
     for (const phase of phases) {
       const results = await Promise.all(
@@ -256,49 +280,17 @@ async function runPhases(
       );
       for (const result of results)
         records[records.findIndex((r) => r.name === result.name)] = result;
-      if (!results.every(ok)) break;
-      try {
-        await leaseCall(log, "renew", () =>
-          deps.authority.renewLease({
-            epoch,
-            holder: request.holder,
-            ttlMs: deps.settings.leaseTtlMs,
-          }),
-        );
-      } catch (error) {
-        if (error instanceof LeaseConflict) {
-          log.error("lease-lost", { epoch, error: error.message });
-          fenced = true;
-        } else {
-          // DynamoDB kept failing: stop between phases (what is done stays done) and let the
-          // caller release, audit and notify; the next run resumes from the observed state.
-          log.error("lease-renew-failed", { epoch, error: (error as Error).message });
-          stopped = true;
-        }
-        break;
-      }
+      if (heartbeat.lost || !results.every(ok)) break;
     }
   } finally {
     clearTimeout(overallTimer);
+    heartbeat.signal.removeEventListener("abort", onLeaseLost);
   }
-  if (stopped) log.warn("promotion-stopped-between-phases", { epoch });
-  return { records, fenced };
-}
-
-/**
- * Lease bookkeeping survives a transient DynamoDB error (a throttle, a 5xx, a timeout): a few
- * retries with backoff. A lost lease (LeaseConflict) is never retried: someone newer owns it.
- */
-async function leaseCall<T>(log: Logger, label: string, call: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (error instanceof LeaseConflict || attempt >= 2) throw error;
-      log.warn("lease-call-retry", { label, attempt, error: (error as Error).message });
-      await sleep(backoffMs(attempt, 500, 4_000));
-    }
-  }
+  const lost = heartbeat.lost;
+  // DynamoDB kept failing (lease unconfirmed): what is done stays done; the caller releases,
+  // audits and notifies, and the next run resumes from the observed state.
+  if (lost && !lost.takenOver) log.warn("promotion-stopped-lease-unconfirmed", { epoch });
+  return { records, fenced: lost?.takenOver === true };
 }
 
 async function runStep(

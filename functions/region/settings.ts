@@ -87,8 +87,12 @@ export interface RegionFailoverSettings {
   /** Replication lag above this stops the automatic path for a human's approval. */
   rpoBudgetSeconds: number;
   detection: DetectionSettings;
-  /** Lease lifetime; longer than the Lambda timeout, so a killed run's lease cannot expire early. */
+  /** Promotion lease lifetime. Short, so a killed run is resumed within about two minutes (the
+   * lease runs out, the detector's next run resumes); a live run renews it by a heartbeat. */
   leaseTtlMs: number;
+  /** Interval of the promotion lease's heartbeat; at most a third of leaseTtlMs.
+   * @default a quarter of leaseTtlMs (see leaseHeartbeatMs()) */
+  leaseHeartbeatMs?: number;
   /** Events older than this are stale. */
   maxEventAgeMs: number;
   deadlines: StepDeadlines;
@@ -141,6 +145,9 @@ export const DEFAULT_DEADLINES: StepDeadlines = {
   notifyMs: 15_000,
 };
 
+/** A killed run's lease runs out within a minute; the detector (every minute) then resumes it. */
+export const DEFAULT_LEASE_TTL_MS = 60_000;
+
 export const DEFAULT_RETRY: RetrySettings = {
   baseDelayMs: 2_000,
   maxDelayMs: 20_000,
@@ -165,7 +172,7 @@ export function resolveSettings(input: RegionFailoverSettingsInput): RegionFailo
     capacityAlarmMetricName: input.capacityAlarmMetricName ?? "PromotionCapacityNotReached",
     rpoBudgetSeconds: input.rpoBudgetSeconds ?? 60,
     detection: { ...DEFAULT_DETECTION, ...input.detection },
-    leaseTtlMs: input.leaseTtlMs ?? 960_000,
+    leaseTtlMs: input.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
     maxEventAgeMs: input.maxEventAgeMs ?? 300_000,
     deadlines: { ...DEFAULT_DEADLINES, ...input.deadlines },
     retry: { ...DEFAULT_RETRY, ...input.retry },
@@ -220,12 +227,18 @@ function validate(s: RegionFailoverSettings): string[] {
     "an integer >= 2 (one failed probe is never a regional outage)",
   );
   for (const [key, value] of Object.entries(s.deadlines)) positive(`deadlines.${key}`, value);
-  positive("leaseTtlMs", s.leaseTtlMs);
   need(
-    s.leaseTtlMs > s.deadlines.overallMs,
+    Number.isFinite(s.leaseTtlMs) && s.leaseTtlMs >= 1_000,
     "leaseTtlMs",
     s.leaseTtlMs,
-    `more than deadlines.overallMs (${s.deadlines.overallMs}) so a live run never loses its lease`,
+    "at least 1000 (a lease must outlive a few DynamoDB round trips)",
+  );
+  const beat = leaseHeartbeatMs(s);
+  need(
+    Number.isFinite(beat) && beat > 0 && beat * 3 <= s.leaseTtlMs,
+    "leaseHeartbeatMs",
+    beat,
+    `a positive number at most a third of leaseTtlMs (${s.leaseTtlMs}), so two missed beats do not lose the lease`,
   );
   positive("rpoBudgetSeconds", s.rpoBudgetSeconds);
   const c = s.capacity;
@@ -236,6 +249,13 @@ function validate(s: RegionFailoverSettings): string[] {
     "1 <= desired and min <= desired <= max",
   );
   return problems;
+}
+
+/** The promotion lease's heartbeat interval: as configured, else a quarter of its TTL. */
+export function leaseHeartbeatMs(
+  s: Pick<RegionFailoverSettings, "leaseTtlMs" | "leaseHeartbeatMs">,
+) {
+  return s.leaseHeartbeatMs ?? Math.floor(s.leaseTtlMs / 4);
 }
 
 /** The standby that takes over when `activeRegion` fails: the next region by priority. */

@@ -9,6 +9,7 @@ import {
 import { IncidentLog } from "../../functions/region/audit";
 import { assert, assertFields } from "./helpers/assertions";
 import { startDynalite, uniqueTableName, type LocalDynamo } from "./helpers/dynalite";
+import { flakyDynamo, throttled, unavailable, updating } from "./helpers/flakyDynamo";
 
 describe("region authority lease (dynalite)", () => {
   let dynamo: LocalDynamo;
@@ -47,6 +48,115 @@ describe("region authority lease (dynalite)", () => {
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     return { won, lost };
   };
+
+  describe("every lease write retries throttling and transient errors, with a bound", () => {
+    let tableName: string;
+    const fastRetry = { attempts: 4, baseDelayMs: 2, maxDelayMs: 10 };
+    const storeOn = (client: ReturnType<typeof flakyDynamo>["client"]) =>
+      new AuthorityStore({
+        client,
+        tableName,
+        initialActiveRegion: "us-east-1",
+        now: () => clock.now,
+        retry: fastRetry,
+      });
+    const request = {
+      expectedEpoch: 0,
+      newActiveRegion: "eu-west-1",
+      holder: "orchestrator:a",
+      incidentId: "incident-1",
+      ttlMs: 60_000,
+      fromRegion: "us-east-1",
+    };
+    beforeEach(async () => {
+      tableName = uniqueTableName();
+      await dynamo.createAuthorityTable(tableName);
+    });
+
+    it("the take: two throttled writes, then granted (the take was not retried before)", async () => {
+      const flaky = flakyDynamo(dynamo.client(), [
+        { command: "UpdateItem", times: 2, error: throttled },
+      ]);
+      assertFields(await storeOn(flaky.client).takeLease(request), { epoch: 1 });
+      assert.deepEqual(
+        flaky.calls.map((c) => [c.command, c.failed]),
+        [
+          ["UpdateItem", "ProvisionedThroughputExceededException"],
+          ["UpdateItem", "ProvisionedThroughputExceededException"],
+          ["UpdateItem", undefined],
+        ],
+      );
+    });
+
+    it("a take applied whose answer was lost is recognised on the retry: granted, not a conflict", async () => {
+      const flaky = flakyDynamo(dynamo.client(), [
+        { command: "UpdateItem", times: 1, at: "after", error: unavailable },
+      ]);
+      const record = await storeOn(flaky.client).takeLease(request);
+      assertFields(record, { epoch: 1, holder: "orchestrator:a", phase: "promoting" });
+      // The retry's condition failed (epoch moved to 1): the store read and saw its own write.
+      assert.deepEqual(
+        flaky.calls.map((c) => c.command),
+        ["UpdateItem", "UpdateItem", "GetItem"],
+      );
+    });
+
+    it("renew, release and complete retry too; a lost completion answer is not a conflict", async () => {
+      const flaky = flakyDynamo(dynamo.client(), [
+        {
+          command: "UpdateItem",
+          when: updating("leaseExpiresAt = :expires, updatedAt"),
+          times: 1,
+          error: throttled,
+        },
+        {
+          command: "UpdateItem",
+          when: updating("REMOVE holder"),
+          times: 1,
+          at: "after",
+          error: unavailable,
+        },
+      ]);
+      const s = storeOn(flaky.client);
+      await s.takeLease(request);
+      clock.now += 1_000;
+      assertFields(await s.renewLease({ epoch: 1, holder: "orchestrator:a", ttlMs: 60_000 }), {
+        leaseExpiresAt: clock.now + 60_000,
+      });
+      assertFields(
+        await s.completePromotion({ epoch: 1, holder: "orchestrator:a", incidentId: "incident-1" }),
+        { phase: "completed", epoch: 1 },
+      );
+      assert.equal(flaky.calls.filter((c) => c.failed).length, 2);
+    });
+
+    it("bounded: a table that keeps throttling fails the write after the set attempts", async () => {
+      const flaky = flakyDynamo(dynamo.client(), [
+        { command: "UpdateItem", times: Infinity, error: throttled },
+      ]);
+      await assert.rejects(storeOn(flaky.client).takeLease(request), {
+        name: "ProvisionedThroughputExceededException",
+      });
+      assert.equal(flaky.calls.length, fastRetry.attempts);
+    });
+
+    it("a failed condition is never retried: one write, a LeaseConflict", async () => {
+      await take("orchestrator:other");
+      const flaky = flakyDynamo(dynamo.client(), []);
+      const s = new AuthorityStore({
+        client: flaky.client,
+        tableName: (store as unknown as { options: { tableName: string } }).options.tableName,
+        initialActiveRegion: "us-east-1",
+        now: () => clock.now,
+        retry: fastRetry,
+      });
+      await assert.rejects(s.takeLease(request), LeaseConflict);
+      assert.deepEqual(
+        flaky.calls.map((c) => c.command),
+        ["UpdateItem", "GetItem"],
+      );
+    });
+  });
 
   it("reads the initial record before anything was written", async () => {
     const record = await store.read();

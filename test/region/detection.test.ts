@@ -190,10 +190,19 @@ describe("region detection: detector and witness Lambdas", function () {
     });
   });
   afterEach(async () => {
+    await promotions();
     await h.close();
     await active.close();
   });
 
+  // The hand-off is asynchronous as in production (requestPromotion.ts): the detector returns
+  // once the orchestrator is asked; `promotions()` waits for the orchestrator runs it started.
+  let pending: Promise<unknown>[] = [];
+  const promotions = async () => {
+    const done = await Promise.all(pending);
+    pending = [];
+    return done;
+  };
   const detector = () =>
     createDetectorHandler(h.settings, {
       clients: h.sim.clients(STANDBY),
@@ -201,6 +210,10 @@ describe("region detection: detector and witness Lambdas", function () {
       route53: createRoute53StatusClient(STANDBY),
       log: memoryLogger().logger,
       now: () => h.clock.now,
+      requestFailover: async (event) => {
+        pending.push(h.handler()(event));
+        return { outcome: "requested", statusCode: 202 };
+      },
     });
   const witnessSays = (consecutiveFailures: number, target = HOME) =>
     h.signals.writeWitness(WITNESS, { target, consecutiveFailures, observedAt: h.clock.now });
@@ -326,6 +339,7 @@ describe("region detection: detector and witness Lambdas", function () {
       ["failed", "failed", "unknown"],
     );
     assertFields(report.requested?.detail, { failedRegion: HOME, targetRegion: STANDBY, epoch: 0 });
+    await promotions();
     assertFields(await h.authority.read(), { activeRegion: STANDBY, phase: "completed", epoch: 1 });
     assert.equal(
       h.sim.calls.filter((c) => c.region !== STANDBY && c.service !== "route53").length,
@@ -341,6 +355,7 @@ describe("region detection: detector and witness Lambdas", function () {
     await witnessSays(3);
     route53Says(false);
     assert.equal((await detector()()).action, "failover");
+    await promotions();
     const afterFailover = await h.authority.read();
     h.sim.calls = [];
     h.sim.state.metrics = [];
@@ -472,6 +487,7 @@ describe("region detection: detector and witness Lambdas", function () {
     h.clock.now += 1_001;
     const report = await detector()();
     assert.equal(report.action, "resume-requested");
+    await promotions();
     assertFields(await h.authority.read(), { phase: "completed", epoch: 2, incidentId: "auto-x" });
     assert.equal(ACCOUNT, report.requested?.account);
   });

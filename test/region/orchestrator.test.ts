@@ -9,7 +9,9 @@ import {
   type FailoverRequestDetail,
 } from "../../functions/region/event";
 import type { PromotionReport } from "../../functions/region/orchestrator";
+import { AuthorityStore } from "../../functions/region/authority";
 import { assert, assertFields } from "./helpers/assertions";
+import { flakyDynamo, throttled, unavailable, updating } from "./helpers/flakyDynamo";
 import { ACCOUNT, harness, HOME, STANDBY, startDynalite, type Harness } from "./helpers/fixtures";
 import type { LocalDynamo } from "./helpers/dynalite";
 
@@ -608,40 +610,45 @@ describe("region orchestrator: promotion scenarios", function () {
   });
 
   it("lease bookkeeping survives a transient DynamoDB error, and a persistent one still leaves an audit", async () => {
-    const flaky = (failures: number) => {
-      const authority = h.deps().authority;
-      const complete = authority.completePromotion.bind(authority);
-      let left = failures;
-      authority.completePromotion = async (ref) => {
-        if (left-- > 0)
-          throw Object.assign(new Error("Service unavailable"), { name: "InternalServerError" });
-        return complete(ref);
-      };
-      return authority;
+    const storeWith = (hx: Harness, rules: Parameters<typeof flakyDynamo>[1]) => {
+      const flaky = flakyDynamo(hx.authorityClient, rules);
+      const authority = new AuthorityStore({
+        client: flaky.client,
+        tableName: hx.settings.authority.tableName,
+        initialActiveRegion: HOME,
+        now: () => hx.clock.now,
+        retry: { attempts: 4, baseDelayMs: 2, maxDelayMs: 10 },
+      });
+      return { authority, calls: flaky.calls };
     };
-    const once = await h.promote({ incidentId: "flaky-once" }, { authority: flaky(1) });
-    assert.equal(once.outcome, "completed");
+    const completion = updating("phase = :completed");
+    const once = storeWith(h, [
+      { command: "UpdateItem", when: completion, times: 2, error: throttled },
+    ]);
+    const report = await h.promote({ incidentId: "flaky-once" }, { authority: once.authority });
+    assert.equal(report.outcome, "completed");
     assertFields(await h.authority.read(), { phase: "completed", epoch: 1 });
+    assert.equal(once.calls.filter((c) => c.failed).length, 2);
 
     const h2 = await harness(dynamo);
     try {
-      const report = await h2.promote({ incidentId: "flaky-always" }, { authority: flaky2(h2) });
+      const always = storeWith(h2, [
+        { command: "UpdateItem", when: completion, times: Infinity, error: unavailable },
+      ]);
+      const failed = await h2.promote(
+        { incidentId: "flaky-always" },
+        { authority: always.authority },
+      );
       assert.equal(
-        report.outcome,
+        failed.outcome,
         "incomplete",
         "the result stands, the lease expires, a later run resumes",
       );
+      assert.equal(always.calls.filter((c) => c.failed).length, 4, "bounded: 4 attempts");
       assertFields(await h2.incidents.read("flaky-always"), { status: "incomplete" });
       assert.ok(h2.sim.state.messages.length > 0, "operators are still told");
     } finally {
       await h2.close();
-    }
-    function flaky2(hx: typeof h2) {
-      const authority = hx.deps().authority;
-      authority.completePromotion = async () => {
-        throw Object.assign(new Error("Service unavailable"), { name: "InternalServerError" });
-      };
-      return authority;
     }
   });
 
