@@ -152,14 +152,18 @@ describe("scenario 30: resumable promotion runs (short lease, heartbeat, resume)
     });
 
   it("a live run longer than its lease keeps it by the heartbeat: a rival cannot take over", async () => {
-    h = await harness(dynamo, { leaseTtlMs: 1_200, leaseHeartbeatMs: 300 });
+    h = await harness(dynamo, {
+      leaseTtlMs: 3_000,
+      leaseHeartbeatMs: 750,
+      deadlines: { overallMs: 15_000 },
+    });
     const ran: string[] = [];
     const authority = realTime(h);
     const running = h.promote(
       { incidentId: INCIDENT },
-      { authority, now: Date.now, phases: () => [[slow(2_000, ran)], [marker(ran)]] },
+      { authority, now: Date.now, phases: () => [[slow(4_500, ran)], [marker(ran)]] },
     );
-    await sleep(1_600); // past the TTL of the take
+    await sleep(3_600); // past the TTL of the take
     const rival = await h.promote(
       { incidentId: INCIDENT, holder: "orchestrator:eu-west-1:rival" },
       { authority, now: Date.now, phases: () => [[marker(ran)]] },
@@ -171,7 +175,11 @@ describe("scenario 30: resumable promotion runs (short lease, heartbeat, resume)
   });
 
   it("a run that cannot confirm its lease stops before it runs out, and the next run finishes", async () => {
-    h = await harness(dynamo, { leaseTtlMs: 1_200, leaseHeartbeatMs: 300 });
+    h = await harness(dynamo, {
+      leaseTtlMs: 3_000,
+      leaseHeartbeatMs: 750,
+      deadlines: { overallMs: 15_000 },
+    });
     const ran: string[] = [];
     const renewals = flakyDynamo(h.authorityClient, [
       {
@@ -187,12 +195,12 @@ describe("scenario 30: resumable promotion runs (short lease, heartbeat, resume)
       {
         authority: realTime(h, renewals.client),
         now: Date.now,
-        phases: () => [[slow(5_000, ran)], [marker(ran)]],
+        phases: () => [[slow(10_000, ran)], [marker(ran)]],
       },
     );
     const stoppedAfter = Date.now() - started;
     assertFields(first, { outcome: "incomplete" });
-    assert.ok(stoppedAfter < 1_200, `stopped ${stoppedAfter} ms in, inside the 1200 ms lease`);
+    assert.ok(stoppedAfter < 3_000, `stopped ${stoppedAfter} ms in, inside the 3000 ms lease`);
     assert.deepEqual(ran, [], "the slow step was cut, the next phase never ran");
     // The release went through (only renewals fail): the next run resumes at once.
     const second = await h.promote(
