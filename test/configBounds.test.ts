@@ -243,3 +243,180 @@ describe("config bounds: alarm thresholds and booleans", () => {
     ]);
   });
 });
+
+// [key, accepted values, rejected values (junk before, junk after, near misses), expected]
+const PATTERNS: [string, string[], string[], string][] = [
+  ["standby", ["warm", "pilot-light"], ["xwarm", "warmx", "cold"], `"pilot-light" or "warm"`],
+  [
+    "domainName",
+    [
+      "shop.example.com",
+      "a.co",
+      `${"a".repeat(63)}.example.com`,
+      `${"a".repeat(57)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(63)}.com`.slice(0, 253),
+    ],
+    [
+      "!shop.example.com",
+      "shop.example.com!",
+      "Shop.example.com",
+      "-a.example.com",
+      `${"a".repeat(64)}.example.com`,
+      `${"a".repeat(58)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(63)}.com`,
+    ],
+    "a lower-case fully-qualified domain name such as shop.example.com",
+  ],
+  [
+    "hostedZoneId",
+    ["Z1", "Z0123456789EXAMPLE00"],
+    ["xZ123", "Z123x", "Z"],
+    "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ",
+  ],
+  [
+    "amiId",
+    ["ami-0123abcd", "ami-0123456789abcdef0"],
+    ["xami-0123abcd", "ami-0123abcd0", "ami-0", "ami-gggggggg", "ami-0123abcdx"],
+    "an AMI id such as ami-0123456789abcdef0",
+  ],
+  [
+    "instanceType",
+    ["m6i.xlarge", "c7gn.metal"],
+    ["1m6i.xlarge", "m6i.xlarge!", "m6i"],
+    "an EC2 instance type such as m6i.xlarge",
+  ],
+  [
+    "vpcCidr",
+    ["10.30.0.0/16"],
+    ["110.30.0.0/16", "10.30.0.0/160", "10.30.1.0/16", "192.168.0.0/16"],
+    "a /16 in 10.0.0.0/8 such as 10.10.0.0/16 (distinct per region so the VPCs can be peered)",
+  ],
+  [
+    "healthCheckPath",
+    ["/health_check.php", "/"],
+    ["x/health", "/health?x", "health"],
+    "an absolute URL path such as /health_check.php",
+  ],
+  [
+    "dbEngineVersion",
+    ["8.0", "8.0.39"],
+    ["18.0", "8.0.39x", "8.0.ab", "8.4"],
+    "a MySQL 8.0 version such as 8.0.39",
+  ],
+  [
+    "dbInstanceClass",
+    ["db.r6g.xlarge"],
+    ["xdb.r6g.xlarge", "db.r6g.xlarge!", "db.r6g"],
+    "an RDS class such as db.r6g.xlarge",
+  ],
+  [
+    "cacheNodeType",
+    ["cache.r7g.large"],
+    ["xcache.r7g.large", "cache.r7g.large!", "cache.r7g"],
+    "a node type such as cache.r7g.large",
+  ],
+  ["cacheEngineVersion", ["7.1", "7.10"], ["17.1", "7.1x", "6.2"], "a Redis 7 version such as 7.1"],
+  [
+    "searchEngineVersion",
+    ["OpenSearch_2.13", "OpenSearch_10.1"],
+    ["xOpenSearch_2.13", "OpenSearch_2.13x", "Elasticsearch_7.10"],
+    "an OpenSearch version such as OpenSearch_2.13",
+  ],
+  [
+    "searchInstanceType",
+    ["r6g.large.search"],
+    ["-r6g.large.search", "r6g.large.searchx", "r6g.large"],
+    "an OpenSearch instance type such as r6g.large.search",
+  ],
+  [
+    "searchMasterInstanceType",
+    ["m6g.large.search"],
+    ["-m6g.large.search", "m6g.large.searchx"],
+    "an OpenSearch instance type such as m6g.large.search",
+  ],
+  [
+    "homeStack",
+    ["acme/magento-dr/prod-use1", "a/b/c"],
+    ["/a/b/c", "a/b/c/", "a/b"],
+    "a fully-qualified stack name <organization>/<project>/<stack>",
+  ],
+  [
+    "alertEmail",
+    ["ops@example.com", "a@b.c"],
+    [" ops@example.com", "ops@example.com ", "ops@example", "ops@@example.com"],
+    "an e-mail address",
+  ],
+  [
+    "mediaReplicaFileSystemId",
+    ["fs-0123abcd", "fs-0123456789abcdef0"],
+    ["xfs-0123abcd", "fs-0123abcd!", "fs-0", "fs-gggggggg"],
+    "an EFS file system id such as fs-0123456789abcdef0",
+  ],
+];
+
+describe("config bounds: the shape of each string value", () => {
+  for (const [name, accepted, rejected, expected] of PATTERNS) {
+    it(`${name}: ${accepted.length} accepted, ${rejected.length} rejected`, () => {
+      for (const v of accepted) {
+        const c = parse({ [name]: v }) as unknown as Record<string, unknown>;
+        assert.strictEqual(c[name], v, `${name} = ${v}`);
+      }
+      for (const v of rejected) {
+        assert.deepStrictEqual(
+          problems({ [name]: v }),
+          [`${k(name)} = ${JSON.stringify(v)}: expected ${expected}`],
+          `${name} = ${v}`,
+        );
+      }
+    });
+  }
+
+  it("a required string that is missing or empty is named with what is expected", () => {
+    for (const v of [undefined, ""]) {
+      assert.deepStrictEqual(problems({ instanceType: v }), [
+        `${k("instanceType")} is required but missing: expected an EC2 instance type such as m6i.xlarge`,
+      ]);
+    }
+  });
+
+  it("an unknown region names the known ones; every problem is listed in the error's message", () => {
+    const found = problems({ homeRegion: "xx-east-1" });
+    assert.ok(
+      found.includes(
+        `${k("homeRegion")} = "xx-east-1": expected one of the known AWS regions (us-east-1, us-east-2, us-west-1, us-west-2, ca-central-1, eu-west-1, eu-west-2, eu-west-3, eu-central-1, eu-central-2, eu-north-1, eu-south-1, eu-south-2, ap-south-1, ap-southeast-1, ap-southeast-2, ap-northeast-1, ap-northeast-2, ap-northeast-3, sa-east-1)`,
+      ),
+      found.join("\n"),
+    );
+    assert.ok(
+      found.includes(
+        `${k("homeRegion")} = "xx-east-1": expected one of ${k("regions")} (us-east-1, eu-west-1)`,
+      ),
+    );
+    try {
+      parse({ amiId: "nope" });
+      assert.fail("accepted");
+    } catch (err) {
+      assert.ok(err instanceof ConfigError);
+      assert.strictEqual(err.name, "ConfigError");
+      assert.strictEqual(
+        err.message,
+        `Invalid stack configuration (1 problem):\n  - ${k("amiId")} = "nope": expected an AMI id such as ami-0123456789abcdef0`,
+      );
+    }
+    assert.match(
+      (() => {
+        try {
+          parse({ amiId: "nope", hostedZoneId: "nope" });
+        } catch (err) {
+          return (err as Error).message;
+        }
+        return "";
+      })(),
+      /^Invalid stack configuration \(2 problems\):\n  - .*hostedZoneId.*\n  - .*amiId/,
+    );
+  });
+
+  it("invalid regions are reported alone, not also as every region missing from them", () => {
+    assert.deepStrictEqual(problems({ regions: '["us-east-1"]' }), [
+      `${k("regions")} = "[\\"us-east-1\\"]": expected a list of at least two AWS region codes, in failover priority`,
+    ]);
+  });
+});

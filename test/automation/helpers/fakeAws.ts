@@ -166,6 +166,42 @@ export class FakeAws {
     return this.calls.filter((c) => !READS.test(c.command));
   }
 
+  /**
+   * Whether AWS publishes `metric` in `region`: CloudWatch answers a query for a metric identity
+   * nobody publishes (wrong namespace, dimension name or value, or region) with no datapoints,
+   * not an error (GetMetricData, CloudWatch API Reference), so the fake answers the lag only for
+   * the exact identity. RDS publishes ReplicaLag for a read replica in its own region under
+   * AWS/RDS with DBInstanceIdentifier ("Amazon CloudWatch metrics for Amazon RDS"); ElastiCache
+   * publishes GlobalDatastoreReplicationLag from the secondary cluster's nodes under
+   * AWS/ElastiCache with CacheClusterId (`<group>-001` is the first node: "Metrics for Valkey and
+   * Redis OSS", ElastiCache User Guide).
+   */
+  published(
+    metric: {
+      Namespace?: string;
+      MetricName?: string;
+      Dimensions?: { Name?: string; Value?: string }[];
+    },
+    region: string,
+  ): boolean {
+    const dims = metric.Dimensions ?? [];
+    const only = (name: string) =>
+      dims.length === 1 && dims[0].Name === name ? dims[0].Value : undefined;
+    if (metric.Namespace === "AWS/RDS" && metric.MetricName === "ReplicaLag") {
+      const db = this.state.databases[only("DBInstanceIdentifier") ?? ""];
+      return db !== undefined && db.region === region && db.source !== undefined;
+    }
+    if (
+      metric.Namespace === "AWS/ElastiCache" &&
+      metric.MetricName === "GlobalDatastoreReplicationLag"
+    ) {
+      const node = only("CacheClusterId") ?? "";
+      const cache = node.endsWith("-001") ? this.state.caches[node.slice(0, -4)] : undefined;
+      return cache !== undefined && cache.region === region && cache.role === "SECONDARY";
+    }
+    return false;
+  }
+
   callsTo(region: string): Call[] {
     return this.calls.filter((c) => c.region === region);
   }
@@ -341,9 +377,10 @@ export class FakeAws {
     stub(CloudWatchClient, "cloudwatch", [
       [
         GetMetricDataCommand,
-        (input) => {
-          const name = input.MetricDataQueries[0].MetricStat.Metric.MetricName as string;
-          return { MetricDataResults: [{ Id: "lag", Values: [...(s.lag[name] ?? [])] }] };
+        (input, region) => {
+          const metric = input.MetricDataQueries[0].MetricStat.Metric;
+          const values = this.published(metric, region) ? (s.lag[metric.MetricName] ?? []) : [];
+          return { MetricDataResults: [{ Id: "lag", Values: [...values] }] };
         },
       ],
       [
