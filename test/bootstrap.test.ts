@@ -6,8 +6,14 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { BOOTSTRAP_SCRIPT, ENV_RENDERER, renderUserData } from "../components/bootstrap/userData";
+import {
+  BOOTSTRAP_SCRIPT,
+  ENV_RENDERER,
+  renderUserData,
+  SESSION_MODULE,
+} from "../components/bootstrap/userData";
 import { requireCommands } from "./helpers/localTools";
+import { SESSION_KEY_PREFIX, TTL_ATTRIBUTE } from "../components/sessions";
 
 const PREFIX = "/magento-dr/prod-euw1/";
 
@@ -18,7 +24,8 @@ interface Sandbox {
   env: NodeJS.ProcessEnv;
   setParameter(name: string, value: string): void;
   reloads(): number;
-  run(): { status: number | null; stderr: string };
+  run(command?: string): { status: number | null; stderr: string };
+  rendered(): any;
 }
 
 function sandbox(): Sandbox {
@@ -136,23 +143,34 @@ esac
             .filter((l) => l === "reload-or-restart php-fpm").length
         : 0;
     },
-    run() {
-      const result = spawnSync("bash", [BOOTSTRAP_SCRIPT, "sync"], { env, encoding: "utf8" });
+    run(command = "sync") {
+      const result = spawnSync("bash", [BOOTSTRAP_SCRIPT, command], { env, encoding: "utf8" });
       return { status: result.status, stderr: result.stderr };
     },
+    rendered() {
+      const envPhp = path.join(root, "app/etc/env.php");
+      return JSON.parse(
+        execFileSync("php", ["-r", "echo json_encode(require $argv[1]);", envPhp]).toString(),
+      );
+    },
+  };
+}
+
+/** Fresh sandboxes for the calling describe block, removed after it. */
+function sandboxPool(): () => Sandbox {
+  const sandboxes: Sandbox[] = [];
+  after(() => sandboxes.forEach((s) => fs.rmSync(s.dir, { recursive: true, force: true })));
+  return () => {
+    const s = sandbox();
+    sandboxes.push(s);
+    return s;
   };
 }
 
 describe("instance bootstrap", function () {
   before(() => requireCommands(["bash", "shellcheck", "php"]));
   this.timeout(30000);
-  const sandboxes: Sandbox[] = [];
-  const fresh = () => {
-    const s = sandbox();
-    sandboxes.push(s);
-    return s;
-  };
-  after(() => sandboxes.forEach((s) => fs.rmSync(s.dir, { recursive: true, force: true })));
+  const fresh = sandboxPool();
 
   it("passes bash -n and shellcheck; the renderer passes php -l", () => {
     execFileSync("bash", ["-n", BOOTSTRAP_SCRIPT]);
@@ -330,21 +348,244 @@ describe("instance bootstrap", function () {
     assert.strictEqual(s.reloads(), 1);
   });
 
-  it("embeds both files in user data that stays under EC2's 16 KiB limit", async () => {
+  it("packs the script, the renderer and the session module into user data under EC2's 16 KiB", async () => {
     const userData = await new Promise<string>((resolve) =>
       renderUserData({
         project: "magento-dr",
         stack: "prod-euw1",
         region: "eu-west-1",
         parameterPath: PREFIX,
-        fileSystemId: "fs-1",
-        accessPointId: "fsap-1",
+        fileSystemId: "fs-0123456789abcdef0",
+        accessPointId: "fsap-0123456789abcdef0",
+        authorityTable: "magento-dr-authority",
+        authorityRegion: "eu-west-1",
       }).apply(resolve),
     );
-    assert.ok(Buffer.byteLength(userData) < 16 * 1024);
-    const file = path.join(fresh().dir, "user-data.sh");
+    const bytes = Buffer.byteLength(userData);
+    assert.ok(bytes <= 16 * 1024, `${bytes} bytes`);
+    const s = fresh();
+    const file = path.join(s.dir, "user-data.sh");
     fs.writeFileSync(file, userData);
     execFileSync("bash", ["-n", file]);
-    assert.ok(userData.includes(fs.readFileSync(BOOTSTRAP_SCRIPT, "utf8").trimEnd()));
+    assert.match(userData, /^SESSION_MODULE_SRC='\/usr\/local\/lib\/magento-dr\/session-module'$/m);
+    // Unpack the payload the way the instance does, under a scratch root, and compare every file.
+    const payload =
+      /<<'MAGENTO_DR_PAYLOAD' \| gunzip \| bash -euo pipefail\n([^]*?)\nMAGENTO_DR_PAYLOAD\n/.exec(
+        userData,
+      );
+    assert.ok(payload, "the user data carries the payload");
+    const destdir = path.join(s.dir, "unpacked");
+    const unpack = spawnSync("bash", ["-c", "base64 -d | gunzip | bash -euo pipefail"], {
+      input: payload[1],
+      env: { ...process.env, DESTDIR: destdir },
+      encoding: "utf8",
+    });
+    assert.strictEqual(unpack.status, 0, unpack.stderr);
+    const same = (installed: string, source: string) =>
+      assert.strictEqual(
+        fs.readFileSync(path.join(destdir, installed), "utf8"),
+        fs.readFileSync(source, "utf8"),
+        installed,
+      );
+    same("usr/local/bin/magento-dr", BOOTSTRAP_SCRIPT);
+    assert.strictEqual(
+      fs.statSync(path.join(destdir, "usr/local/bin/magento-dr")).mode & 0o777,
+      0o755,
+    );
+    same("usr/local/lib/magento-dr/render-env.php", ENV_RENDERER);
+    const files = moduleFiles();
+    assert.ok(files.length > 0);
+    for (const f of files) {
+      same(`usr/local/lib/magento-dr/session-module/${f}`, path.join(SESSION_MODULE, f));
+    }
+    assert.match(userData, /\nexec \/usr\/local\/bin\/magento-dr boot\n$/);
+  });
+});
+
+// The DynamoDB session module (components/bootstrap/session-module): selected in env.php once
+// Magento knows it, installed by the bootstrap, and wired to the settings env.php carries.
+
+function moduleFiles(dir = SESSION_MODULE): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+    .sort();
+}
+
+function withSessionParameters(s: Sandbox, store = "dynamodb"): void {
+  s.setParameter("sessions/store", store);
+  s.setParameter("sessions/table", "magento-dr-state");
+  s.setParameter("sessions/region", "eu-west-1");
+  s.setParameter("sessions/ttl-attribute", TTL_ATTRIBUTE);
+  s.setParameter("sessions/key-prefix", SESSION_KEY_PREFIX);
+}
+
+function enableModuleInMagento(root: string): void {
+  fs.writeFileSync(
+    path.join(root, "app/etc/config.php"),
+    "<?php return ['modules' => ['Magento_Store' => 1, 'MagentoDr_DynamoDbSession' => 1]];",
+  );
+}
+
+describe("instance bootstrap: sessions", function () {
+  before(() => requireCommands(["bash", "php"]));
+  this.timeout(30000);
+  const fresh = sandboxPool();
+
+  it("keeps sessions in Redis until Magento has the module, then selects the region's replica", () => {
+    const s = fresh();
+    withSessionParameters(s);
+    assert.strictEqual(s.run().status, 0);
+    assert.strictEqual(s.rendered().session.save, "redis", "the module is not enabled yet");
+
+    enableModuleInMagento(s.root);
+    const metadata = path.join(s.root, "generated/metadata/global.php");
+    fs.mkdirSync(path.dirname(metadata), { recursive: true });
+    fs.writeFileSync(metadata, "<?php return ['Magento\\\\Store\\\\Model\\\\Store' => []];");
+    assert.strictEqual(s.run().status, 0);
+    assert.strictEqual(
+      s.rendered().session.save,
+      "redis",
+      "enabled but not in the compiled DI configuration: Magento would fall back to files",
+    );
+
+    fs.writeFileSync(
+      metadata,
+      "<?php return ['Magento\\\\Framework\\\\Session\\\\SaveHandlerFactory' => ['handlers' => ['dynamodb' => 'MagentoDr\\\\DynamoDbSession\\\\Model\\\\SaveHandler']]];",
+    );
+    assert.strictEqual(s.run().status, 0);
+    const session = s.rendered().session;
+    assert.strictEqual(session.save, "dynamodb");
+    assert.deepStrictEqual(session.dynamodb, {
+      table_name: "magento-dr-state",
+      region: "eu-west-1",
+      session_lifetime_attribute: "expiresAt",
+      key_prefix: "session#",
+      hash_key: "pk",
+      range_key: "sk",
+      range_key_value: "session",
+      min_lifetime: "60",
+      max_lifetime: "2592000",
+    });
+    assert.strictEqual(
+      session.redis.host,
+      "tls://master.cache-euw1.cache.amazonaws.com",
+      "Redis stays configured",
+    );
+    assert.strictEqual(s.reloads(), 2, "PHP-FPM reloads when the store changes, not otherwise");
+  });
+
+  it("keeps Redis when the store is redis or absent, and refuses an unknown store", () => {
+    const s = fresh();
+    enableModuleInMagento(s.root);
+    assert.strictEqual(s.run().status, 0);
+    assert.strictEqual(s.rendered().session.save, "redis", "no parameter: today's behaviour");
+    withSessionParameters(s, "redis");
+    assert.strictEqual(s.run().status, 0);
+    assert.strictEqual(s.rendered().session.save, "redis");
+    const before = fs.readFileSync(path.join(s.root, "app/etc/env.php"), "utf8");
+    s.setParameter("sessions/store", "memcached");
+    const { status, stderr } = s.run();
+    assert.notStrictEqual(status, 0);
+    assert.match(stderr, /sessions\/store is "memcached": expected dynamodb or redis/);
+    assert.strictEqual(fs.readFileSync(path.join(s.root, "app/etc/env.php"), "utf8"), before);
+  });
+
+  it("refuses to select DynamoDB without the table's settings, keeping the working env.php", () => {
+    const s = fresh();
+    withSessionParameters(s);
+    enableModuleInMagento(s.root);
+    s.setParameter("sessions/region", "");
+    const { status, stderr } = s.run();
+    assert.notStrictEqual(status, 0);
+    assert.match(stderr, /parameter \/magento-dr\/prod-euw1\/sessions\/region is missing/);
+  });
+
+  it("installs, enables and compiles the module once, then finds it ready", () => {
+    const s = fresh();
+    const log = path.join(s.dir, "magento.log");
+    fs.mkdirSync(path.join(s.root, "bin"));
+    fs.mkdirSync(path.join(s.root, "generated/metadata"), { recursive: true });
+    // Magento's CLI as far as the bootstrap uses it: module:enable writes config.php, the compile
+    // writes the DI metadata with every enabled module's handlers.
+    fs.writeFileSync(
+      path.join(s.root, "bin/magento"),
+      `<?php
+file_put_contents(${JSON.stringify(log)}, implode(' ', array_slice($argv, 1)) . "\\n", FILE_APPEND);
+if ($argv[1] === 'module:enable') {
+    file_put_contents('app/etc/config.php', "<?php return ['modules' => ['" . $argv[2] . "' => 1]];");
+} elseif ($argv[1] === 'setup:di:compile') {
+    file_put_contents('generated/metadata/global.php', "<?php return ['handlers' => ['dynamodb' => 'MagentoDr\\\\\\\\DynamoDbSession']];");
+}
+`,
+    );
+    fs.appendFileSync(s.env.MAGENTO_DR_ENV!, `\nSESSION_MODULE_SRC=${SESSION_MODULE}\n`);
+    const user = execFileSync("id", ["-un"]).toString().trim();
+    fs.appendFileSync(s.env.MAGENTO_DR_ENV!, `MAGENTO_USER=${user}\n`);
+    const first = s.run("install-session-module");
+    assert.strictEqual(first.status, 0, first.stderr);
+    assert.match(first.stderr, /"event":"session-module-installed"/);
+    const installed = path.join(s.root, "app/code/MagentoDr/DynamoDbSession");
+    assert.deepStrictEqual(moduleFiles(installed), moduleFiles());
+    assert.deepStrictEqual(fs.readFileSync(log, "utf8").trim().split("\n"), [
+      "module:enable MagentoDr_DynamoDbSession",
+      "setup:di:compile",
+    ]);
+    assert.strictEqual(s.run("install-session-module").status, 0);
+    assert.strictEqual(
+      fs.readFileSync(log, "utf8").trim().split("\n").length,
+      2,
+      "an installed, enabled and compiled module is left alone",
+    );
+  });
+
+  it("module: valid PHP, registered under the name module.xml declares, handler named in di.xml", () => {
+    const files = moduleFiles();
+    assert.deepStrictEqual(files, [
+      "Model/SaveHandler.php",
+      "Model/SessionConnection.php",
+      "etc/di.xml",
+      "etc/module.xml",
+      "registration.php",
+    ]);
+    for (const file of files.filter((f) => f.endsWith(".php"))) {
+      execFileSync("php", ["-l", path.join(SESSION_MODULE, file)]);
+    }
+    const read = (f: string) => fs.readFileSync(path.join(SESSION_MODULE, f), "utf8");
+    assert.match(read("etc/module.xml"), /<module name="MagentoDr_DynamoDbSession"\s*\/>/);
+    // The handler goes into the same array Magento's app/etc/di.xml fills with db and redis.
+    const di = read("etc/di.xml").replace(/<!--[^]*?-->/g, "");
+    const type =
+      /<type name="Magento\\Framework\\Session\\SaveHandlerFactory">([^]*?)<\/type>/.exec(di);
+    assert.ok(type, "di.xml configures SaveHandlerFactory");
+    assert.match(
+      type[1],
+      /<argument name="handlers" xsi:type="array">\s*<item name="dynamodb" xsi:type="string">MagentoDr\\DynamoDbSession\\Model\\SaveHandler<\/item>/,
+    );
+    // PSR-4 under app/code/MagentoDr/DynamoDbSession: the class is where Magento will look.
+    assert.match(read("Model/SaveHandler.php"), /namespace MagentoDr\\DynamoDbSession\\Model;/);
+    assert.match(
+      read("Model/SaveHandler.php"),
+      /class SaveHandler implements SaveHandlerInterface/,
+    );
+  });
+
+  it("module: builds the SDK's handler from the rendered env.php and stores sessions under the table's keys", () => {
+    const s = fresh();
+    withSessionParameters(s);
+    enableModuleInMagento(s.root);
+    assert.strictEqual(s.run().status, 0);
+    const wiring = path.join(__dirname, "sessionModule/wiring.php");
+    for (const file of [wiring, path.join(__dirname, "sessionModule/doubles.php")]) {
+      execFileSync("php", ["-l", file]);
+    }
+    const result = spawnSync(
+      "php",
+      [wiring, path.join(s.root, "app/etc/env.php"), SESSION_MODULE],
+      { encoding: "utf8" },
+    );
+    assert.strictEqual(result.status, 0, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stdout, /all checks passed/);
+    assert.ok(result.stdout.split("\n").filter((l) => l.startsWith("ok - ")).length >= 20);
   });
 });

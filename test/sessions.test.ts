@@ -17,8 +17,8 @@ interface PolicyStatement {
 
 async function instanceStatements(stack: string, overrides: string[] = []) {
   const plan = await planOf(stack, overrides);
-  return JSON.parse(one(plan, ROLE_POLICY, "-app-instance").inputs.policy)
-    .Statement as PolicyStatement[];
+  const policy = one(plan, ROLE_POLICY, "-app-instance").inputs.policy;
+  return (typeof policy === "string" ? JSON.parse(policy) : policy).Statement as PolicyStatement[];
 }
 
 async function parameter(stack: string, key: string, overrides: string[] = []) {

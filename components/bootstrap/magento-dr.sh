@@ -4,10 +4,12 @@
 #   magento-dr boot   first boot: mount the media file system, install the endpoint watcher, sync
 #   magento-dr sync   render app/etc/env.php from the parameters; when it changed, reload PHP-FPM;
 #                     run Magento cron only in the active region; maintenance mode when fenced
+#   magento-dr install-session-module   install and enable the DynamoDB session module (boot does)
 #
 # Settings come from /etc/magento-dr.env (written by the launch template's user data), or from the
 # file named by MAGENTO_DR_ENV: PROJECT STACK REGION PARAM_PATH MAGENTO_ROOT MAGENTO_USER
-# FILE_SYSTEM_ID ACCESS_POINT_ID RENDERER, and optionally AUTHORITY_TABLE and AUTHORITY_REGION.
+# FILE_SYSTEM_ID ACCESS_POINT_ID RENDERER, and optionally AUTHORITY_TABLE, AUTHORITY_REGION and
+# SESSION_MODULE_SRC (the DynamoDB session module's files, installed into Magento at boot).
 set -euo pipefail
 
 # shellcheck source=/dev/null
@@ -16,6 +18,8 @@ source "${MAGENTO_DR_ENV:-/etc/magento-dr.env}"
 # Amazon Linux 2023 has no cron daemon: Magento's cron is a systemd timer, switched per role.
 STATE_DIR="${STATE_DIR:-/var/lib/magento-dr}"
 CRON_MARKER="$STATE_DIR/magento-cron-enabled"
+SESSION_MODULE=MagentoDr_DynamoDbSession
+SESSION_MODULE_DIR="$MAGENTO_ROOT/app/code/MagentoDr/DynamoDbSession"
 
 log() {
   printf '{"component":"magento-dr","stack":"%s","event":"%s","detail":"%s"}\n' "$STACK" "$1" "${2:-}" >&2
@@ -80,6 +84,7 @@ render_into() {
     arn="$(param "${name#*:}")" || return 1
     secret_to "$arn" "$work/secret-${name%%:*}.json" || return 1
   done
+  if session_module_ready; then touch "$work/session-module-ready" || return 1; fi
   php "$RENDERER" "$work" >"$work/env.php" || return 1
   # An empty file is valid PHP: require the rendered array, not just valid syntax.
   [[ -s "$work/env.php" ]] && php -l "$work/env.php" >/dev/null
@@ -139,6 +144,39 @@ sync() {
   return $((status == 2))
 }
 
+# Magento knows a module once app/etc/config.php enables it and, in production mode, once the DI
+# configuration compiled under generated/metadata includes it (the session handler's name is in
+# SaveHandlerFactory's compiled arguments). Until then env.php keeps sessions in Redis.
+# shellcheck disable=SC2016 # the PHP code is single-quoted on purpose
+session_module_ready() {
+  local metadata="$MAGENTO_ROOT/generated/metadata/global.php"
+  php -r '$c = @include $argv[1]; exit(empty($c["modules"][$argv[2]]) ? 1 : 0);' \
+    "$MAGENTO_ROOT/app/etc/config.php" "$SESSION_MODULE" &&
+    { [[ ! -f "$metadata" ]] || grep -qF DynamoDbSession "$metadata"; }
+}
+
+as_magento() {
+  (cd "$MAGENTO_ROOT" && runuser -u "$MAGENTO_USER" -- "$@")
+}
+
+# Installs the DynamoDB session module (docs/sessions.md) into app/code, enables it and, in
+# production mode, recompiles the DI configuration. That compile takes minutes, so an AMI built
+# with the module already enabled and compiled is what keeps boots fast: this is then a no-op.
+# Runs before the first render, while the instance is not in service yet: a compile empties
+# generated/ under whatever PHP-FPM is serving.
+install_session_module() {
+  [[ -n "${SESSION_MODULE_SRC:-}" && -d "$SESSION_MODULE_SRC" ]] || return 0
+  if diff -rq "$SESSION_MODULE_SRC" "$SESSION_MODULE_DIR" >/dev/null 2>&1 && session_module_ready; then
+    return 0
+  fi
+  mkdir -p "$SESSION_MODULE_DIR" && cp -R "$SESSION_MODULE_SRC/." "$SESSION_MODULE_DIR/" &&
+    as_magento php bin/magento module:enable "$SESSION_MODULE" >&2 || return 1
+  if [[ -d "$MAGENTO_ROOT/generated/metadata" ]]; then
+    as_magento php bin/magento setup:di:compile >&2 || return 1
+  fi
+  log session-module-installed "$SESSION_MODULE"
+}
+
 mount_media() {
   local media="$MAGENTO_ROOT/pub/media"
   local entry="${FILE_SYSTEM_ID:?}:/ $media efs _netdev,noresvport,tls,iam,accesspoint=${ACCESS_POINT_ID:?} 0 0"
@@ -194,12 +232,14 @@ UNIT
 case "${1:-}" in
   boot)
     mount_media
+    install_session_module || log session-module-failed "sessions stay in Redis"
     install_watcher
     sync
     ;;
   sync) sync ;;
+  install-session-module) install_session_module ;;
   *)
-    echo "usage: magento-dr boot|sync" >&2
+    echo "usage: magento-dr boot|sync|install-session-module" >&2
     exit 2
     ;;
 esac

@@ -9,6 +9,7 @@
 //   <input-dir>/secret-search.json                                  ... of the OpenSearch user
 //   <input-dir>/secret-crypt.json                                   ... of Magento's crypt key
 //   <input-dir>/current-env.php   optional: the env.php in place, whose other keys are kept
+//   <input-dir>/session-module-ready  optional: the DynamoDB session module is enabled in Magento
 // Prints the PHP file on stdout; exits non-zero, printing nothing, when an input is missing, so a
 // half-rendered env.php can never replace a working one.
 // var_export() writes every value, so a password with quotes or backslashes cannot break the file.
@@ -40,6 +41,35 @@ function secretValue(string $dir, string $name): string
         fail("secret $name has no SecretString");
     }
     return $secret['SecretString'];
+}
+
+// Where Magento keeps sessions (docs/sessions.md): `sessions/store` is "dynamodb" (the region's
+// own replica of the global table, through the MagentoDr_DynamoDbSession module) or "redis"; no
+// parameter means Redis, as before the choice existed. The Redis settings stay in both cases: the
+// module is absent until the bootstrap has installed it (`session-module-ready` in the inputs), and
+// Redis is then the store.
+function sessionStore(array $parameters, string $prefix, bool $moduleReady, array $redis): array
+{
+    $store = $parameters['sessions/store'] ?? 'redis';
+    if (!in_array($store, ['dynamodb', 'redis'], true)) {
+        fail("parameter {$prefix}sessions/store is \"$store\": expected dynamodb or redis");
+    }
+    $session = ['save' => 'redis'] + $redis;
+    if ($store === 'redis' || !$moduleReady) {
+        return $session;
+    }
+    $dynamodb = [];
+    foreach (['table' => 'table_name', 'region' => 'region', 'ttl-attribute' => 'session_lifetime_attribute',
+        'key-prefix' => 'key_prefix'] as $name => $setting) {
+        if (!isset($parameters["sessions/$name"]) || $parameters["sessions/$name"] === '') {
+            fail("parameter {$prefix}sessions/$name is missing");
+        }
+        $dynamodb[$setting] = $parameters["sessions/$name"];
+    }
+    // The state table's key schema (components/sessions.ts): one item per session.
+    $dynamodb += ['hash_key' => 'pk', 'range_key' => 'sk', 'range_key_value' => 'session',
+        'min_lifetime' => '60', 'max_lifetime' => '2592000'];
+    return ['save' => 'dynamodb', 'dynamodb' => $dynamodb] + $redis;
 }
 
 if ($argc !== 2 || !is_dir($argv[1])) {
@@ -141,8 +171,7 @@ $managed = [
     'resource' => ['default_setup' => ['connection' => 'default']],
     'x-frame-options' => 'SAMEORIGIN',
     'MAGE_MODE' => 'production',
-    'session' => [
-        'save' => 'redis',
+    'session' => sessionStore($parameters, $prefix, is_file("$dir/session-module-ready"), [
         'redis' => [
             'host' => 'tls://' . $parameters['cache/primary-host'],
             'port' => $parameters['cache/port'],
@@ -158,7 +187,7 @@ $managed = [
             'min_lifetime' => '60',
             'max_lifetime' => '2592000',
         ],
-    ],
+    ]),
     'cache' => [
         'frontend' => [
             'default' => [
