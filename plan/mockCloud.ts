@@ -48,6 +48,14 @@ export class MockCloud implements pulumi.runtime.Mocks {
           ids: [0, 1, 2, 3, 4, 5].map((i) => `rtb-${hex(`${region}-rtb-${i}`, 17)}`),
           id: region,
         };
+      case "aws:index/getAvailabilityZones:getAvailabilityZones":
+        // Three zones: every region this project deploys to has at least three (the simulator
+        // offers the fewest a supported region has, so a program needing more fails here).
+        return {
+          names: ["a", "b", "c"].map((zone) => `${region}${zone}`),
+          zoneIds: [1, 2, 3].map((n) => `${region.replace(/-/g, "").slice(0, 4)}-az${n}`),
+          id: region,
+        };
       case "aws:elb/getServiceAccount:getServiceAccount":
         return { arn: "arn:aws:iam::127311923021:root", id: "127311923021" };
       default:
@@ -126,6 +134,15 @@ export class MockCloud implements pulumi.runtime.Mocks {
         };
       case "aws:ec2/securityGroup:SecurityGroup":
         return { id: id("sg-"), state: { ...base } };
+      case "aws:ec2/eip:Eip":
+        return {
+          id: id("eipalloc-"),
+          state: {
+            ...base,
+            allocationId: id("eipalloc-"),
+            publicIp: `198.51.100.${parseInt(hex(seed, 2), 16) % 254 || 1}`,
+          },
+        };
       case "aws:ec2/launchTemplate:LaunchTemplate":
         return { id: id("lt-"), state: { ...base, latestVersion: 1 } };
       case "aws:ec2/vpcEndpoint:VpcEndpoint":

@@ -1,0 +1,93 @@
+// The simulated provider plugins' pure parts: the Diff answer and the awsx subnet layout.
+import * as assert from "assert";
+import { diffProperties, UNKNOWN } from "../../engine/providers/diff";
+import { layoutSubnets } from "../../engine/providers/subnetLayout";
+import { parseUrn } from "../../engine/providers/aws";
+
+describe("simulated providers", () => {
+  describe("diff", () => {
+    const olds = {
+      cidrBlock: "10.0.0.0/16",
+      tags: { Name: "a" },
+      arn: "arn:aws:ec2:x",
+      id: "vpc-1",
+    };
+    const computed = new Set(["arn", "id"]);
+
+    it("reports no change when the inputs equal the state", () => {
+      const diff = diffProperties(
+        olds,
+        { cidrBlock: "10.0.0.0/16", tags: { Name: "a" } },
+        computed,
+        [],
+      );
+      assert.deepStrictEqual(diff, { changes: false, replaces: [], changed: [] });
+    });
+
+    it("replaces only for the properties the type forces new", () => {
+      const news = { cidrBlock: "10.1.0.0/16", tags: { Name: "b" } };
+      const diff = diffProperties(olds, news, computed, ["cidrBlock"]);
+      assert.deepStrictEqual(diff.changed, ["cidrBlock", "tags"]);
+      assert.deepStrictEqual(diff.replaces, ["cidrBlock"]);
+    });
+
+    it("treats an unknown new value as a change (a preview cannot know it stays)", () => {
+      const diff = diffProperties(olds, { cidrBlock: UNKNOWN, tags: { Name: "a" } }, computed, []);
+      assert.deepStrictEqual(diff.changed, ["cidrBlock"]);
+      assert.deepStrictEqual(diff.replaces, []);
+    });
+
+    it("counts a removed input, never a computed output", () => {
+      const diff = diffProperties(olds, { cidrBlock: "10.0.0.0/16" }, computed, ["tags"]);
+      assert.deepStrictEqual(diff.changed, ["tags"]);
+      assert.deepStrictEqual(diff.replaces, ["tags"]);
+    });
+
+    it("replaces on every change of a type it knows nothing of", () => {
+      const diff = diffProperties(
+        olds,
+        { cidrBlock: "10.0.0.0/16", tags: {} },
+        computed,
+        undefined,
+      );
+      assert.deepStrictEqual(diff.replaces, ["tags"]);
+    });
+  });
+
+  describe("subnet layout", () => {
+    const specs = [
+      { type: "Public", cidrMask: 24 },
+      { type: "Private", cidrMask: 19 },
+      { type: "Isolated", cidrMask: 24 },
+    ];
+
+    it("gives each zone its own aligned share, subnets in awsx's order", () => {
+      const layout = layoutSubnets("10.10.0.0/16", 3, specs);
+      assert.deepStrictEqual(
+        layout.map((s) => `${s.zone}:${s.type}:${s.cidrBlock}`),
+        [
+          "0:Public:10.10.32.0/24",
+          "0:Private:10.10.0.0/19",
+          "0:Isolated:10.10.33.0/24",
+          "1:Public:10.10.96.0/24",
+          "1:Private:10.10.64.0/19",
+          "1:Isolated:10.10.97.0/24",
+          "2:Public:10.10.160.0/24",
+          "2:Private:10.10.128.0/19",
+          "2:Isolated:10.10.161.0/24",
+        ],
+      );
+    });
+
+    it("refuses subnets that do not fit their zone's share", () => {
+      assert.throws(() => layoutSubnets("10.0.0.0/20", 3, specs), /do not fit/);
+    });
+  });
+
+  it("reads a child's own type and name from its URN", () => {
+    assert.deepStrictEqual(
+      parseUrn("urn:pulumi:prod::magento-dr::awsx:ec2:Vpc$aws:ec2/vpc:Vpc::net-vpc"),
+      { type: "aws:ec2/vpc:Vpc", name: "net-vpc" },
+    );
+  });
+});
