@@ -134,6 +134,17 @@ export class MockCloud implements pulumi.runtime.Mocks {
         };
       case "aws:ec2/securityGroup:SecurityGroup":
         return { id: id("sg-"), state: { ...base } };
+      // The VPC resources awsx's Vpc registers (the engine tests construct it for real).
+      case "aws:ec2/vpc:Vpc":
+        return { id: id("vpc-"), state: { ...base } };
+      case "aws:ec2/subnet:Subnet":
+        return { id: id("subnet-"), state: { ...base } };
+      case "aws:ec2/routeTable:RouteTable":
+        return { id: id("rtb-"), state: { ...base } };
+      case "aws:ec2/internetGateway:InternetGateway":
+        return { id: id("igw-"), state: { ...base } };
+      case "aws:ec2/natGateway:NatGateway":
+        return { id: id("nat-"), state: { ...base } };
       case "aws:ec2/eip:Eip":
         return {
           id: id("eipalloc-"),
@@ -306,6 +317,18 @@ export class MockCloud implements pulumi.runtime.Mocks {
             arn: `arn:aws:events:${region}:${MOCK_ACCOUNT_ID}:rule/${physicalName}`,
           },
         };
+      case "aws:route53/record:Record": {
+        // The provider computes fqdn (the record's name without the trailing dot); the id is
+        // <zone id>_<name>_<type>[_<set identifier>] (terraform-provider-aws route53 record).
+        const recordName = String(inputs.name ?? args.name)
+          .replace(/\.$/, "")
+          .toLowerCase();
+        const setId = inputs.setIdentifier ? `_${inputs.setIdentifier}` : "";
+        return {
+          id: `${inputs.zoneId}_${recordName}_${inputs.type}${setId}`,
+          state: { ...base, fqdn: recordName },
+        };
+      }
       case "aws:route53/healthCheck:HealthCheck":
         return {
           id: `${hex(seed, 8)}-${hex(seed + "a", 4)}-${hex(seed + "b", 4)}-${hex(seed + "c", 12)}`,

@@ -5,13 +5,15 @@
 // - check returns the inputs (the real provider also fills defaults; the program sets what it needs);
 // - diff reports the changed properties and, among them, those the AWS provider forces new
 //   (replaceOnChanges.json, from the provider's schema; pessimistic for a type it lacks);
-// - create/update answer with MockCloud's outputs; the Node.js provider API does not declare
-//   preview support, so in a preview the engine calls neither and shows computed outputs unknown;
+// - create/update answer with MockCloud's outputs; in a preview, create answers with what the cloud
+//   computes unknown, nested fields too (previewSupport.ts: the Node.js provider API alone declares
+//   no preview support, and the engine then shows the inputs as the state, where a computed field
+//   nested in an input object is absent instead of unknown, which no real provider does);
 // - read (refresh) answers with the state it is given: the simulated cloud never drifts;
 // - delete succeeds (protection is the engine's business, before any call reaches a provider).
 import type * as provider from "@pulumi/pulumi/provider";
 import { MockCloud } from "../../plan/mockCloud";
-import { diffProperties } from "./diff";
+import { diffProperties, previewOutputs } from "./diff";
 import { loadReplaceTable } from "./replaceOnChanges";
 
 /** `urn:pulumi:<stack>::<project>::<type chain>::<name>` -> own type and name. */
@@ -50,16 +52,21 @@ export class SimulatedAws implements provider.Provider {
     news: Record<string, unknown>,
   ) {
     const { type } = parseUrn(urn);
-    const state = this.answer(urn, news).state;
-    const computed = new Set(Object.keys(state).filter((k) => !(k in news)));
+    const expected = this.answer(urn, news).state;
+    const computed = new Set(Object.keys(expected).filter((k) => !(k in news)));
     const forceNew = this.forceNew ? (this.forceNew[type] ?? undefined) : undefined;
-    const { changes, replaces } = diffProperties(olds, news, computed, forceNew);
+    const { changes, replaces } = diffProperties(olds, news, expected, computed, forceNew);
     return { changes, replaces, deleteBeforeReplace: false };
   }
 
   async create(urn: string, inputs: Record<string, unknown>) {
     const { id, state } = this.answer(urn, inputs);
     return { id: id ?? parseUrn(urn).name, outs: state };
+  }
+
+  /** A create in a preview (previewSupport.ts): no id yet, what the cloud computes unknown. */
+  async previewCreate(urn: string, inputs: Record<string, unknown>) {
+    return { id: "", outs: previewOutputs(inputs, this.answer(urn, inputs).state) };
   }
 
   async read(id: string, _urn: string, props: Record<string, unknown>) {

@@ -42,18 +42,20 @@ function equal(a: unknown, b: unknown): boolean {
 }
 
 /**
- * Diff of `news` (the checked inputs) against `olds` (the state the provider returned). A property
- * counts when the new inputs set it, or when the old state has it and it is not computed (a removed
- * input). An unknown new value counts as a change, as the AWS provider does in a preview: it cannot
- * know the value will stay the same.
+ * Diff of the current state `olds` against `expected`, the state the simulated cloud would hold for
+ * the new inputs `news` (inputs plus what the cloud computes, nested fields included, so a computed
+ * field is never mistaken for a change). A property counts when the new inputs set it, or when the
+ * old state has it and the cloud does not compute it (a removed input). An unknown new value counts
+ * as a change, as with the AWS provider in a preview: it cannot know the value will stay the same.
  *
- * @param computed properties the provider adds to the state itself (ids, ARNs, endpoints)
+ * @param computed top-level properties the cloud adds itself (ids, ARNs, endpoints)
  * @param forceNew properties that force a new resource for this type; `undefined` when nothing is
  *   known of the type, and then every change is a replacement (the pessimistic side)
  */
 export function diffProperties(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
+  expected: Record<string, unknown>,
   computed: ReadonlySet<string>,
   forceNew: readonly string[] | undefined,
 ): PropertyDiff {
@@ -62,8 +64,33 @@ export function diffProperties(
     ...Object.keys(olds).filter((k) => !computed.has(k) && !k.startsWith("__")),
   ]);
   const changed = [...keys]
-    .filter((k) => containsUnknown(news[k]) || !equal(olds[k], news[k]))
+    .filter(
+      (k) => containsUnknown(news[k]) || !equal(olds[k], k in expected ? expected[k] : news[k]),
+    )
     .sort();
   const replaces = changed.filter((k) => forceNew === undefined || forceNew.includes(k));
   return { changes: changed.length > 0, replaces, changed };
+}
+
+/**
+ * The outputs of a create in a preview: the inputs, and every value the cloud computes (top-level or
+ * nested inside an input object) unknown, as the AWS provider answers ("known after apply").
+ */
+export function previewOutputs(inputs: unknown, state: unknown): unknown {
+  if (isPlainObject(inputs) && isPlainObject(state)) {
+    return Object.fromEntries(
+      Object.keys(state).map((k) => [
+        k,
+        k in inputs ? previewOutputs(inputs[k], state[k]) : UNKNOWN,
+      ]),
+    );
+  }
+  if (Array.isArray(inputs) && Array.isArray(state) && inputs.length === state.length) {
+    return state.map((v, i) => previewOutputs(inputs[i], v));
+  }
+  return inputs;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return !!value && typeof value === "object" && !Array.isArray(value);
 }

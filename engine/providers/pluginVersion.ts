@@ -11,7 +11,11 @@ export function requestedPluginVersion(name: string): string {
   return version;
 }
 
-/** Provider configuration, as the engine passes it to a plugin it launches (PULUMI_CONFIG). */
+/**
+ * Provider configuration, as the engine passes it to a plugin it launches: PULUMI_CONFIG holds the
+ * stack's config keys of the plugin's namespace, without it (`{"region": "us-east-1"}` for aws;
+ * pkg/host/host.go, defaultHost.Provider).
+ */
 export function pluginConfig(): Record<string, string> {
   return JSON.parse(process.env.PULUMI_CONFIG ?? "{}") as Record<string, string>;
 }

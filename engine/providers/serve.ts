@@ -4,15 +4,19 @@
 // Each provider is loaded only when asked for: @pulumi/aws (which awsx needs) takes seconds to load.
 import * as provider from "@pulumi/pulumi/provider";
 import { pluginConfig, requestedPluginVersion } from "./pluginVersion";
+import { servePreviews } from "./previewSupport";
 
 function providerFor(name: string): provider.Provider {
   const version = requestedPluginVersion(name);
   switch (name) {
     case "aws": {
-      const region = pluginConfig()["aws:region"];
+      // The engine passes the stack's config of the plugin's own namespace, keys without it.
+      const region = pluginConfig().region;
       if (!region) throw new Error("simulated aws: the provider has no aws:region configured");
       const { SimulatedAws } = require("./aws") as typeof import("./aws");
-      return new SimulatedAws(version, region);
+      const aws = new SimulatedAws(version, region);
+      servePreviews(aws);
+      return aws;
     }
     case "awsx": {
       const { SimulatedAwsx } = require("./awsx") as typeof import("./awsx");
@@ -20,7 +24,9 @@ function providerFor(name: string): provider.Provider {
     }
     case "random": {
       const { SimulatedRandom } = require("./random") as typeof import("./random");
-      return new SimulatedRandom(version);
+      const random = new SimulatedRandom(version);
+      servePreviews(random);
+      return random;
     }
     default:
       throw new Error(`no simulated provider named ${name}`);
