@@ -1,6 +1,6 @@
 // The simulated provider plugins' pure parts: the Diff answer and the awsx subnet layout.
 import * as assert from "assert";
-import { diffProperties, UNKNOWN } from "../../engine/providers/diff";
+import { diffProperties, previewOutputs, UNKNOWN } from "../../engine/providers/diff";
 import { layoutSubnets } from "../../engine/providers/subnetLayout";
 import { parseUrn } from "../../engine/providers/aws";
 
@@ -13,44 +13,71 @@ describe("simulated providers", () => {
       id: "vpc-1",
     };
     const computed = new Set(["arn", "id"]);
+    // What the cloud would hold for the inputs: the computed fields as they are now.
+    const expectedOf = (news: Record<string, unknown>) => ({ ...news, arn: olds.arn, id: olds.id });
 
     it("reports no change when the inputs equal the state", () => {
-      const diff = diffProperties(
-        olds,
-        { cidrBlock: "10.0.0.0/16", tags: { Name: "a" } },
-        computed,
-        [],
-      );
+      const news = { cidrBlock: "10.0.0.0/16", tags: { Name: "a" } };
+      const diff = diffProperties(olds, news, expectedOf(news), computed, []);
       assert.deepStrictEqual(diff, { changes: false, replaces: [], changed: [] });
     });
 
     it("replaces only for the properties the type forces new", () => {
       const news = { cidrBlock: "10.1.0.0/16", tags: { Name: "b" } };
-      const diff = diffProperties(olds, news, computed, ["cidrBlock"]);
+      const diff = diffProperties(olds, news, expectedOf(news), computed, ["cidrBlock"]);
       assert.deepStrictEqual(diff.changed, ["cidrBlock", "tags"]);
       assert.deepStrictEqual(diff.replaces, ["cidrBlock"]);
     });
 
     it("treats an unknown new value as a change (a preview cannot know it stays)", () => {
-      const diff = diffProperties(olds, { cidrBlock: UNKNOWN, tags: { Name: "a" } }, computed, []);
+      const diff = diffProperties(
+        olds,
+        { cidrBlock: UNKNOWN, tags: { Name: "a" } },
+        expectedOf({ cidrBlock: UNKNOWN, tags: { Name: "a" } }),
+        computed,
+        [],
+      );
       assert.deepStrictEqual(diff.changed, ["cidrBlock"]);
       assert.deepStrictEqual(diff.replaces, []);
     });
 
     it("counts a removed input, never a computed output", () => {
-      const diff = diffProperties(olds, { cidrBlock: "10.0.0.0/16" }, computed, ["tags"]);
+      const diff = diffProperties(
+        olds,
+        { cidrBlock: "10.0.0.0/16" },
+        expectedOf({ cidrBlock: "10.0.0.0/16" }),
+        computed,
+        ["tags"],
+      );
       assert.deepStrictEqual(diff.changed, ["tags"]);
       assert.deepStrictEqual(diff.replaces, ["tags"]);
     });
 
     it("replaces on every change of a type it knows nothing of", () => {
-      const diff = diffProperties(
-        olds,
-        { cidrBlock: "10.0.0.0/16", tags: {} },
-        computed,
-        undefined,
-      );
+      const news = { cidrBlock: "10.0.0.0/16", tags: {} };
+      const diff = diffProperties(olds, news, expectedOf(news), computed, undefined);
       assert.deepStrictEqual(diff.replaces, ["tags"]);
+    });
+
+    it("never counts a field the cloud computes inside an input object", () => {
+      const state = { destination: { region: "eu-west-1", fileSystemId: "fs-2" }, arn: "a" };
+      const news = { destination: { region: "eu-west-1" } };
+      const diff = diffProperties(state, news, state, new Set(["arn"]), []);
+      assert.strictEqual(diff.changes, false);
+    });
+  });
+
+  it("previews a create with every computed value unknown, nested ones too", () => {
+    const inputs = { destination: { region: "eu-west-1" }, sourceFileSystemId: "fs-1" };
+    const state = {
+      ...inputs,
+      destination: { region: "eu-west-1", fileSystemId: "fs-2" },
+      arn: "arn:aws:efs:x",
+    };
+    assert.deepStrictEqual(previewOutputs(inputs, state), {
+      destination: { region: "eu-west-1", fileSystemId: UNKNOWN },
+      sourceFileSystemId: "fs-1",
+      arn: UNKNOWN,
     });
   });
 
