@@ -174,6 +174,7 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
     const v = rawValue(k);
     if (v === undefined || v === "") {
       problems.push(`${key(k)} is required but missing: expected ${expected ?? "a value"}`);
+      // Stryker disable next-line StringLiteral: equivalent, a recorded problem makes parseConfig throw before the value is used
       return "";
     }
     if (pattern && !pattern.test(v)) bad(k, v, expected ?? `a value matching ${pattern}`);
@@ -203,6 +204,7 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
     if (v === undefined || v === "") {
       problems.push(`${key(k)} is required but missing: expected true or false`);
     } else bad(k, v, "true or false");
+    // Stryker disable next-line BooleanLiteral: equivalent, a recorded problem makes parseConfig throw before the value is used
     return true;
   }
   function region(k: string): string {
@@ -225,6 +227,7 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
     let parsed: unknown;
     try {
       parsed = JSON.parse(regionsRaw);
+      // Stryker disable next-line BlockStatement: equivalent, parsed is already undefined
     } catch {
       parsed = undefined;
     }
@@ -399,6 +402,7 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
     let parsed: unknown;
     try {
       parsed = JSON.parse(thresholdsRaw);
+      // Stryker disable next-line BlockStatement: equivalent, parsed is already undefined
     } catch {
       parsed = undefined;
     }

@@ -420,3 +420,48 @@ describe("config bounds: the shape of each string value", () => {
     ]);
   });
 });
+
+describe("config bounds: empty values and lists in messages", () => {
+  it("an empty string is missing, like an absent key", () => {
+    assert.deepStrictEqual(problems({ rtoTargetSeconds: "" }), [
+      `${k("rtoTargetSeconds")} is required but missing: expected an integer between 60 and 86400`,
+    ]);
+    assert.deepStrictEqual(problems({ protect: "" }), [
+      `${k("protect")} is required but missing: expected true or false`,
+    ]);
+    assert.deepStrictEqual(problems({ regions: "" }), [
+      `${k("regions")} is required but missing: expected a list of AWS regions`,
+    ]);
+    assert.deepStrictEqual(problems({ homeRegion: undefined }), [
+      `${k("homeRegion")} is required but missing: expected an AWS region code`,
+    ]);
+    // An empty threshold object means the defaults.
+    assert.strictEqual(parse({ alarmThresholds: "" }).alarmThresholds.dbReplicaLagSeconds, 60);
+  });
+
+  it("whitespace around an integer is ignored", () => {
+    assert.strictEqual(parse({ rtoTargetSeconds: " 120 " }).rtoTargetSeconds, 120);
+  });
+
+  it("a missing aws:region is the only problem, not also a missing homeStack", () => {
+    assert.deepStrictEqual(problems({ "aws:region": undefined }, "prod-use1"), [
+      "aws:region is required but missing: expected an AWS region code",
+    ]);
+  });
+
+  it("several duplicates and several unknown threshold fields are each named, comma-separated", () => {
+    assert.ok(
+      problems({ regions: '["us-east-1","eu-west-1","us-east-1","eu-west-1"]' }).includes(
+        `${k("regions")} = ["us-east-1","eu-west-1","us-east-1","eu-west-1"]: expected each region once; duplicated: us-east-1, eu-west-1`,
+      ),
+    );
+    const fields =
+      "cacheReplicationLagSeconds, cacheEngineCpuPercent, cacheMemoryPercent, cacheEvictionsPerMinute, cacheConnections, dbReplicaLagSeconds, dbCpuPercent, dbFreeStorageGiB, searchFreeStorageGiB, searchJvmPressurePercent, alb5xxPerMinute";
+    assert.deepStrictEqual(problems({ alarmThresholds: '{"nope": 1}' }), [
+      `${k("alarmThresholds")} = {"nope":1}: expected only the fields ${fields}`,
+    ]);
+    assert.deepStrictEqual(problems({ alarmThresholds: "[1]" }), [
+      `${k("alarmThresholds")} = "[1]": expected an object with numeric fields (${fields})`,
+    ]);
+  });
+});

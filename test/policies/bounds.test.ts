@@ -1,7 +1,15 @@
 // Both sides of the bounds the policies enforce, as literal values: the last value a rule accepts
 // and the first it flags, on each side. A rule that checks only one side (a threshold of 0, a
 // negative concurrency, NotResource read as a named resource) fails here.
+import * as assert from "assert";
 import * as aws from "@pulumi/aws";
+import {
+  isMutatingAction,
+  isWildcardAction,
+  isWildcardResource,
+  parseDocument,
+} from "../../policies/lib/iam";
+import { UNKNOWN } from "../../policies/lib/values";
 import { route53HealthCheckComposition } from "../../policies/rules/dnsFailover";
 import {
   iamNoWildcardActions,
@@ -13,6 +21,7 @@ import {
 import {
   drOrchestratorDeadline,
   drOrchestratorSingleInstance,
+  drRecoveryBudget,
 } from "../../policies/rules/orchestrator";
 import {
   document,
@@ -214,5 +223,150 @@ describe("policies: both sides of each bound", () => {
         }),
       );
     });
+  });
+
+  describe("dr-recovery-budget: 0 < RTO_BUDGET_SECONDS <= rtoTargetSeconds", () => {
+    const withBudget = (budget: string | undefined) =>
+      checkStack(
+        drRecoveryBudget,
+        withOrchestrator({
+          environment: {
+            variables: {
+              DEADLINE_MS: "100000",
+              ...(budget === undefined ? {} : { RTO_BUDGET_SECONDS: budget }),
+            },
+          },
+        }),
+      );
+
+    it("accepts 1 s and exactly the 300 s target", () => {
+      assertNoViolations(withBudget("1"));
+      assertNoViolations(withBudget("300"));
+    });
+
+    it("flags 301 s, and a budget that is 0, negative, not a number or missing", () => {
+      assertViolation(withBudget("301"), [
+        "must recover within the 300 s RTO target",
+        "environment.variables.RTO_BUDGET_SECONDS is 301 s",
+        "Shorten detection",
+      ]);
+      for (const budget of ["0", "-5", "soon"]) {
+        assertViolation(withBudget(budget), [
+          `environment.variables.RTO_BUDGET_SECONDS is "${budget}"`,
+          "Set RTO_BUDGET_SECONDS to the seconds of detection + promotion + DNS",
+        ]);
+      }
+      assertViolation(withBudget(undefined), [
+        "environment.variables.RTO_BUDGET_SECONDS is not set",
+      ]);
+    });
+  });
+});
+
+describe("policies: IAM documents as AWS reads them", () => {
+  const statements = (doc: unknown) => {
+    const parsed = parseDocument(() => doc);
+    assert.strictEqual(parsed.kind, "statements", JSON.stringify(parsed));
+    return (parsed as Extract<typeof parsed, { kind: "statements" }>).statements;
+  };
+
+  it("reads single values and lists alike; no Resource or Principal is an empty list", () => {
+    const [one, none] = statements({
+      Statement: [
+        {
+          Sid: "One",
+          Effect: "Allow",
+          Action: "s3:GetObject",
+          Resource: "arn:aws:s3:::b/*",
+          Principal: "*",
+        },
+        {
+          Effect: "Deny",
+          Action: ["s3:PutObject"],
+          Principal: { AWS: "arn:aws:iam::1:root", Service: ["a", "b"] },
+        },
+      ],
+    });
+    assert.deepStrictEqual(
+      [
+        one.sid,
+        one.allow,
+        one.actions,
+        one.resources,
+        one.principals,
+        one.notResource,
+        one.notPrincipal,
+      ],
+      ["One", true, ["s3:GetObject"], ["arn:aws:s3:::b/*"], ["*"], false, false],
+    );
+    assert.deepStrictEqual(
+      [none.sid, none.allow, none.resources, none.principals],
+      [undefined, false, [], ["arn:aws:iam::1:root", "a", "b"]],
+    );
+    const [numeric] = statements({
+      Statement: { Effect: "Allow", Action: "x:Y", Principal: 7, Sid: 3 },
+    });
+    assert.deepStrictEqual([numeric.principals, numeric.sid], [["7"], undefined]);
+  });
+
+  it("NotResource and NotPrincipal are kept, and marked", () => {
+    const [s] = statements(
+      JSON.stringify({
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "x:Y",
+            NotResource: ["arn:a"],
+            NotPrincipal: { AWS: "arn:p" },
+          },
+        ],
+      }),
+    );
+    assert.deepStrictEqual(
+      [s.resources, s.notResource, s.principals, s.notPrincipal],
+      [["arn:a"], true, ["arn:p"], true],
+    );
+  });
+
+  it("an empty document has no statements; an unknown statement makes the document unknown", () => {
+    for (const doc of [undefined, null, "null", '""', {}])
+      assert.deepStrictEqual(statements(doc), []);
+    assert.deepStrictEqual(
+      parseDocument(() => ({ Statement: UNKNOWN })),
+      { kind: "unknown" },
+    );
+    assert.deepStrictEqual(
+      parseDocument(() => ({ Statement: [{ Effect: "Allow" }, UNKNOWN] })),
+      {
+        kind: "unknown",
+      },
+    );
+    assert.deepStrictEqual(
+      parseDocument(() => 42),
+      { kind: "invalid", reason: "it is not an object" },
+    );
+    const [withUnknown] = statements({
+      Statement: [{ Effect: "Allow", Action: "x:Y", Resource: [UNKNOWN, "arn:b"] }],
+    });
+    assert.deepStrictEqual(withUnknown.resources, [UNKNOWN, "arn:b"]);
+  });
+
+  it("wildcards: whole services and * only, anchored", () => {
+    for (const a of ["*", "s3:*", "elastic-cache:*"])
+      assert.strictEqual(isWildcardAction(a), true, a);
+    for (const a of ["s3:Get*", "xs3:*x", "s3:*Object", "prefix s3:*"])
+      assert.strictEqual(isWildcardAction(a), false, a);
+    for (const r of ["*", "arn:aws:rds:eu-west-1:123456789012:*", "arn:aws:s3:::*"])
+      assert.strictEqual(isWildcardResource(r), true, r);
+    for (const r of [
+      "arn:aws:rds:eu-west-1:123456789012:db:x",
+      "arn:aws:rds:eu-west-1:123456789012:*/x",
+      "xarn:aws:rds:eu-west-1:123456789012:*",
+    ])
+      assert.strictEqual(isWildcardResource(r), false, r);
+    assert.strictEqual(isMutatingAction("*"), true);
+    assert.strictEqual(isMutatingAction("s3:GetObject"), false);
+    assert.strictEqual(isMutatingAction("s3:PutObject"), true);
+    assert.strictEqual(isMutatingAction("nocolon"), true);
   });
 });
