@@ -23,6 +23,7 @@ import {
   drOrchestratorSingleInstance,
   drRecoveryBudget,
 } from "../../policies/rules/orchestrator";
+import { drStatefulResourcesProtected } from "../../policies/rules/failoverSafety";
 import {
   document,
   launchTemplate,
@@ -368,5 +369,38 @@ describe("policies: IAM documents as AWS reads them", () => {
     assert.strictEqual(isMutatingAction("s3:GetObject"), false);
     assert.strictEqual(isMutatingAction("s3:PutObject"), true);
     assert.strictEqual(isMutatingAction("nocolon"), true);
+  });
+});
+
+describe("policies: the lists a rule applies to, as literals", () => {
+  it("dr-stateful-resources-protected: exactly these types must be protected, OpenSearch included", () => {
+    const stateful = [
+      "aws:rds/instance:Instance",
+      "aws:elasticache/replicationGroup:ReplicationGroup",
+      "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
+      "aws:dynamodb/table:Table",
+      "aws:efs/fileSystem:FileSystem",
+      "aws:opensearch/domain:Domain",
+      "aws:kms/key:Key",
+    ];
+    const unprotected = [
+      ...stateful,
+      "aws:lb/loadBalancer:LoadBalancer",
+      "aws:ssm/parameter:Parameter",
+    ].map((cls, i) => ({ cls, name: `r${i}`, props: {} }));
+    const flagged = checkStack(drStatefulResourcesProtected, unprotected).map((v) => v.urn);
+    assert.deepStrictEqual(
+      flagged,
+      stateful.map((type, i) => `urn:pulumi:test::magento-dr::${type}::r${i}`),
+    );
+    assertNoViolations(
+      checkStack(
+        drStatefulResourcesProtected,
+        unprotected.map((r) => ({ ...r, protect: true })),
+      ),
+    );
+    assertNoViolations(
+      checkStack(drStatefulResourcesProtected, unprotected, { requireProtect: false }),
+    );
   });
 });
