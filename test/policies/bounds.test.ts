@@ -34,7 +34,7 @@ import {
 } from "./fixtures";
 import { assertNoViolations, assertViolation, check, checkStack, Declared } from "./util";
 
-function withOrchestrator(change: Partial<typeof orchestratorFunction>): Declared[] {
+function withOrchestrator(change: Record<string, unknown>): Declared[] {
   return mutate(standbyStack(), "standby-orchestrator", (r) => ({
     ...r,
     props: { ...orchestratorFunction, ...change },
