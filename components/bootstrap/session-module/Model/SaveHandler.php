@@ -97,8 +97,9 @@ class SaveHandler implements SaveHandlerInterface
     }
 
     /**
-     * Seconds an idle session lives, as Magento's Redis handler decides it: the admin session
-     * lifetime in the admin area, the cookie lifetime elsewhere, within [min, max]_lifetime.
+     * Seconds an idle session lives, as Magento's Redis handler decides it
+     * (Magento\Framework\Session\SaveHandler\Redis\Config::getLifetime()): the admin session
+     * lifetime in the admin area, the cookie lifetime elsewhere; within [min, max]_lifetime.
      */
     private function lifetime(ScopeConfigInterface $scopeConfig, State $appState, array $settings): int
     {
