@@ -385,17 +385,20 @@ export class RegionFence extends FailoverFunction<unknown, unknown> {
     super(
       name,
       {
-        description: "Keeps this region fenced while the authority names another region active",
+        description:
+          "Renews the serving lease while this region is active; keeps it fenced while another is",
         callbackFactory: () =>
           createFenceHandler({
             ...settings,
             sdk: DEFAULT_SDK_TIMEOUTS,
           }),
         statements: [
+          // Reads the authority; in the active region renews the serving lease (UpdateItem of
+          // the "authority" item, and a conditional PutItem creating it at epoch 0 once).
           {
             Sid: "Authority",
             Effect: "Allow",
-            Action: ["dynamodb:GetItem"],
+            Action: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"],
             Resource: [args.authorityTableArn],
           },
           {

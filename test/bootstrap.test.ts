@@ -239,23 +239,63 @@ describe("instance bootstrap", function () {
     );
   });
 
-  it("follows the authority table over its own stale parameter, and the parameter when the table is unreachable", () => {
-    const s = fresh();
-    const envFile = s.env.MAGENTO_DR_ENV!;
+  /** The authority item as `aws dynamodb get-item --query ... --output text` prints it. */
+  const authoritySays = (s: Sandbox, active: string, serving: string, untilMs: number) =>
+    fs.writeFileSync(path.join(s.aws, "authority"), `${active}\t${serving}\t${untilMs}\n`);
+  const withAuthority = (s: Sandbox) =>
     fs.appendFileSync(
-      envFile,
-      "\nAUTHORITY_TABLE=magento-dr-authority\nAUTHORITY_REGION=eu-west-1\n",
+      s.env.MAGENTO_DR_ENV!,
+      "\nAUTHORITY_TABLE=magento-dr-authority\nAUTHORITY_REGION=us-west-2\n",
     );
+
+  it("follows the authority table over its own stale parameter while it holds the serving lease", () => {
+    const s = fresh();
+    withAuthority(s);
     const flag = path.join(s.root, "var/.maintenance.flag");
     // The local parameter still names us-east-1 (written before the outage); the authority moved on.
-    fs.writeFileSync(path.join(s.aws, "authority"), "eu-west-1\n");
+    authoritySays(s, "eu-west-1", "eu-west-1", Date.now() + 100_000);
     assert.strictEqual(s.run().status, 0);
-    assert.ok(!fs.existsSync(flag), "the authority says eu-west-1 is active");
+    assert.ok(!fs.existsSync(flag), "the authority says eu-west-1 is active and serving");
+    // Active by the authority but no serving lease (not yet renewed): no writes.
+    authoritySays(s, "eu-west-1", "None", 0);
+    assert.strictEqual(s.run().status, 0);
+    assert.ok(fs.existsSync(flag), "no confirmed serving lease: maintenance");
+  });
+
+  it("scenario 29: cut off from the authority, it stops taking writes when its serving lease runs out (fail closed)", () => {
+    const s = fresh();
+    withAuthority(s);
+    s.setParameter("active-region", "eu-west-1");
+    const flag = path.join(s.root, "var/.maintenance.flag");
+    const cron = path.join(s.dir, "state", "magento-cron-enabled");
+    const until = Date.now() + 8_000;
+    authoritySays(s, "eu-west-1", "eu-west-1", until);
+    assert.strictEqual(s.run().status, 0);
+    assert.ok(!fs.existsSync(flag) && fs.existsSync(cron), "serving");
+    // The authority region becomes unreachable; shoppers still reach this region.
     fs.rmSync(path.join(s.aws, "authority"));
-    const { status, stderr } = s.run();
-    assert.strictEqual(status, 0);
-    assert.match(stderr, /"event":"authority-unreadable"/);
-    assert.ok(fs.existsSync(flag), "falls back to the local parameter (us-east-1 active): fenced");
+    const kept = s.run();
+    assert.strictEqual(kept.status, 0);
+    assert.match(kept.stderr, /"event":"authority-unreadable"/);
+    assert.ok(!fs.existsSync(flag), "keeps serving while the confirmed lease lasts");
+    // The lease runs out (less the 5 s skew margin): maintenance on and cron off on its own,
+    // although its own parameters still name it active. The standby may take over only at
+    // until + 10 s (authority.ts SERVING_SKEW_MS): the two never overlap.
+    execFileSync("sleep", [String(Math.max(0, (until - 5_000 - Date.now()) / 1000) + 0.2)]);
+    const fenced = s.run();
+    assert.strictEqual(fenced.status, 0, fenced.stderr);
+    assert.ok(fs.existsSync(flag), "maintenance on");
+    assert.ok(!fs.existsSync(cron), "Magento cron stopped");
+    assert.match(
+      fs.readFileSync(path.join(s.dir, "systemctl.log"), "utf8"),
+      /^disable --now magento-cron.timer$/m,
+    );
+    // Every read failing too (SSM and the table): still fenced, never unfenced by default.
+    s.setParameter("active-region", "");
+    const blind = s.run();
+    assert.notStrictEqual(blind.status, 0);
+    assert.match(blind.stderr, /fenced \(fail closed\)/);
+    assert.ok(fs.existsSync(flag));
   });
 
   it("stays in maintenance while the fence says so, even in the active region", () => {

@@ -33,23 +33,60 @@ secret_to() {
   aws secretsmanager get-secret-value --region "$REGION" --secret-id "$1" --output json >"$2"
 }
 
-# The region this instance should treat as active. The authority table (in the standby region)
+# The serving lease (functions/region/authority.ts): the active region's fence renews it in the
+# authority table; this instance takes writes only while it has confirmed, from the table, that
+# its region holds it. The expiry confirmed last is kept here, so an instance cut off from the
+# authority stops on its own when it runs out (fail CLOSED), which is what lets the standby
+# promote after that expiry without two writers. It stops SERVING_MARGIN_MS early for clock skew
+# (the promoter in turn waits SERVING_SKEW_MS past it).
+SERVING_FILE="$STATE_DIR/serving-until"
+SERVING_MARGIN_MS="${SERVING_MARGIN_MS:-5000}"
+
+now_ms() {
+  date +%s%3N
+}
+
+# True while the last confirmed serving lease of this region has not run out.
+serving_confirmed() {
+  local until
+  until="$(cat "$SERVING_FILE" 2>/dev/null)" || return 1
+  [[ "$until" =~ ^[0-9]+$ ]] && (($(now_ms) + SERVING_MARGIN_MS < until))
+}
+
+# The region this instance should treat as active. The authority table (in the authority region)
 # wins over the local parameter, so an old primary that comes back after a failover sees that it
-# was replaced even though its own region's parameters still name it.
+# was replaced even though its own region's parameters still name it. One consistent read gives
+# the active region and the serving lease together.
 active_region() {
-  local local_active authority
-  local_active="$(param active-region)"
+  local local_active line authority serving until
   if [[ -n "${AUTHORITY_TABLE:-}" ]]; then
-    if authority="$(aws dynamodb get-item --region "${AUTHORITY_REGION:?}" --table-name "$AUTHORITY_TABLE" \
+    if line="$(aws dynamodb get-item --region "${AUTHORITY_REGION:?}" --table-name "$AUTHORITY_TABLE" \
       --key '{"pk":{"S":"authority"}}' --consistent-read \
-      --query Item.activeRegion.S --output text 2>/dev/null)" &&
-      [[ -n "$authority" && "$authority" != "None" ]]; then
-      printf '%s' "$authority"
-      return
+      --query '[Item.activeRegion.S, Item.servingRegion.S, Item.servingExpiresAt.N]' \
+      --output text 2>/dev/null)"; then
+      read -r authority serving until <<<"$line"
+      if [[ -n "$authority" && "$authority" != "None" ]]; then
+        if [[ "$authority" == "$REGION" && "$serving" == "$REGION" && "$until" =~ ^[0-9]+$ ]]; then
+          printf '%s' "$until" >"$SERVING_FILE"
+        else
+          rm -f "$SERVING_FILE"
+        fi
+        printf '%s' "$authority"
+        return
+      fi
     fi
-    log authority-unreadable "using the local parameter"
+    log authority-unreadable "using the local parameter; serving only until the confirmed lease runs out"
   fi
+  local_active="$(param active-region)"
   printf '%s' "$local_active"
+}
+
+# Takes writes only when active, not fenced by the maintenance parameter and, where an authority
+# table is configured, holding a confirmed serving lease.
+may_serve() {
+  local active="$1" maintenance="$2"
+  [[ "$active" == "$REGION" && "$maintenance" != "on" ]] || return 1
+  [[ -z "${AUTHORITY_TABLE:-}" ]] || serving_confirmed
 }
 
 # Renders env.php into place. Returns 0 when it changed, 1 when it is unchanged, 2 when any input
@@ -94,7 +131,7 @@ render_into() {
 # (the `maintenance` parameter: "on" while fenced, "off" once promoted; absent means "off").
 set_role() {
   local active="$1" maintenance="$2" flag="$MAGENTO_ROOT/var/.maintenance.flag"
-  if [[ "$active" == "$REGION" && "$maintenance" != "on" ]]; then
+  if may_serve "$active" "$maintenance"; then
     if [[ -f "$flag" ]]; then
       rm -f "$flag"
       log maintenance-off "$REGION is active"
@@ -110,13 +147,14 @@ set_role() {
     fi
     if [[ ! -f "$flag" ]]; then
       touch "$flag"
-      log maintenance-on "fenced: active region is $active, maintenance parameter is $maintenance"
+      log maintenance-on "fenced: active region is $active, maintenance parameter is $maintenance, serving lease $(cat "$SERVING_FILE" 2>/dev/null || echo none)"
     fi
   fi
 }
 
 # The role is changed only on what was read: a failed read keeps the instance as it is (it
-# neither fences a healthy region nor unfences a fenced one); the next run tries again.
+# neither fences a healthy region nor unfences a fenced one); the next run tries again. Except
+# the serving lease: once it can no longer be confirmed, the instance fences itself (fail CLOSED).
 sync() {
   local status=0 active maintenance
   mkdir -p "$STATE_DIR"
@@ -130,12 +168,12 @@ sync() {
     *) log render-failed "kept the previous env.php" ;;
   esac
   if ! active="$(active_region)" || [[ -z "$active" ]]; then
-    log role-unknown "active region unreadable: kept the current role"
+    fail_closed_or_keep "active region unreadable"
     return 1
   fi
   if ! maintenance="$(param maintenance 2>&1)"; then
     if [[ "$maintenance" != *ParameterNotFound* ]]; then
-      log role-unknown "maintenance parameter unreadable: kept the current role"
+      fail_closed_or_keep "maintenance parameter unreadable"
       return 1
     fi
     maintenance="off"
@@ -175,6 +213,16 @@ install_session_module() {
     as_magento php bin/magento setup:di:compile >&2 || return 1
   fi
   log session-module-installed "$SESSION_MODULE"
+}
+
+# A read failed: keep the current role, unless the serving lease can no longer be confirmed.
+fail_closed_or_keep() {
+  if [[ -n "${AUTHORITY_TABLE:-}" ]] && ! serving_confirmed; then
+    log role-unknown "$1 and no serving lease confirmed: fenced (fail closed)"
+    set_role unknown on
+  else
+    log role-unknown "$1: kept the current role"
+  fi
 }
 
 mount_media() {

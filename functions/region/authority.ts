@@ -15,6 +15,7 @@ import {
   ConditionalCheckFailedException,
   DynamoDBClient,
   GetItemCommand,
+  PutItemCommand,
   UpdateItemCommand,
   type AttributeValue,
 } from "@aws-sdk/client-dynamodb";
@@ -37,6 +38,10 @@ export interface AuthorityRecord {
   incidentId?: string;
   mode?: PromotionMode;
   updatedAt: number;
+  /** The serving lease (servingLease.ts): the region allowed to take writes, and until when
+   * (epoch ms; 0 when none). Renewed by the active region's fence; written by every take. */
+  servingRegion?: string;
+  servingExpiresAt?: number;
   /** False until the item has been written once. */
   exists: boolean;
 }
@@ -62,7 +67,21 @@ export interface TakeLeaseRequest {
   mode?: PromotionMode;
   /** The region being left; recorded for the audit and for fencing. */
   fromRegion?: string;
+  /** The serving lease the take grants the new active region (its fence renews it from then). */
+  servingTtlMs?: number;
 }
+
+/**
+ * The serving lease. The active region takes writes only while it holds it: its fence renews it
+ * (fence.ts), its instances stop serving when they cannot confirm it (magento-dr.sh). An
+ * unplanned take requires the old region's serving lease to have run out SERVING_SKEW_MS ago, so
+ * the old writers have stopped before the new region starts, whatever the network between them.
+ * Attributes of the authority item itself, not an item of its own: the take checks and moves
+ * it in the same conditional write (no transaction, no window between two items).
+ */
+export const DEFAULT_SERVING_TTL_MS = 100_000;
+/** Clock skew allowed between the renewer, the instances and the promoter (NTP-synced hosts). */
+export const SERVING_SKEW_MS = 10_000;
 
 export interface AuthorityStoreOptions {
   client: DynamoDBClient;
@@ -117,6 +136,7 @@ export class AuthorityStore {
   async takeLease(request: TakeLeaseRequest, signal?: AbortSignal): Promise<AuthorityRecord> {
     const now = this.now();
     const values: Record<string, AttributeValue> = {
+      ":servingExpires": N(now + (request.servingTtlMs ?? DEFAULT_SERVING_TTL_MS)),
       ":next": N(request.expectedEpoch + 1),
       ":active": S(request.newActiveRegion),
       ":holder": S(request.holder),
@@ -128,21 +148,30 @@ export class AuthorityStore {
     };
     let update =
       "SET epoch = :next, activeRegion = :active, holder = :holder, phase = :promoting, " +
-      "leaseExpiresAt = :expires, incidentId = :incident, #mode = :mode, updatedAt = :now";
+      "leaseExpiresAt = :expires, incidentId = :incident, #mode = :mode, updatedAt = :now, " +
+      "servingRegion = :active, servingExpiresAt = :servingExpires";
     if (request.fromRegion) {
       update += ", previousActiveRegion = :from";
       values[":from"] = S(request.fromRegion);
     }
-    let condition: string;
-    if (request.expectedEpoch === 0) {
-      condition = "attribute_not_exists(pk)";
-    } else {
-      condition =
-        "epoch = :expected AND " +
-        "(attribute_not_exists(holder) OR holder = :holder OR leaseExpiresAt <= :now) AND " +
-        "NOT (incidentId = :incident AND phase = :completed)";
-      values[":expected"] = N(request.expectedEpoch);
-      values[":completed"] = S("completed");
+    // Epoch 0: no item yet, or only the one the active region's fence created to hold its
+    // serving lease (never a promotion: epoch 0 and no holder).
+    let condition =
+      request.expectedEpoch === 0
+        ? "(attribute_not_exists(pk) OR (epoch = :expected AND attribute_not_exists(holder)))"
+        : "epoch = :expected AND " +
+          "(attribute_not_exists(holder) OR holder = :holder OR leaseExpiresAt <= :now) AND " +
+          "NOT (incidentId = :incident AND phase = :completed)";
+    values[":expected"] = N(request.expectedEpoch);
+    if (request.expectedEpoch !== 0) values[":completed"] = S("completed");
+    if ((request.mode ?? "unplanned") === "unplanned") {
+      // Never two writers: the old region's serving lease must have run out (with the skew
+      // allowance) unless it is already the new region's. A planned switchover has fenced and
+      // drained the old region first (its maintenance parameter), so it may take over at once.
+      condition +=
+        " AND (attribute_not_exists(servingExpiresAt) OR servingRegion = :active OR " +
+        "servingExpiresAt <= :servingCutoff)";
+      values[":servingCutoff"] = N(now - SERVING_SKEW_MS);
     }
     return this.conditionalUpdate(
       update,
@@ -155,6 +184,55 @@ export class AuthorityStore {
         r.epoch === request.expectedEpoch + 1 &&
         r.holder === request.holder &&
         r.incidentId === request.incidentId,
+    );
+  }
+
+  /**
+   * The active region's fence renews its serving lease: only while the authority names it
+   * active. On a table never written, the initial active region first creates the item at
+   * epoch 0 (a conditional put: it can never reset an existing epoch).
+   */
+  async renewServing(
+    region: string,
+    ttlMs: number,
+    signal?: AbortSignal,
+  ): Promise<AuthorityRecord> {
+    const now = this.now();
+    const retry = this.options.retry ?? DEFAULT_LEASE_WRITE_RETRY;
+    if (region === this.options.initialActiveRegion) {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.options.client.send(
+            new PutItemCommand({
+              TableName: this.options.tableName,
+              Item: {
+                ...key,
+                epoch: N(0),
+                activeRegion: S(region),
+                phase: S("steady"),
+                leaseExpiresAt: N(0),
+                updatedAt: N(now),
+              },
+              ConditionExpression: "attribute_not_exists(pk)",
+            }),
+            { abortSignal: signal },
+          );
+          break;
+        } catch (error) {
+          if (isConditionFailure(error)) break; // it exists: renew below
+          if (!isTransient(error) || attempt + 1 >= retry.attempts || signal?.aborted) throw error;
+          await sleep(backoffMs(attempt, retry.baseDelayMs, retry.maxDelayMs), signal);
+        }
+      }
+    }
+    return this.conditionalUpdate(
+      "SET servingRegion = :region, servingExpiresAt = :expires, servingRenewedAt = :now",
+      "activeRegion = :region",
+      { ":region": S(region), ":expires": N(now + ttlMs), ":now": N(now) },
+      undefined,
+      signal,
+      () => `serving lease of ${region} not renewed: the authority names another region active`,
+      () => false,
     );
   }
 
@@ -293,6 +371,8 @@ function fromItem(item: Record<string, AttributeValue>): AuthorityRecord {
     incidentId: str("incidentId"),
     mode: str("mode") as PromotionMode | undefined,
     updatedAt: num("updatedAt") ?? 0,
+    servingRegion: str("servingRegion"),
+    servingExpiresAt: num("servingExpiresAt"),
     exists: true,
   };
 }

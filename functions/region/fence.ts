@@ -5,8 +5,12 @@
 //  - if this region is not the active one: holds the Auto Scaling group at standby size and
 //    keeps the maintenance parameter on (the instances' endpoint watcher reads it and turns
 //    Magento's maintenance mode on);
-//  - if the authority cannot be read, changes nothing: fencing on missing information would let
-//    a network blip take the healthy active region down.
+//  - if this region IS the active one: renews its serving lease (authority.ts), the lease its
+//    instances must confirm to take writes; a region cut off from the authority cannot renew it,
+//    so its instances stop on their own (fail closed) before the standby may promote;
+//  - if the authority cannot be read, changes nothing here (the instances' own serving-lease
+//    check is what stops writes when the authority stays unreachable).
+// One log line every run, whatever the outcome.
 // It never touches the data tier and never moves traffic: failback is an operator's decision.
 import {
   DescribeAutoScalingGroupsCommand,
@@ -14,14 +18,14 @@ import {
 } from "@aws-sdk/client-auto-scaling";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetParameterCommand, PutParameterCommand } from "@aws-sdk/client-ssm";
-import { AuthorityStore } from "./authority";
+import { AuthorityStore, DEFAULT_SERVING_TTL_MS } from "./authority";
 import {
   createAuthorityClient,
   createRegionalClients,
   type RegionalClients,
   type SdkTimeouts,
 } from "./clients";
-import { withDeadline } from "./deadline";
+import { sleep, withDeadline } from "./deadline";
 import { describeError, isError } from "./errors";
 import { createLogger, type Logger } from "./log";
 
@@ -36,6 +40,11 @@ export interface FenceSettings {
   maintenanceParameter: string;
   deadlineMs: number;
   sdk: SdkTimeouts;
+  /** Serving lease lifetime; default DEFAULT_SERVING_TTL_MS. */
+  servingTtlMs?: number;
+  /** Renewals per run and the pause between them: the schedule is a minute, so two renewals 30 s
+   * apart keep a 100 s lease alive through one entirely missed run. Default 2 × 30 s. */
+  servingRenewals?: { count: number; intervalMs: number };
 }
 
 export interface FenceReport {
@@ -43,6 +52,8 @@ export interface FenceReport {
   activeRegion?: string;
   changes: string[];
   reason: string;
+  /** Active region only: the serving lease as last renewed (epoch ms). */
+  servingExpiresAt?: number;
 }
 
 export function createFenceHandler(
@@ -58,18 +69,49 @@ export function createFenceHandler(
     tableName: settings.authority.tableName,
     initialActiveRegion: settings.initialActiveRegion,
   });
+  const renewals = settings.servingRenewals ?? { count: 2, intervalMs: 30_000 };
+  const servingTtlMs = settings.servingTtlMs ?? DEFAULT_SERVING_TTL_MS;
+  /** Renews this (active) region's serving lease `renewals.count` times; stops when it cannot. */
+  const serveWhileActive = async (signal: AbortSignal): Promise<FenceReport> => {
+    let expiresAt: number | undefined;
+    let reason = "this region is active";
+    for (let i = 0; i < renewals.count; i++) {
+      if (i > 0) await sleep(renewals.intervalMs, signal);
+      try {
+        expiresAt = (await authority.renewServing(settings.localRegion, servingTtlMs, signal))
+          .servingExpiresAt;
+      } catch (error) {
+        // Lost the authority (a promotion moved it) or DynamoDB kept failing: no renewal. The
+        // instances stop at the lease's expiry; the next run fences if another region is active.
+        reason = `serving lease not renewed: ${describeError(error).message}`;
+        log.error("serving-lease-renew-failed", describeError(error));
+        break;
+      }
+    }
+    return {
+      fenced: false,
+      activeRegion: settings.localRegion,
+      changes: expiresAt ? [`serving lease until ${new Date(expiresAt).toISOString()}`] : [],
+      reason,
+      servingExpiresAt: expiresAt,
+    };
+  };
   return async (): Promise<FenceReport> => {
+    const report = await fenceOnce();
+    // One line every run, active or fenced or skipped: a silent fence is indistinguishable
+    // from a dead one.
+    (report.reason.startsWith("authority or local API unreadable") ? log.error : log.info)(
+      "fence-run",
+      { ...report },
+    );
+    return report;
+  };
+
+  async function fenceOnce(): Promise<FenceReport> {
     try {
       return await withDeadline("fence", settings.deadlineMs, async (signal) => {
         const current = await authority.read(signal);
-        if (current.activeRegion === settings.localRegion) {
-          return {
-            fenced: false,
-            activeRegion: current.activeRegion,
-            changes: [],
-            reason: "this region is active",
-          };
-        }
+        if (current.activeRegion === settings.localRegion) return serveWhileActive(signal);
         const changes: string[] = [];
         const group = (
           await clients.autoScaling.send(
@@ -123,7 +165,6 @@ export function createFenceHandler(
           );
           changes.push("maintenance on");
         }
-        log.info("fenced", { activeRegion: current.activeRegion, epoch: current.epoch, changes });
         return {
           fenced: true,
           activeRegion: current.activeRegion,
@@ -132,12 +173,11 @@ export function createFenceHandler(
         };
       });
     } catch (error) {
-      log.error("fence-skipped", describeError(error));
       return {
         fenced: false,
         changes: [],
-        reason: `authority or local API unreadable: nothing changed`,
+        reason: `authority or local API unreadable: nothing changed (${describeError(error).message})`,
       };
     }
-  };
+  }
 }

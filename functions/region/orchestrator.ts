@@ -8,7 +8,7 @@ import { SignalStore } from "./detection";
 import { describeError } from "./errors";
 import { DETECTOR_SOURCE, parseFailoverEvent } from "./event";
 import { cloudWatchLagReader, rdsReplicaLagMetric, type LagReader } from "./lag";
-import { createLogger, type Logger } from "./log";
+import { bounded, createLogger, type Logger } from "./log";
 import {
   promoteRegion,
   type PromotionDeps,
@@ -117,8 +117,12 @@ export function createOrchestratorHandler(
     try {
       const parsed = parseFailoverEvent(event, settings, d.now());
       if (!parsed.ok) {
+        // The logger cuts every value to a bounded size (log.ts): the reason quotes the event.
         d.log.warn("event-rejected", { field: parsed.field, reason: parsed.reason });
-        return { outcome: "rejected", reason: `${parsed.field}: ${parsed.reason}` };
+        return {
+          outcome: "rejected",
+          reason: bounded(`${parsed.field}: ${parsed.reason}`) as string,
+        };
       }
       const { detail, source } = parsed.event;
       const automatic = source === DETECTOR_SOURCE;

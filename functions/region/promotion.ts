@@ -22,6 +22,8 @@
 import {
   admit,
   AuthorityStore,
+  DEFAULT_SERVING_TTL_MS,
+  SERVING_SKEW_MS,
   LeaseConflict,
   type AuthorityRecord,
   type PromotionMode,
@@ -32,6 +34,7 @@ import { DeadlineExceeded, withDeadline } from "./deadline";
 import { describeError } from "./errors";
 import { checkLag, type LagReader } from "./lag";
 import { LeaseHeartbeat } from "./leaseHeartbeat";
+import { awaitServingLeaseExpiry } from "./servingLease";
 import type { Logger } from "./log";
 import { leaseHeartbeatMs, type RegionFailoverSettings } from "./settings";
 import { notify, phasesFor, type PromotionStep } from "./steps";
@@ -158,6 +161,19 @@ export async function promoteRegion(
         return report("awaiting-approval", lag.reason);
       }
     }
+  }
+
+  if (request.mode === "unplanned") {
+    // Never two writers: the old region stops on its own when its serving lease runs out.
+    const serving = await awaitServingLeaseExpiry({
+      authority,
+      current,
+      targetRegion: local,
+      now: deps.now,
+      maxWaitMs: DEFAULT_SERVING_TTL_MS + SERVING_SKEW_MS + 5_000,
+      log,
+    });
+    if (!serving.ok) return report("lease-conflict", serving.reason);
   }
 
   let lease: AuthorityRecord;

@@ -391,6 +391,18 @@ describe("region orchestrator: promotion scenarios", function () {
         assertFields(lines[0], { level: "warn", event: "event-rejected" });
       });
     }
+    it("a 1 MiB hostile field is logged cut to a bounded size, not as a 1 MiB line", async () => {
+      const huge = "x".repeat(1 << 20);
+      const logsBefore = h.logs.length;
+      const result = await h.handler()({ ...detectorEvent(), source: huge });
+      assert.equal(result.outcome, "rejected");
+      assert.ok(result.reason.length < 1_024, `reason is ${result.reason.length} chars`);
+      const lines = h.logs.slice(logsBefore);
+      assert.equal(lines.length, 1);
+      const size = JSON.stringify(lines[0]).length;
+      assert.ok(size < 2_048, `log line is ${size} bytes`);
+      assert.match(String(lines[0].reason), /more chars\)$/);
+    });
   });
 
   it("scenario 12: a replayed or stale event is ignored and changes nothing", async () => {
