@@ -5,7 +5,7 @@
 import * as assert from "assert";
 import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { EFSClient } from "@aws-sdk/client-efs";
 import { ElastiCacheClient } from "@aws-sdk/client-elasticache";
 import { RDSClient } from "@aws-sdk/client-rds";
@@ -91,17 +91,36 @@ describe("default wiring: each Lambda's clients, regions and table as deployed",
     });
   });
 
-  it("the fence in the active region changes nothing", async () => {
+  it("the fence in the active region renews its serving lease in the authority region, and changes nothing local", async () => {
     sdk.stubs.get("DynamoDBClient")!.on(GetItemCommand).resolves(authorityItem("eu-west-1"));
-    const fence = createFenceHandler(fenceSettings("eu-west-1"), { log: SILENT });
+    sdk.stubs
+      .get("DynamoDBClient")!
+      .on(UpdateItemCommand)
+      .resolves({
+        Attributes: {
+          ...authorityItem("eu-west-1").Item,
+          servingRegion: { S: "eu-west-1" },
+          servingExpiresAt: { N: "1900000100000" },
+        },
+      });
+    const fence = createFenceHandler(
+      { ...fenceSettings("eu-west-1"), servingRenewals: { count: 1, intervalMs: 0 } },
+      { log: SILENT },
+    );
     const report = await fence();
     assert.deepStrictEqual(
-      [report.fenced, report.activeRegion, report.reason],
-      [false, "eu-west-1", "this region is active"],
+      [report.fenced, report.activeRegion, report.reason, report.servingExpiresAt],
+      [false, "eu-west-1", "this region is active", 1900000100000],
+    );
+    const calls = await sdk.calls();
+    assert.deepStrictEqual(
+      calls.map((c) => c.command),
+      ["GetItemCommand", "UpdateItemCommand"],
     );
     assert.deepStrictEqual(
-      (await sdk.calls()).map((c) => c.command),
-      ["GetItemCommand"],
+      calls.map((c) => c.region),
+      ["eu-west-1", "eu-west-1"],
+      "the authority table's region, as deployed",
     );
   });
 
