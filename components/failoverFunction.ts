@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as packageJson from "../package.json";
+import { PROMOTES_TAG } from "../functions/contract";
 
 /**
  * Lambda runtime of every failover function: the newest Node.js LTS Lambda offers ("Building Lambda
@@ -37,6 +38,12 @@ export interface FailoverFunctionArgs<E, R> {
   timeoutSeconds: number;
   /** Concurrent executions reserved (1 where only one may run at a time). */
   reservedConcurrency?: number;
+  /**
+   * Starts or carries out a regional promotion: tagged so the policy pack holds it to the
+   * promotion rules (single instance, deadline, scoped role, recovery budget).
+   * @default false
+   */
+  promotes?: boolean;
   logRetentionDays: number;
   /** Queue that receives the events of failed asynchronous invocations, and its KMS key. */
   failureQueueArn: pulumi.Input<string>;
@@ -158,6 +165,7 @@ export class FailoverFunction<E, R> extends pulumi.ComponentResource {
         memorySize: args.memorySize,
         timeout: args.timeoutSeconds,
         reservedConcurrentExecutions: args.reservedConcurrency,
+        tags: args.promotes ? { [PROMOTES_TAG]: "true" } : undefined,
         architectures: ["arm64"],
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
         environment: args.environment ? { variables: args.environment } : undefined,

@@ -227,6 +227,7 @@ export class RegionFailover extends pulumi.ComponentResource {
       `${name}-orchestrator`,
       {
         ...common,
+        promotes: true,
         description:
           "Promotes this region on a detector or operator request, under the authority's lease",
         callbackFactory: () =>

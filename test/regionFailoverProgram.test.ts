@@ -127,6 +127,20 @@ describe("region failover: the standby deploys the automation", () => {
     });
   });
 
+  it("tags the function that promotes, so the policy pack judges it whatever its name", async () => {
+    for (const stack of ["prod-use1", "prod-euw1"]) {
+      const plan = await planOf(stack);
+      const tagged = ofType(plan, FUNCTION)
+        .filter((f) => f.inputs.tags?.["magento-dr:promotes"] === "true")
+        .map((f) => f.name);
+      assert.deepStrictEqual(
+        tagged,
+        stack === "prod-euw1" ? ["prod-euw1-failover-orchestrator-fn"] : [],
+        stack,
+      );
+    }
+  });
+
   it("keeps the authority in one single-region table in the standby region", async () => {
     const tables = ofType(await planOf("prod-euw1"), "aws:dynamodb/table:Table");
     assert.strictEqual(tables.length, 1);

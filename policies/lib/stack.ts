@@ -4,6 +4,7 @@ import * as aws from "@pulumi/aws";
 import { PolicyResource } from "@pulumi/policy";
 import { Resource, Unwrap } from "@pulumi/pulumi";
 import { known, Maybe, UNKNOWN } from "./values";
+import { PROMOTES_TAG } from "../../functions/contract";
 
 // The constructor shape of validateResourceOfType, from which TArgs is inferred.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -34,16 +35,18 @@ export function isStandbyStack(resources: PolicyResource[]): boolean {
   return resources.some((r) => r.type === STACK_REFERENCE_TYPE);
 }
 
-/** Contract with the program: the region failover orchestrator's Lambda has this in its name. */
-export const ORCHESTRATOR_NAME_PATTERN = /orchestrator/i;
-
-export function orchestrators(
+/**
+ * The Lambdas that start or carry out a regional promotion, found by the tag the components set
+ * (functions/contract.ts), never by name. A tag value unknown during preview counts as promoting:
+ * the stricter rules then apply rather than none.
+ */
+export function promotingFunctions(
   resources: PolicyResource[],
 ): Typed<Unwrap<aws.lambda.FunctionArgs>>[] {
-  return ofType(resources, aws.lambda.Function).filter(
-    ({ resource }) =>
-      ORCHESTRATOR_NAME_PATTERN.test(resource.name) || ORCHESTRATOR_NAME_PATTERN.test(resource.urn),
-  );
+  return ofType(resources, aws.lambda.Function).filter(({ props }) => {
+    const value = known(() => (props.tags as Record<string, unknown> | undefined)?.[PROMOTES_TAG]);
+    return value === "true" || value === UNKNOWN;
+  });
 }
 
 const IDENTIFYING_PROPERTIES = [

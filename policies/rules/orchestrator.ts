@@ -1,13 +1,14 @@
 // DR, automation: the region failover orchestrator runs alone, finishes (or gives up cleanly)
 // before Lambda kills it, touches only the resources it names, and promises a recovery within the
-// RTO. Contract with the program: the orchestrator is the aws.lambda.Function with "orchestrator"
-// in its name, and its environment carries DEADLINE_MS and RTO_BUDGET_SECONDS.
+// RTO. Contract with the program: every function that promotes (the orchestrator, the detector)
+// carries the PROMOTES_TAG tag (functions/contract.ts), and its environment carries DEADLINE_MS
+// and RTO_BUDGET_SECONDS.
 import * as aws from "@pulumi/aws";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { Unwrap } from "@pulumi/pulumi";
 import { integer, settings, stringList } from "../lib/config";
 import { describeStatement, isWildcardAction, parseDocument } from "../lib/iam";
-import { ofType, orchestrators, refersTo, Typed } from "../lib/stack";
+import { ofType, promotingFunctions, refersTo, Typed } from "../lib/stack";
 import { Subject } from "../lib/subject";
 import { known, knownList, Maybe, show, snapshot, UNKNOWN } from "../lib/values";
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL, mutationsOnAnyResource } from "./leastPrivilege";
@@ -31,7 +32,7 @@ export const drOrchestratorSingleInstance: StackValidationPolicy = {
     "The failover orchestrator reserves a concurrency of exactly 1, so two promotions never race.",
   enforcementLevel: "advisory",
   validateStack: (args, report) => {
-    for (const fn of orchestrators(args.resources)) {
+    for (const fn of promotingFunctions(args.resources)) {
       new Subject(fn.resource, report).expect({
         property: "reservedConcurrentExecutions",
         read: () => fn.props.reservedConcurrentExecutions,
@@ -48,7 +49,7 @@ export const drOrchestratorDeadline: StackValidationPolicy = {
   description: `The failover orchestrator has a timeout and a ${DEADLINE_VARIABLE} deadline below it, so it stops its steps and records the outcome before Lambda kills it.`,
   enforcementLevel: "advisory",
   validateStack: (args, report) => {
-    for (const fn of orchestrators(args.resources)) {
+    for (const fn of promotingFunctions(args.resources)) {
       const subject = new Subject(fn.resource, report);
       const must = `must stop at a ${DEADLINE_VARIABLE} deadline below its timeout`;
       const timeout = known(() => fn.props.timeout);
@@ -180,7 +181,7 @@ export const drOrchestratorRoleScoped: StackValidationPolicy = {
     );
     const roles = ofType(args.resources, aws.iam.Role);
     const candidates = roles.map((r) => r.resource);
-    for (const fn of orchestrators(args.resources)) {
+    for (const fn of promotingFunctions(args.resources)) {
       const subject = new Subject(fn.resource, report);
       const roleArn = known(() => fn.props.role);
       const role = roles.find((r) => refersTo(roleArn, fn.resource, r.resource, candidates));
@@ -222,7 +223,7 @@ export const drRecoveryBudget: StackValidationPolicy = {
   configSchema: budgetSchema,
   validateStack: (args, report) => {
     const { rtoTargetSeconds } = settings<{ rtoTargetSeconds: number }>(args, budgetSchema);
-    for (const fn of orchestrators(args.resources)) {
+    for (const fn of promotingFunctions(args.resources)) {
       const subject = new Subject(fn.resource, report);
       const must = `must recover within the ${rtoTargetSeconds} s RTO target`;
       const where = `environment.variables.${RTO_BUDGET_VARIABLE}`;

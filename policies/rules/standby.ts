@@ -2,12 +2,13 @@
 // cannot be made after. The home stack owns the replication sources and the global singletons; a
 // standby stack (one that reads the home stack through a StackReference) holds the copies.
 import * as aws from "@pulumi/aws";
+import { PROMOTES_TAG } from "../../functions/contract";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { stringList, settings } from "../lib/config";
 import {
   isStandbyStack,
   ofType,
-  orchestrators,
+  promotingFunctions,
   refersTo,
   STACK_REFERENCE_TYPE,
 } from "../lib/stack";
@@ -63,10 +64,10 @@ export const drStandbyStackComplete: StackValidationPolicy = {
         "Mount the replica's file system id (a home stack output); do not create a new, empty file system.",
       );
     }
-    if (orchestrators(args.resources).length === 0) {
+    if (promotingFunctions(args.resources).length === 0) {
       missing(
-        'an aws.lambda.Function named "...orchestrator..." (the region failover orchestrator)',
-        "Deploy the failover orchestrator in the standby region, with 'orchestrator' in its resource name.",
+        `an aws.lambda.Function tagged ${PROMOTES_TAG}=true (the region failover orchestrator)`,
+        "Deploy the failover orchestrator in the standby region (components/regionFailover.ts tags it).",
       );
     }
   },

@@ -234,6 +234,7 @@ export const orchestratorFunction = {
   timeout: 120,
   memorySize: 512,
   reservedConcurrentExecutions: 1,
+  tags: { "magento-dr:promotes": "true" },
   environment: { variables: { DEADLINE_MS: "100000", RTO_BUDGET_SECONDS: "240" } },
   loggingConfig: { logFormat: "JSON", logGroup: "/magento-dr/standby/orchestrator" },
 };

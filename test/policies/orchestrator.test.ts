@@ -49,6 +49,41 @@ describe("policies: failover orchestrator", () => {
     }
   });
 
+  describe("which functions the promotion rules judge", () => {
+    it("a promoting function with any name is judged: found by its tag, not its name", () => {
+      const renamed = mutate(standbyStack(), "standby-orchestrator", (r) => ({
+        ...r,
+        name: "standby-region-detector",
+        props: { ...r.props, reservedConcurrentExecutions: undefined },
+      }));
+      assertViolation(checkStack(drOrchestratorSingleInstance, renamed), [
+        'lambda.Function "standby-region-detector" must run at most one instance at a time',
+      ]);
+    });
+
+    it("a function named orchestrator without the tag is not a promoting function", () => {
+      const untagged = withOrchestrator((p) => ({
+        ...p,
+        tags: undefined,
+        reservedConcurrentExecutions: undefined,
+      }));
+      assertNoViolations(checkStack(drOrchestratorSingleInstance, untagged));
+    });
+
+    it("a tag unknown during preview counts as promoting, so the rules still run", () => {
+      const stack = withOrchestrator((p) =>
+        preview({
+          ...p,
+          tags: { "magento-dr:promotes": U },
+          reservedConcurrentExecutions: undefined,
+        }),
+      );
+      assertViolation(checkStack(drOrchestratorSingleInstance, stack), [
+        `${ORCHESTRATOR} must run at most one instance at a time`,
+      ]);
+    });
+  });
+
   describe("dr-orchestrator-single-instance", () => {
     it("passes a reserved concurrency of 1", () => {
       assertNoViolations(checkStack(drOrchestratorSingleInstance, standbyStack()));

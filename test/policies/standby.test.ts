@@ -70,10 +70,20 @@ describe("policies: standby completeness", () => {
       );
     });
 
+    it("flags a standby whose only function called orchestrator does not carry the tag", () => {
+      const stack = mutate(standbyStack(), "standby-orchestrator", (r) => ({
+        ...r,
+        props: { ...r.props, tags: { Name: "orchestrator" } },
+      }));
+      assertViolation(checkStack(drStandbyStackComplete, stack), [
+        `${STANDBY} an aws.lambda.Function tagged magento-dr:promotes=true`,
+      ]);
+    });
+
     it("flags a standby without the orchestrator", () => {
       assertViolation(
         checkStack(drStandbyStackComplete, without(standbyStack(), "standby-orchestrator")),
-        [`${STANDBY} an aws.lambda.Function named "...orchestrator..."`],
+        [`${STANDBY} an aws.lambda.Function tagged magento-dr:promotes=true`],
       );
     });
   });
