@@ -4,7 +4,7 @@
 import { UsageError } from "./errors";
 import { stackNamed, type Topology } from "./topology";
 
-export const MODES = ["status", "planned", "unplanned", "failback", "drill"] as const;
+export const MODES = ["status", "planned", "unplanned", "failback", "drill", "hold"] as const;
 export type Mode = (typeof MODES)[number];
 
 export type SettingsChoice = "deployed" | "plan";
@@ -17,6 +17,8 @@ export interface ParsedArgs {
   yes: boolean;
   user?: string;
   settings: SettingsChoice;
+  /** hold: how long (ms), why, or clear the hold in force. */
+  hold?: { forMs: number; reason: string } | { clear: true };
 }
 
 export type ParseResult = { kind: "help" } | { kind: "run"; args: ParsedArgs };
@@ -46,6 +48,9 @@ export function parseArgs(argv: string[], topology: Topology): ParseResult {
     return value;
   };
 
+  let holdFor: number | undefined;
+  let holdReason: string | undefined;
+  let holdClear = false;
   for (let i = 0; i < rest.length; i++) {
     const token = rest[i];
     const [flag, inline] = token.startsWith("--") ? splitInline(token) : [token, undefined];
@@ -75,6 +80,18 @@ export function parseArgs(argv: string[], topology: Topology): ParseResult {
         args.settings = value;
         break;
       }
+      case "--for":
+        holdFor = parseDuration(take());
+        break;
+      case "--reason":
+        holdReason = take();
+        if (!/^[\x20-\x7e]{1,200}$/.test(holdReason)) {
+          throw new UsageError("--reason: expected 1-200 printable ASCII characters");
+        }
+        break;
+      case "--clear":
+        holdClear = noValue(flag, inline);
+        break;
       case "--dry-run":
         args.dryRun = noValue(flag, inline);
         break;
@@ -90,6 +107,25 @@ export function parseArgs(argv: string[], topology: Topology): ParseResult {
     }
   }
 
+  const holdFlags = holdFor !== undefined || holdReason !== undefined || holdClear;
+  if (mode !== "hold" && holdFlags) {
+    throw new UsageError("--for, --reason and --clear belong to the hold mode");
+  }
+  if (mode === "hold") {
+    if (args.to !== undefined)
+      throw new UsageError("hold takes no --to: it pauses the automatic path");
+    if (holdClear) {
+      if (holdFor !== undefined || holdReason !== undefined) {
+        throw new UsageError("hold --clear takes neither --for nor --reason");
+      }
+      args.hold = { clear: true };
+    } else {
+      if (holdFor === undefined)
+        throw new UsageError("hold needs --for <duration> (e.g. 90m, 2h) or --clear");
+      if (holdReason === undefined) throw new UsageError("hold needs --reason <text>");
+      args.hold = { forMs: holdFor, reason: holdReason };
+    }
+  }
   if (mode === "status" && args.to !== undefined) {
     throw new UsageError("status takes no --to: it reports every stack");
   }
@@ -110,4 +146,16 @@ function splitInline(token: string): [string, string | undefined] {
 function noValue(flag: string, inline: string | undefined): true {
   if (inline !== undefined) throw new UsageError(`${flag} takes no value`);
   return true;
+}
+
+/** "90s", "45m", "2h": at most 24 h (a hold must expire by itself; declare it again to extend). */
+export function parseDuration(text: string): number {
+  const m = /^([1-9][0-9]{0,5})(s|m|h)$/.exec(text);
+  const ms = m
+    ? Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[m[2] as "s" | "m" | "h"]
+    : NaN;
+  if (!(ms > 0 && ms <= 24 * 3_600_000)) {
+    throw new UsageError(`--for "${text}": expected a duration up to 24h such as 90s, 45m or 2h`);
+  }
+  return ms;
 }

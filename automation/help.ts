@@ -8,6 +8,11 @@ Modes
   status                   Each stack's region and role, the authority epoch and lease, replication
                            lag per tier, the health of each region, and what a failover would do now.
                            Read-only.
+  hold --for <90s|45m|2h> --reason <text>
+                           Declares planned maintenance (at most 24 h, expires by itself): the
+                           automatic failover path promotes and resumes nothing meanwhile; this CLI
+                           still works. Stored in the authority table, shown by status.
+  hold --clear             Ends the hold now.
   planned   --to <stack>   Switchover with no data loss where the service allows. Refused (exit 3,
                            nothing changed) if the target is not ready or a tier's replication lag is
                            over its budget. After the lease it waits for zero database lag, then

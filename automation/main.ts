@@ -7,6 +7,7 @@ import { drill } from "./drill";
 import { ExitCode, Refused, StepFailed, UsageError } from "./errors";
 import { failback } from "./failback";
 import { HELP } from "./help";
+import { hold } from "./hold";
 import { Progress, type Print } from "./progress";
 import { status } from "./status";
 import { switchover } from "./switchover";
@@ -30,7 +31,7 @@ export function parseOrExit(
     if (error instanceof UsageError || (error as Error)?.name === "ConfigError") {
       printError(`error: ${(error as Error).message}`);
       printError(
-        "usage: npm run promote -- <status|planned|unplanned|failback|drill> [--to <stack>] [--dry-run] [--yes] (--help for more)",
+        "usage: npm run promote -- <status|planned|unplanned|failback|drill|hold> [--to <stack>] [--dry-run] [--yes] [--for <duration> --reason <text> | --clear] (--help for more)",
       );
       return ExitCode.usage;
     }
@@ -57,6 +58,8 @@ export async function runMode(args: ParsedArgs, deps: CliDeps): Promise<number> 
       case "drill":
         await drill(run);
         return ExitCode.ok;
+      case "hold":
+        return await hold(run);
     }
   } catch (error) {
     return report(error, deps.print);

@@ -11,6 +11,7 @@ import {
   observeDatabase,
   observeMedia,
 } from "../functions/region/steps";
+import { HoldStore } from "../functions/region/hold";
 import { authorityStore } from "./authority";
 import type { Run } from "./context";
 import { ExitCode } from "./errors";
@@ -80,6 +81,26 @@ async function readAuthority(
     print(
       `  last promotion: ${a.incidentId} (${a.mode ?? "?"}, from ${a.previousActiveRegion ?? "?"})`,
     );
+  }
+  if (a.servingRegion) {
+    const until = a.servingExpiresAt ?? 0;
+    print(
+      `  serving lease: ${a.servingRegion} ${until > now() ? "until" : "EXPIRED at"} ${new Date(until).toISOString()}`,
+    );
+  }
+  try {
+    const h = await new HoldStore({
+      client: run.deps.aws.authority(s),
+      tableName: s.authority.tableName,
+      now,
+    }).active();
+    print(
+      h
+        ? `  OPERATOR HOLD until ${new Date(h.until).toISOString()} by ${h.by}: ${h.reason} (automatic failover paused)`
+        : "  no operator hold: automatic failover armed",
+    );
+  } catch (error) {
+    print(`  operator hold: UNREADABLE: ${errorMessage(error)}`);
   }
   if (a.phase === "promoting") {
     print("  A PROMOTION IS INCOMPLETE: rerun it (see the README runbook) before anything else");

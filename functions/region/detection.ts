@@ -35,7 +35,7 @@ export interface SignalReading {
 }
 
 export type DetectionAction =
-  "none" | "degraded" | "insufficient-signals" | "page-humans" | "failover";
+  "none" | "degraded" | "insufficient-signals" | "page-humans" | "failover" | "held";
 
 export interface DetectionDecision {
   action: DetectionAction;

@@ -32,6 +32,7 @@ import {
   DETECTOR_SOURCE,
   type FailoverEvent,
 } from "./event";
+import { HoldStore } from "./hold";
 import { createLogger, type Logger } from "./log";
 import { readRoute53Status, runCanary } from "./probes";
 import { invokeOrchestrator } from "./requestPromotion";
@@ -162,7 +163,12 @@ async function detectOnce(
     now: d.now,
   });
   const current = await authority.read();
-  if (current.activeRegion === settings.localRegion) return whileActive(settings, d, current);
+  const hold = await new HoldStore({ ...table, now: d.now }).active();
+  if (hold) d.log.warn("operator-hold", { ...hold });
+  const held = hold
+    ? `operator hold by ${hold.by} until ${new Date(hold.until).toISOString()}: ${hold.reason}`
+    : undefined;
+  if (current.activeRegion === settings.localRegion) return whileActive(settings, d, current, held);
   if (successorOf(settings, current.activeRegion) !== settings.localRegion) {
     return {
       action: "none",
@@ -171,13 +177,14 @@ async function detectOnce(
       readings: [],
     };
   }
-  return detect(settings, d, new SignalStore(table), current);
+  return detect(settings, d, new SignalStore(table), current, held);
 }
 
 async function whileActive(
   settings: RegionFailoverSettings,
   d: DetectorDeps,
   current: AuthorityRecord,
+  held?: string,
 ): Promise<DetectionReport> {
   const base = { activeRegion: current.activeRegion, readings: [] };
   if (current.phase === "completed") {
@@ -194,6 +201,10 @@ async function whileActive(
     current.incidentId &&
     current.previousActiveRegion
   ) {
+    if (held) {
+      // Nothing automatic during a hold, not even a resume: the operator CLI resumes it.
+      return { ...base, action: "held", reason: `interrupted promotion not resumed: ${held}` };
+    }
     if (current.mode === "planned") {
       // An operator's planned switchover: its lossless path waits for zero lag after the fence,
       // which only the operator CLI runs. Resumed here it could promote a lagging replica, and
@@ -258,6 +269,7 @@ async function detect(
   d: DetectorDeps,
   signals: SignalStore,
   current: AuthorityRecord,
+  held?: string,
 ): Promise<DetectionReport> {
   const target = current.activeRegion;
   const cfg = settings.detection;
@@ -318,8 +330,12 @@ async function detect(
     },
   });
   // Assigned inside the probe callback, which TypeScript cannot follow.
-  const decided = decision as DetectionDecision | undefined;
+  let decided = decision as DetectionDecision | undefined;
   if (!decided) throw new Error("detector ran no probe (detection.probesPerRun must be >= 1)");
+  if (decided.action === "failover" && held) {
+    // The quorum is recorded and alerted on, never acted on during an operator hold.
+    decided = { ...decided, action: "held", reason: `${decided.reason}; not promoting: ${held}` };
+  }
   await signals.writeDetector(settings.localRegion, {
     target,
     canaryFailures: canary.consecutiveFailures,

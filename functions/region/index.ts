@@ -8,6 +8,7 @@ export * from "./detector";
 export * from "./errors";
 export * from "./event";
 export * from "./fence";
+export * from "./hold";
 export * from "./lag";
 export * from "./leaseHeartbeat";
 export * from "./log";

@@ -6,6 +6,7 @@ import { IncidentLog } from "./audit";
 import { createAuthorityClient, createRegionalClients, type RegionalClients } from "./clients";
 import { SignalStore } from "./detection";
 import { describeError } from "./errors";
+import { HoldStore } from "./hold";
 import { DETECTOR_SOURCE, parseFailoverEvent } from "./event";
 import { cloudWatchLagReader, rdsReplicaLagMetric, type LagReader } from "./lag";
 import { bounded, createLogger, type Logger } from "./log";
@@ -31,8 +32,13 @@ export function detectorConfirmation(
   signals: SignalStore,
   settings: RegionFailoverSettings,
   now: () => number,
+  holds: HoldStore,
 ) {
   return async (request: PromotionRequest) => {
+    const hold = await holds.active();
+    if (hold) {
+      return { confirmed: false, reason: `operator hold by ${hold.by}: ${hold.reason}` };
+    }
     const state = await signals.readDetector(settings.localRegion);
     if (!state) return { confirmed: false, reason: "no detector decision recorded" };
     if (state.lastAction !== "failover") {
@@ -96,7 +102,12 @@ export function promotionDeps(
     lagReaders: d.lagReaders,
     log: d.log,
     now: d.now,
-    confirmDetection: detectorConfirmation(new SignalStore(table), settings, d.now),
+    confirmDetection: detectorConfirmation(
+      new SignalStore(table),
+      settings,
+      d.now,
+      new HoldStore(table),
+    ),
     phases: d.phases,
   };
 }
