@@ -91,7 +91,9 @@ export class Cache extends pulumi.ComponentResource {
       snapshotRetentionLimit: snapshotRetentionDays,
       snapshotWindow: "02:00-03:00",
       maintenanceWindow: "sun:05:30-sun:06:30",
-      autoMinorVersionUpgrade: true,
+      // Off: a node upgrade is a failover inside the region; operators upgrade inside a hold
+      // (docs/detection.md). ElastiCache turns it off on Global Datastore members anyway.
+      autoMinorVersionUpgrade: false,
       logDeliveryConfigurations: [
         {
           destination: slowLog.name,

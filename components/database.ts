@@ -114,7 +114,11 @@ export class Database extends pulumi.ComponentResource {
       skipFinalSnapshot: false,
       finalSnapshotIdentifier: `${args.identifier}-final`,
       copyTagsToSnapshot: true,
-      autoMinorVersionUpgrade: true,
+      // Off: a Multi-AZ minor-version upgrade takes "several minutes" of unavailability (RDS User
+      // Guide, "Upgrading a DB instance engine version"), on the shop's deep health check a
+      // failover-sized outage. Operators upgrade on purpose, inside an operator hold
+      // (docs/detection.md); test/minorUpgrades.test.ts keeps it off.
+      autoMinorVersionUpgrade: false,
       performanceInsightsEnabled: true,
       performanceInsightsKmsKeyId: args.kmsKeyArn,
       performanceInsightsRetentionPeriod: 7,
