@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { KeyRef, keyUse } from "./arns";
 import { Capacity } from "../config";
 import { TIER_PORTS } from "./network";
 
@@ -32,11 +33,16 @@ export interface MagentoAppTierArgs {
   /** ARN pattern of the SSM parameters the instances may read (`.../parameter/<project>/<stack>/*`). */
   parameterArn: pulumi.Input<string>;
   /** Secrets the instances may read (database, cache AUTH, search user, crypt key). */
+  /** The secrets instances read, as policies name them before they exist (./arns.ts `secret`). */
   secretArns: pulumi.Input<string>[];
   /** The region's key some of those secrets are encrypted with (decrypted via Secrets Manager only). */
-  secretsKeyArn: pulumi.Input<string>;
+  secretsKey: KeyRef;
   /** The media file system the instances mount. */
-  fileSystemArn: pulumi.Input<string>;
+  /** The media file system as a policy names it (Media.policyTarget). */
+  fileSystem: {
+    resource: pulumi.Input<string>;
+    condition?: Record<string, Record<string, string>>;
+  };
   /** The authority table and its region, read by the endpoint watcher to detect fencing. */
   authorityTableArn?: pulumi.Input<string>;
   /**
@@ -406,7 +412,7 @@ export class MagentoAppTier extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const statements: unknown[] = [
+    const statements: aws.types.input.iam.PolicyStatement[] = [
       {
         Sid: "ReadOwnParameters",
         Effect: "Allow",
@@ -417,7 +423,8 @@ export class MagentoAppTier extends pulumi.ComponentResource {
         Sid: "MountMedia",
         Effect: "Allow",
         Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
-        Resource: [args.fileSystemArn],
+        Resource: [args.fileSystem.resource],
+        ...(args.fileSystem.condition ? { Condition: args.fileSystem.condition } : {}),
       },
     ];
     if (args.secretArns.length > 0) {
@@ -427,15 +434,11 @@ export class MagentoAppTier extends pulumi.ComponentResource {
         Action: ["secretsmanager:GetSecretValue"],
         Resource: args.secretArns,
       });
-      statements.push({
-        Sid: "DecryptOwnSecrets",
-        Effect: "Allow",
-        Action: ["kms:Decrypt"],
-        Resource: [args.secretsKeyArn],
-        Condition: {
+      statements.push(
+        keyUse("DecryptOwnSecrets", ["kms:Decrypt"], args.secretsKey, {
           StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` },
-        },
-      });
+        }),
+      );
     }
     if (args.authorityTableArn) {
       statements.push({
@@ -450,7 +453,7 @@ export class MagentoAppTier extends pulumi.ComponentResource {
       `${name}-instance`,
       {
         role: role.id,
-        policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }),
+        policy: { Version: "2012-10-17", Statement: statements },
       },
       { parent: this },
     );
@@ -477,7 +480,7 @@ export const SESSIONS_STATEMENT_SID = "MagentoSessions";
 function sessionStatements(
   sessions: NonNullable<MagentoAppTierArgs["sessions"]>,
   region: string,
-): unknown[] {
+): aws.types.input.iam.PolicyStatement[] {
   const keys = pulumi
     .output(sessions.tableArn)
     .apply((arn) => `arn:aws:kms:${region}:${arn.split(":")[4]}:key/*`);

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as packageJson from "../package.json";
 import { PROMOTES_TAG } from "../functions/contract";
+import { arns, KeyRef, keyUse } from "./arns";
 
 /**
  * Lambda runtime of every failover function: the newest Node.js LTS Lambda offers ("Building Lambda
@@ -47,7 +48,7 @@ export interface FailoverFunctionArgs<E, R> {
   logRetentionDays: number;
   /** Queue that receives the events of failed asynchronous invocations, and its KMS key. */
   failureQueueArn: pulumi.Input<string>;
-  failureQueueKeyArn: pulumi.Input<string>;
+  failureQueueKey: KeyRef;
   /** Runs in the VPC (needs private subnets and a security group). */
   vpc?: { subnetIds: pulumi.Input<string[]>; securityGroupIds: pulumi.Input<string>[] };
   /**
@@ -110,12 +111,15 @@ export class FailoverFunction<E, R> extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // Names, account and region are known at preview, unlike the log group's ARN: ./arns.ts.
+    const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    const region = args.region ?? aws.getRegionOutput({}, { parent: this }).region;
     const statements: PolicyStatement[] = [
       {
         Sid: "OwnLogs",
         Effect: "Allow",
         Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: [pulumi.interpolate`${logGroup.arn}:*`],
+        Resource: [pulumi.interpolate`${arns.logGroup(region, accountId, logGroup.name)}:*`],
       },
       {
         Sid: "FailureDestination",
@@ -123,19 +127,14 @@ export class FailoverFunction<E, R> extends pulumi.ComponentResource {
         Action: ["sqs:SendMessage"],
         Resource: [args.failureQueueArn],
       },
-      {
-        Sid: "FailureDestinationKey",
-        Effect: "Allow",
-        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-        Resource: [args.failureQueueKeyArn],
-      },
+      keyUse("FailureDestinationKey", ["kms:GenerateDataKey", "kms:Decrypt"], args.failureQueueKey),
       ...args.statements,
     ];
     const policy = new aws.iam.RolePolicy(
       `${name}-policy`,
       {
         role: role.id,
-        policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }),
+        policy: { Version: "2012-10-17", Statement: statements },
       },
       { parent: this },
     );

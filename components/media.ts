@@ -33,6 +33,11 @@ export interface MediaArgs {
 export class Media extends pulumi.ComponentResource {
   public readonly fileSystemId: pulumi.Output<string>;
   public readonly fileSystemArn: pulumi.Output<string>;
+  /** How an IAM statement names this file system before it exists. */
+  public readonly policyTarget: {
+    resource: pulumi.Output<string>;
+    condition?: Record<string, Record<string, string>>;
+  };
   public readonly accessPointId: pulumi.Output<string>;
   /** Id of the replica in `replicaRegion`, when this stack replicates. */
   public readonly replicaFileSystemId?: pulumi.Output<string>;
@@ -122,6 +127,18 @@ export class Media extends pulumi.ComponentResource {
 
     this.fileSystemId = fileSystemId;
     this.fileSystemArn = pulumi.interpolate`arn:aws:elasticfilesystem:${args.region}:${args.accountId}:file-system/${fileSystemId}`;
+    // A file system this stack creates has a random id, unknown at a first preview: policies name
+    // it by its Name tag instead (file-system resources take aws:ResourceTag/${TagKey}, "Actions,
+    // resources, and condition keys for Amazon Elastic File System", Service Authorization
+    // Reference), so the document is known before it exists. A replica's id comes from config
+    // or the home stack, and is named exactly.
+    this.policyTarget =
+      args.source.kind === "primary"
+        ? {
+            resource: pulumi.interpolate`arn:aws:elasticfilesystem:${args.region}:${args.accountId}:file-system/*`,
+            condition: { StringEquals: { "aws:ResourceTag/Name": `${name}-media` } },
+          }
+        : { resource: this.fileSystemArn };
     this.accessPointId = accessPoint.id;
     this.registerOutputs({
       fileSystemId: this.fileSystemId,

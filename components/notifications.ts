@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { arns, KeyRef } from "./arns";
 
 export interface NotificationsArgs {
   accountId: pulumi.Input<string>;
@@ -29,6 +30,8 @@ export class Notifications extends pulumi.ComponentResource {
   public readonly failureQueueName: pulumi.Output<string>;
   /** The key of the topic and queue: a Lambda needs it to send its failures to the queue. */
   public readonly keyArn: pulumi.Output<string>;
+  /** The key as policies name it before it exists (through its alias). */
+  public readonly key: KeyRef;
 
   constructor(name: string, args: NotificationsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("magento-dr:automation:Notifications", name, {}, opts);
@@ -101,10 +104,19 @@ export class Notifications extends pulumi.ComponentResource {
       { region: args.region, kmsMasterKeyId: key.arn, messageRetentionSeconds: 14 * 24 * 3600 },
       { parent: this },
     );
-    this.topicArn = topic.arn;
-    this.failureQueueArn = queue.arn;
+    const alias = `alias/${name}`;
+    new aws.kms.Alias(
+      `${name}-key`,
+      { region: args.region, name: alias, targetKeyId: key.keyId },
+      { parent: this },
+    );
+    // Known before the topic and queue exist (their names are): see ./arns.ts.
+    const region = args.region ?? aws.getRegionOutput({}, { parent: this }).region;
+    this.topicArn = arns.topic(region, args.accountId, topic.name);
+    this.failureQueueArn = arns.queue(region, args.accountId, queue.name);
     this.failureQueueName = queue.name;
     this.keyArn = key.arn;
+    this.key = { arn: key.arn, alias, region, accountId: args.accountId };
     this.registerOutputs({ topicArn: this.topicArn, failureQueueArn: this.failureQueueArn });
   }
 }

@@ -13,6 +13,7 @@ import {
   resolveSettings,
 } from "../functions/region";
 import { FailoverFunction, PolicyStatement } from "./failoverFunction";
+import { KeyRef, keyUse } from "./arns";
 import { regionGateMetric } from "./regionGate";
 
 /** Lambda timeout of the orchestrator: RDS promotion takes minutes. */
@@ -78,18 +79,18 @@ export interface RegionFailoverArgs {
     parameters: pulumi.Input<string>[];
     autoScalingGroup: pulumi.Input<string>;
     topic: pulumi.Input<string>;
-    topicKey: pulumi.Input<string>;
+    topicKey: KeyRef;
     /** Route 53 health check on the active region's ALB (read by the detector). */
     activeRegionHealthCheck: pulumi.Input<string>;
   };
   failureQueueArn: pulumi.Input<string>;
-  failureQueueKeyArn: pulumi.Input<string>;
+  failureQueueKey: KeyRef;
   logRetentionDays: number;
   /** A third region for the witness canary, with its own failure queue there. */
   witness?: {
     region: string;
     failureQueueArn: pulumi.Input<string>;
-    failureQueueKeyArn: pulumi.Input<string>;
+    failureQueueKey: KeyRef;
   };
   /** Seconds the whole promotion may take (below the Lambda timeout). */
   deadlineSeconds: number;
@@ -138,7 +139,9 @@ export class RegionFailover extends pulumi.ComponentResource {
       RTO_BUDGET_SECONDS: String(args.rtoBudgetSeconds),
     };
     const a = args.arns;
-    const gate = settings.apply((s) => regionGateMetric(s.project).namespace);
+    // From the plain project name, so the statement is known at preview (the settings hold
+    // outputs of resources not yet created).
+    const gate = regionGateMetric(args.settings.project as string).namespace;
     const promote: PolicyStatement[] = [
       {
         Sid: "Authority",
@@ -203,12 +206,7 @@ export class RegionFailover extends pulumi.ComponentResource {
         Condition: { StringEquals: { "cloudwatch:namespace": gate } },
       },
       { Sid: "Notify", Effect: "Allow", Action: ["sns:Publish"], Resource: [a.topic] },
-      {
-        Sid: "NotifyKey",
-        Effect: "Allow",
-        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-        Resource: [a.topicKey],
-      },
+      keyUse("NotifyKey", ["kms:GenerateDataKey", "kms:Decrypt"], a.topicKey),
     ];
     const common = {
       environment,
@@ -217,7 +215,7 @@ export class RegionFailover extends pulumi.ComponentResource {
       reservedConcurrency: 1,
       logRetentionDays: args.logRetentionDays,
       failureQueueArn: args.failureQueueArn,
-      failureQueueKeyArn: args.failureQueueKeyArn,
+      failureQueueKey: args.failureQueueKey,
       // A failed promotion is resumed by the next detector run from observed state, not by a
       // blind retry of an old event.
       maximumRetryAttempts: 0,
@@ -321,7 +319,7 @@ export class RegionFailover extends pulumi.ComponentResource {
           ...MINUTE_WATCHER,
           logRetentionDays: args.logRetentionDays,
           failureQueueArn: args.witness.failureQueueArn,
-          failureQueueKeyArn: args.witness.failureQueueKeyArn,
+          failureQueueKey: args.witness.failureQueueKey,
         },
         { parent: this },
       );
@@ -371,7 +369,7 @@ export interface FenceArgs {
   autoScalingGroupArn: pulumi.Input<string>;
   maintenanceParameterArn: pulumi.Input<string>;
   failureQueueArn: pulumi.Input<string>;
-  failureQueueKeyArn: pulumi.Input<string>;
+  failureQueueKey: KeyRef;
   logRetentionDays: number;
 }
 
@@ -424,7 +422,7 @@ export class RegionFence extends FailoverFunction<unknown, unknown> {
         ...MINUTE_WATCHER,
         logRetentionDays: args.logRetentionDays,
         failureQueueArn: args.failureQueueArn,
-        failureQueueKeyArn: args.failureQueueKeyArn,
+        failureQueueKey: args.failureQueueKey,
       },
       opts,
     );

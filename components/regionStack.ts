@@ -17,6 +17,7 @@ import {
 } from "./sessions";
 import { Search } from "./search";
 import { SharedSecrets } from "./sharedSecrets";
+import { arns, KeyRef } from "./arns";
 import { MagentoEndpoints } from "./endpoints";
 import { Notifications } from "./notifications";
 import { TierAutomation } from "./tierAutomation";
@@ -75,6 +76,10 @@ export class RegionStack extends pulumi.ComponentResource {
       },
       { parent: this, protect: cfg.protect },
     );
+    const keyAlias = `alias/${name}-data`;
+    new aws.kms.Alias(`${name}-data`, { name: keyAlias, targetKeyId: key.keyId }, { parent: this });
+    // How policies name the key before it exists: ./arns.ts.
+    const dataKey: KeyRef = { arn: key.arn, alias: keyAlias, region: cfg.region, accountId };
 
     const network = new RegionalNetwork(
       `${name}-net`,
@@ -117,7 +122,13 @@ export class RegionStack extends pulumi.ComponentResource {
       `${name}-secrets`,
       {
         source: cfg.isHome
-          ? { kind: "owner", replicaRegions: otherRegions, kmsKeyArn: key.arn }
+          ? {
+              kind: "owner",
+              replicaRegions: otherRegions,
+              kmsKeyArn: key.arn,
+              region: cfg.region,
+              accountId,
+            }
           : {
               kind: "replica",
               region: cfg.region,
@@ -275,13 +286,13 @@ export class RegionStack extends pulumi.ComponentResource {
         }),
         parameterArn: pulumi.interpolate`arn:aws:ssm:${cfg.region}:${accountId}:parameter${parameterPath}*`,
         secretArns: [
-          secrets.arns.databaseUser,
-          secrets.arns.cacheAuth,
-          secrets.arns.cryptKey,
-          search.credentialsSecretArn,
+          secrets.policyArns.databaseUser,
+          secrets.policyArns.cacheAuth,
+          secrets.policyArns.cryptKey,
+          search.credentialsSecretPolicyArn,
         ],
-        secretsKeyArn: key.arn,
-        fileSystemArn: media.fileSystemArn,
+        secretsKey: dataKey,
+        fileSystem: media.policyTarget,
         deletionProtection: cfg.protect,
       },
       { parent: this },
@@ -316,15 +327,16 @@ export class RegionStack extends pulumi.ComponentResource {
         accountId,
         parameterPath,
         replicationGroupId: physicalName,
-        replicationGroupArn: cache.arn,
+        replicationGroupArn: arns.replicationGroup(cfg.region, accountId, physicalName),
         searchEndpoints: [search.endpoint],
         searchSecretArn: search.credentialsSecretArn,
-        searchSecretKeyArn: key.arn,
+        searchSecretPolicyArn: search.credentialsSecretPolicyArn,
+        searchSecretKey: dataKey,
         privateSubnetIds: network.privateSubnetIds,
         lambdaSecurityGroupId: network.lambdaSecurityGroupId,
         topicArn: notifications.topicArn,
         failureQueueArn: notifications.failureQueueArn,
-        failureQueueKeyArn: notifications.keyArn,
+        failureQueueKey: notifications.key,
         logRetentionDays: cfg.logRetentionDays,
       },
       { parent: this },
@@ -363,10 +375,10 @@ export class RegionStack extends pulumi.ComponentResource {
           maintenanceParameter: `${parameterPath}maintenance`,
         },
         authorityTableArn,
-        autoScalingGroupArn: app.autoScalingGroupArn,
+        autoScalingGroupArn: arns.autoScalingGroup(cfg.region, accountId, asgName),
         maintenanceParameterArn: parameterArn("maintenance"),
         failureQueueArn: notifications.failureQueueArn,
-        failureQueueKeyArn: notifications.keyArn,
+        failureQueueKey: notifications.key,
         logRetentionDays: cfg.logRetentionDays,
       },
       { parent: this },
@@ -434,24 +446,24 @@ export class RegionStack extends pulumi.ComponentResource {
           },
           arns: {
             authorityTable: authorityTableArn,
-            replicationGroup: cache.arn,
+            replicationGroup: arns.replicationGroup(cfg.region, accountId, physicalName),
             globalReplicationGroup: pulumi.interpolate`arn:aws:elasticache::${accountId}:globalreplicationgroup:${home!.globalDatastoreId}`,
-            database: database.arn,
+            database: arns.database(cfg.region, accountId, physicalName),
             fileSystems: [media.fileSystemArn, homeMediaArn],
             parameters: Object.values(PROMOTED_PARAMETERS).map(parameterArn),
-            autoScalingGroup: app.autoScalingGroupArn,
+            autoScalingGroup: arns.autoScalingGroup(cfg.region, accountId, asgName),
             topic: notifications.topicArn,
-            topicKey: notifications.keyArn,
+            topicKey: notifications.key,
             activeRegionHealthCheck: pulumi.interpolate`arn:aws:route53:::healthcheck/${home!.albHealthCheckId}`,
           },
           failureQueueArn: notifications.failureQueueArn,
-          failureQueueKeyArn: notifications.keyArn,
+          failureQueueKey: notifications.key,
           witness:
             cfg.witnessRegion && witnessNotifications
               ? {
                   region: cfg.witnessRegion,
                   failureQueueArn: witnessNotifications.failureQueueArn,
-                  failureQueueKeyArn: witnessNotifications.keyArn,
+                  failureQueueKey: witnessNotifications.key,
                 }
               : undefined,
           logRetentionDays: cfg.logRetentionDays,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { arns } from "./arns";
 import * as random from "@pulumi/random";
 
 /** The newest OpenSearch TLS policy: TLS 1.2 minimum with forward secrecy only. */
@@ -45,6 +46,8 @@ export class Search extends pulumi.ComponentResource {
   public readonly endpoint: pulumi.Output<string>;
   public readonly domainArn: pulumi.Output<string>;
   public readonly credentialsSecretArn: pulumi.Output<string>;
+  /** The secret as a policy names it before it exists (./arns.ts). */
+  public readonly credentialsSecretPolicyArn: pulumi.Output<string>;
 
   constructor(name: string, args: SearchArgs, opts?: pulumi.ComponentResourceOptions) {
     super("magento-dr:data:Search", name, {}, opts);
@@ -179,6 +182,7 @@ export class Search extends pulumi.ComponentResource {
     this.endpoint = domain.endpoint;
     this.domainArn = domain.arn;
     this.credentialsSecretArn = secret.arn;
+    this.credentialsSecretPolicyArn = arns.secret(args.region, args.accountId, secret.name);
     this.registerOutputs({ endpoint: this.endpoint, domainArn: this.domainArn });
   }
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
+import { arns } from "./arns";
 
 /** ARNs of the secrets every region's Magento reads; the same secret in each region. */
 export interface SharedSecretArns {
@@ -14,7 +15,13 @@ export interface SharedSecretArns {
 
 export type SharedSecretsSource =
   /** Home stack: generate the values, keep them in Secrets Manager, replicate to `replicaRegions`. */
-  | { kind: "owner"; replicaRegions: string[]; kmsKeyArn: pulumi.Input<string> }
+  | {
+      kind: "owner";
+      replicaRegions: string[];
+      kmsKeyArn: pulumi.Input<string>;
+      region: string;
+      accountId: pulumi.Input<string>;
+    }
   /** Other stacks: the replicas in this region of the home stack's secrets. */
   | { kind: "replica"; region: string; homeArns: Record<keyof SharedSecretArns, string> };
 
@@ -25,6 +32,8 @@ export type SharedSecretsSource =
  */
 export class SharedSecrets extends pulumi.ComponentResource {
   public readonly arns: SharedSecretArns;
+  /** The same secrets as a policy names them before they exist (./arns.ts `secret`). */
+  public readonly policyArns: SharedSecretArns;
   /** The AUTH token value, for the home stack's replication group only. */
   public readonly cacheAuthToken?: pulumi.Output<string>;
 
@@ -49,6 +58,8 @@ export class SharedSecrets extends pulumi.ComponentResource {
         cacheAuth: local(source.homeArns.cacheAuth),
         databaseUser: local(source.homeArns.databaseUser),
       };
+      // Read from the deployed home stack: known at this stack's first preview.
+      this.policyArns = this.arns;
     } else {
       const secret = (id: string, description: string, value: pulumi.Input<string>) => {
         const s = new aws.secretsmanager.Secret(
@@ -62,6 +73,7 @@ export class SharedSecrets extends pulumi.ComponentResource {
           },
           { parent: this },
         );
+        policyArns[id] = arns.secret(source.region, source.accountId, s.name);
         new aws.secretsmanager.SecretVersion(
           `${name}-${id}`,
           { secretId: s.id, secretString: value },
@@ -69,6 +81,7 @@ export class SharedSecrets extends pulumi.ComponentResource {
         );
         return s.arn;
       };
+      const policyArns: Record<string, pulumi.Output<string>> = {};
       const generated = (id: string, length: number) =>
         new random.RandomPassword(`${name}-${id}`, { length, special: false }, { parent: this })
           .result;
@@ -86,6 +99,11 @@ export class SharedSecrets extends pulumi.ComponentResource {
           "Magento's MySQL user (create it once at install; see README)",
           pulumi.jsonStringify({ username: "magento", password: databasePassword }),
         ),
+      };
+      this.policyArns = {
+        cryptKey: policyArns["crypt-key"],
+        cacheAuth: policyArns["cache-auth"],
+        databaseUser: policyArns["db-user"],
       };
     }
     this.registerOutputs({ ...this.arns });

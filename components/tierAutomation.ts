@@ -7,6 +7,7 @@ import {
 import { createSearchHealthHandler, SEARCH_METRICS } from "../functions/searchHealth";
 import { basicAuthFromSecret } from "../functions/searchAuth";
 import { FailoverFunction } from "./failoverFunction";
+import { KeyRef, keyUse } from "./arns";
 
 /** Alarms on the cache group are named with this prefix, so their state changes reach the sync. */
 export function cacheAlarmPrefix(replicationGroupId: string): string {
@@ -27,13 +28,15 @@ export interface TierAutomationArgs {
   searchEndpoints: pulumi.Input<string>[];
   /** The search user's secret (the probe authenticates: fine-grained access refuses anonymous). */
   searchSecretArn: pulumi.Input<string>;
+  /** The same secret as a policy names it before it exists (./arns.ts `secret`). */
+  searchSecretPolicyArn: pulumi.Input<string>;
   /** Key the secret is encrypted with. */
-  searchSecretKeyArn: pulumi.Input<string>;
+  searchSecretKey: KeyRef;
   privateSubnetIds: pulumi.Input<string[]>;
   lambdaSecurityGroupId: pulumi.Input<string>;
   topicArn: pulumi.Input<string>;
   failureQueueArn: pulumi.Input<string>;
-  failureQueueKeyArn: pulumi.Input<string>;
+  failureQueueKey: KeyRef;
   logRetentionDays: number;
 }
 
@@ -94,7 +97,7 @@ export class TierAutomation extends pulumi.ComponentResource {
         timeoutSeconds: 60,
         logRetentionDays: args.logRetentionDays,
         failureQueueArn: args.failureQueueArn,
-        failureQueueKeyArn: args.failureQueueKeyArn,
+        failureQueueKey: args.failureQueueKey,
       },
       { parent: this },
     );
@@ -133,7 +136,7 @@ export class TierAutomation extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const stateParameter = new aws.ssm.Parameter(
+    new aws.ssm.Parameter(
       `${name}-search-state`,
       {
         name: parameter("automation/search-health-state"),
@@ -183,23 +186,21 @@ export class TierAutomation extends pulumi.ComponentResource {
             Sid: "SearchParameters",
             Effect: "Allow",
             Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:PutParameter"],
-            Resource: [parameterArn("search/endpoint"), parameterArn("epoch"), stateParameter.arn],
+            Resource: [
+              parameterArn("search/endpoint"),
+              parameterArn("epoch"),
+              parameterArn("automation/search-health-state"),
+            ],
           },
           {
             Sid: "SearchCredentials",
             Effect: "Allow",
             Action: ["secretsmanager:GetSecretValue"],
-            Resource: [args.searchSecretArn],
+            Resource: [args.searchSecretPolicyArn],
           },
-          {
-            Sid: "SearchCredentialsKey",
-            Effect: "Allow",
-            Action: ["kms:Decrypt"],
-            Resource: [args.searchSecretKeyArn],
-            Condition: {
-              StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` },
-            },
-          },
+          keyUse("SearchCredentialsKey", ["kms:Decrypt"], args.searchSecretKey, {
+            StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` },
+          }),
           {
             Sid: "SearchMetrics",
             Effect: "Allow",
@@ -216,7 +217,7 @@ export class TierAutomation extends pulumi.ComponentResource {
         reservedConcurrency: 1,
         logRetentionDays: args.logRetentionDays,
         failureQueueArn: args.failureQueueArn,
-        failureQueueKeyArn: args.failureQueueKeyArn,
+        failureQueueKey: args.failureQueueKey,
         vpc: { subnetIds: args.privateSubnetIds, securityGroupIds: [args.lambdaSecurityGroupId] },
         maximumRetryAttempts: 0,
       },

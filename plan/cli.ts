@@ -1,5 +1,7 @@
-// npm run plan -- --stack <name> [--config key=value ...] [--diff key=value ...] [--json <file>]
-// What `pulumi preview` would show for a stack, with no AWS account, network or Pulumi CLI.
+// npm run plan -- --stack <name> [--deployed] [--config key=value ...] [--diff key=value ...] [--json <file>]
+// What `pulumi preview` would show for a stack, with no AWS account, network or Pulumi CLI: by
+// default its first preview (nothing created yet, values AWS assigns unknown), with --deployed a
+// preview of the stack once deployed (every value known).
 // Exit 0: planned; 1: a mandatory policy is violated; 2: bad config, usage or I/O.
 import * as fs from "fs";
 import { diffPlans, renderDiff } from "./diff";
@@ -15,7 +17,9 @@ import {
   resourcesForJson,
   StackPlan,
 } from "./plan";
+import type { PlanMode } from "./mockCloud";
 import {
+  forJson,
   renderFunctions,
   renderOutputs,
   renderPolicies,
@@ -26,7 +30,7 @@ import {
 import { UsageError } from "./stackConfig";
 
 const USAGE =
-  "usage: npm run plan -- --stack <name> [--config key=value ...] [--diff key=value ...] [--json <file>] [--policy-config <file>]";
+  "usage: npm run plan -- --stack <name> [--deployed] [--config key=value ...] [--diff key=value ...] [--json <file>] [--policy-config <file>]";
 
 export const HELP = `${USAGE}
 
@@ -36,6 +40,9 @@ outputs, the failover functions, the recovery timeline and the policy results. N
 network or Pulumi CLI is needed.
 
   --stack, -s <name>        the stack to plan (prod-use1, prod-euw1, ...)
+  --deployed                plan the stack as deployed (every value known); without it, its
+                            first preview: values AWS assigns at create time are unknown,
+                            printed output<string> (JSON: the engine's unknown sentinel)
   --config, -c key=value    override one config key of the stack file (repeatable)
   --diff key=value          also plan with this change and print what it would change,
                             resource by resource and property by property (repeatable),
@@ -51,6 +58,7 @@ export class HelpRequested extends Error {}
 
 interface PlanArgs {
   stack: string;
+  mode: PlanMode;
   overrides: string[];
   /** Config changes whose effect is shown (`--diff`). */
   diff: string[];
@@ -62,6 +70,7 @@ export function parseArgs(argv: string[]): PlanArgs {
   let stack: string | undefined;
   let json: string | undefined;
   let policyConfig: string | undefined;
+  let mode: PlanMode = "preview";
   const overrides: string[] = [];
   const diff: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -93,12 +102,15 @@ export function parseArgs(argv: string[]): PlanArgs {
       case "--policy-config":
         policyConfig = value();
         break;
+      case "--deployed":
+        mode = "deployed";
+        break;
       default:
         throw new UsageError(`unknown argument "${flag}"\n${USAGE}`);
     }
   }
   if (!stack) throw new UsageError(`--stack is required\n${USAGE}`);
-  return { stack, overrides, diff, json, policyConfig };
+  return { stack, mode, overrides, diff, json, policyConfig };
 }
 
 export function planJson(plan: StackPlan, policies: PolicyResults) {
@@ -106,8 +118,9 @@ export function planJson(plan: StackPlan, policies: PolicyResults) {
     stack: plan.stack,
     region: plan.region,
     activeRegion: plan.activeRegion,
-    outputs: sortKeysDeep(plan.run.outputs),
-    resources: resourcesForJson(plan.run.resources),
+    mode: plan.mode,
+    outputs: sortKeysDeep(forJson(plan.run.outputs)),
+    resources: forJson(resourcesForJson(plan.run.resources)),
     policyPack: { name: policies.packName, policies: policies.policies },
     policyViolations: policies.violations,
     functions: functionsOf(plan.run),
@@ -124,11 +137,14 @@ export async function main(
     const args = parseArgs(argv);
     // Refused before planning, so an unwritable path never costs a plan or prints half a result.
     if (args.json) ensureWritable(args.json);
-    const plan = await planStack(args.stack, args.overrides);
+    const plan = await planStack(args.stack, args.overrides, args.mode);
     const policies = checkPolicies(plan.run, args.policyConfig);
     out.write(
-      `Offline plan of stack ${plan.stack} (${plan.region}; active region ${plan.activeRegion})` +
-        (plan.homeStack ? `, reading outputs of ${plan.homeStack} from its own offline plan` : "") +
+      `Offline plan of stack ${plan.stack} (${plan.region}; active region ${plan.activeRegion}): ` +
+        (plan.mode === "preview"
+          ? "its first preview, nothing created yet (output<string>: known once AWS creates it)"
+          : "preview of the deployed stack") +
+        (plan.homeStack ? `; reading outputs of ${plan.homeStack} as deployed` : "") +
         "\n\n",
     );
     out.write(renderTree(plan.run.resources) + "\n\n");
@@ -138,7 +154,7 @@ export async function main(
     out.write(renderRecovery(recoveryOf(plan.run), plan.rtoTargetSeconds) + "\n\n");
     out.write(renderPolicies(policies) + "\n");
     if (args.diff.length > 0) {
-      const changed = await planStack(args.stack, [...args.overrides, ...args.diff]);
+      const changed = await planStack(args.stack, [...args.overrides, ...args.diff], args.mode);
       out.write(
         "\n" + renderDiff(diffPlans(plan.run.resources, changed.run.resources), args.diff) + "\n",
       );

@@ -23,11 +23,46 @@ function hex(seed: string, length: number): string {
 /** Outputs of peer stacks, keyed by fully-qualified stack name, for `StackReference`s. */
 export type PeerOutputs = Record<string, Record<string, unknown>>;
 
+/**
+ * `preview`: the first `pulumi preview` of a new stack, where nothing exists yet; `deployed`: the
+ * stack as it stands after `pulumi up`, every value AWS assigns known.
+ */
+export type PlanMode = "preview" | "deployed";
+
+/**
+ * The engine's marker for a value not known until the resource exists (Pulumi's
+ * `plugin.UnknownStringValue`); the runtime reads it back as unknown during a preview.
+ */
+export const UNKNOWN_MARKER: string = pulumi.runtime.unknownValue;
+
 export class MockCloud implements pulumi.runtime.Mocks {
   constructor(
     private readonly stackRegion: string,
     private readonly peerStacks: PeerOutputs,
+    private readonly mode: PlanMode = "deployed",
   ) {}
+
+  /**
+   * What a preview of a create shows: the provider's Check result, i.e. the inputs plus the
+   * autonamed `name` (pulumi-aws assigns it in Check, so it is known), and nothing AWS assigns.
+   * Top-level properties left out resolve as unknown (the runtime does that for every output
+   * missing during a dry run, and an empty id is unknown too); computed properties nested in an
+   * input object are marked explicitly.
+   */
+  private previewOf(args: pulumi.runtime.MockResourceArgs, physicalName: string) {
+    const inputs = args.inputs ?? {};
+    const state: Record<string, unknown> = { ...inputs };
+    if (args.custom !== false && typeof inputs.name !== "string") state.name = physicalName;
+    if (args.type === "aws:efs/replicationConfiguration:ReplicationConfiguration") {
+      const destination = (inputs.destination ?? {}) as Record<string, unknown>;
+      state.destination = {
+        ...destination,
+        fileSystemId: destination.fileSystemId ?? UNKNOWN_MARKER,
+        status: UNKNOWN_MARKER,
+      };
+    }
+    return { id: undefined, state };
+  }
 
   call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
     const region = (args.inputs?.region as string | undefined) ?? this.stackRegion;
@@ -78,6 +113,10 @@ export class MockCloud implements pulumi.runtime.Mocks {
     const arn = `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${args.name}/${physicalName}`;
     const base = { ...inputs, arn, name: physicalName };
     const id = (prefix: string, length = 17) => `${prefix}${hex(seed, length)}`;
+    // A StackReference reads a stack that exists (the home stack is deployed first): known.
+    if (this.mode === "preview" && args.type !== "pulumi:pulumi:StackReference") {
+      return this.previewOf(args, physicalName);
+    }
 
     switch (args.type) {
       case "pulumi:pulumi:StackReference": {

@@ -4,6 +4,7 @@ import { ConfigError, parseConfig } from "../config";
 import { PlannedResource, ProgramRun, runProgram } from "./runProgram";
 import { sortKeysDeep } from "./stableJson";
 import { PROJECT_DIR, readStackConfig, UsageError } from "./stackConfig";
+import type { PlanMode } from "./mockCloud";
 import * as fs from "fs";
 import * as path from "path";
 import { evaluatePolicies, Evaluation } from "../policies/evaluate";
@@ -36,6 +37,7 @@ export function hasMandatoryViolation(results: Evaluation): boolean {
 
 export interface StackPlan {
   stack: string;
+  mode: PlanMode;
   region: string;
   activeRegion: string;
   rtoTargetSeconds: number;
@@ -55,15 +57,20 @@ function validated(project: string, stack: string, config: Record<string, string
 const plans = new Map<string, Promise<StackPlan>>();
 
 /**
- * Plans `stack`. A stack outside the home region reads the home stack's outputs through a
- * StackReference; offline, those outputs come from planning the home stack (its own stack file,
- * from this project) under the same mocks, so they have exactly the shape a deployed home stack
- * would export.
+ * Plans `stack`: in `preview` mode (the default) as its first `pulumi preview`, nothing of it
+ * created yet; in `deployed` mode as it stands after `pulumi up`. A stack outside the home region
+ * reads the home stack's outputs through a StackReference; offline, those outputs come from
+ * planning the home stack (its own stack file, from this project) in `deployed` mode in either
+ * case: the home stack is deployed first, so even the standby's first preview reads real values.
  */
-export function planStack(stack: string, overrides: string[] = []): Promise<StackPlan> {
-  const key = JSON.stringify([stack, overrides]);
+export function planStack(
+  stack: string,
+  overrides: string[] = [],
+  mode: PlanMode = "preview",
+): Promise<StackPlan> {
+  const key = JSON.stringify([stack, overrides, mode]);
   if (!plans.has(key)) {
-    const planned = planStackUncached(stack, overrides);
+    const planned = planStackUncached(stack, overrides, mode);
     // A failure is not remembered: the caller may fix the stack file and ask again.
     planned.catch(() => plans.delete(key));
     plans.set(key, planned);
@@ -75,6 +82,7 @@ export function planStack(stack: string, overrides: string[] = []): Promise<Stac
 export async function planStackUncached(
   stack: string,
   overrides: string[] = [],
+  mode: PlanMode = "preview",
 ): Promise<StackPlan> {
   const { project, config } = readStackConfig(stack, overrides);
   const drConfig = validated(project, stack, config);
@@ -85,7 +93,7 @@ export async function planStackUncached(
     const homeStackName = homeStack.split("/").pop()!;
     let home: StackPlan;
     try {
-      home = await planStack(homeStackName);
+      home = await planStack(homeStackName, [], "deployed");
     } catch (err) {
       if (err instanceof UsageError) {
         throw new UsageError(
@@ -96,9 +104,10 @@ export async function planStackUncached(
     }
     peerStacks = { [homeStack]: home.run.outputs };
   }
-  const run = await runProgram({ project, stack, config, peerStacks });
+  const run = await runProgram({ project, stack, config, peerStacks, mode });
   return {
     stack,
+    mode,
     region: drConfig.region,
     activeRegion: drConfig.activeRegion,
     rtoTargetSeconds: drConfig.rtoTargetSeconds,

@@ -1,6 +1,26 @@
 // Text rendering of a plan: the resource tree (components and their children, as
 // `pulumi preview` nests them) and the count of resources per type.
+import * as pulumi from "@pulumi/pulumi";
 import { PlannedResource } from "./runProgram";
+import { UNKNOWN_MARKER } from "./mockCloud";
+
+/** True for a value not known until AWS creates the resource (runtime marker or wire sentinel). */
+export function isUnknown(value: unknown): boolean {
+  return value === UNKNOWN_MARKER || pulumi.isUnknown(value);
+}
+
+/**
+ * A copy for JSON: every unknown value becomes the engine's sentinel string, as in
+ * `pulumi preview --json` (a serialized runtime marker would otherwise read as `{}`).
+ */
+export function forJson(value: unknown): unknown {
+  if (isUnknown(value)) return UNKNOWN_MARKER;
+  if (Array.isArray(value)) return value.map(forJson);
+  if (value !== null && typeof value === "object" && !Buffer.isBuffer(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, forJson(v)]));
+  }
+  return value;
+}
 
 function label(resource: PlannedResource): string {
   const marks = [
@@ -53,7 +73,11 @@ export function renderOutputs(outputs: Record<string, unknown>): string {
   return [
     `Outputs: ${keys.length}`,
     ...keys.map((k) => {
-      const text = JSON.stringify(outputs[k]) ?? "undefined";
+      // An unknown value reads as `pulumi preview` prints it (a first preview has many).
+      const text = isUnknown(outputs[k])
+        ? "output<string>"
+        : (JSON.stringify(outputs[k], (_, v) => (isUnknown(v) ? "output<string>" : v)) ??
+          "undefined");
       return `  ${k.padEnd(width)}  ${text.length > 100 ? `${text.slice(0, 97)}...` : text}`;
     }),
   ].join("\n");
@@ -65,7 +89,8 @@ export function renderFunctions(
   return [
     `Failover functions: ${functions.length}`,
     ...functions.map(
-      (f) => `  ${f.name}  ${f.runtime}  ${(f.packageBytes / 1024).toFixed(1)} KiB  role ${f.role}`,
+      (f) =>
+        `  ${f.name}  ${f.runtime}  ${(f.packageBytes / 1024).toFixed(1)} KiB  role ${isUnknown(f.role) ? "output<string>" : f.role}`,
     ),
   ].join("\n");
 }

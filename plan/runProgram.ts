@@ -6,8 +6,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { MockCloud, PeerOutputs } from "./mockCloud";
+import { MockCloud, PeerOutputs, PlanMode } from "./mockCloud";
 import { LambdaPackage, measureArchive } from "./packages";
+import { checkedInputs } from "./checkedInputs";
 
 export interface PlannedResource {
   urn: string;
@@ -26,6 +27,7 @@ export interface PlannedResource {
 export interface ProgramRun {
   project: string;
   stack: string;
+  mode: PlanMode;
   resources: PlannedResource[];
   outputs: Record<string, unknown>;
   /** Lambda packages by function URN; the function's `code` input then holds a summary. */
@@ -39,6 +41,11 @@ export interface RunOptions {
   config: Record<string, string>;
   /** Outputs of the stacks this one references. */
   peerStacks?: PeerOutputs;
+  /**
+   * `preview` (a first preview: values AWS assigns at create time unknown) or `deployed`.
+   * @default "preview"
+   */
+  mode?: PlanMode;
   /** Receives each resource as it is registered, also when the program later fails. */
   records?: PlannedResource[];
 }
@@ -60,7 +67,10 @@ class RecordingMonitor extends MockMonitor {
 
   private record(req: any, custom: boolean): void {
     const parent: string = req.getParent() || undefined;
-    const inputs = deserializeProperties(req.getObject?.() ?? req.getProperties());
+    const inputs = checkedInputs(
+      req.getType(),
+      deserializeProperties(req.getObject?.() ?? req.getProperties()),
+    );
     this.records.push({
       urn: this.urnFor(parent, req.getType(), req.getName()),
       type: req.getType(),
@@ -85,23 +95,29 @@ class RecordingMonitor extends MockMonitor {
   }
 }
 
-function unwrap<T>(value: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
-  return new Promise((resolve) =>
-    pulumi.output(value).apply((v) => resolve(v as pulumi.Unwrap<T>)),
-  );
+/**
+ * A stack output's value, with the runtime's `unknown` marker where the value is not known yet
+ * (`apply` never runs on an unknown value during a preview, so it cannot be used here).
+ */
+function unwrap(value: pulumi.Input<unknown>): Promise<unknown> {
+  const output = pulumi.output(value) as unknown as { promise(withUnknowns: boolean): unknown };
+  return Promise.resolve(output.promise(true));
 }
 
 /** The resources and outputs the program would create for one stack, without AWS. */
 export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   const region = options.config["aws:region"] ?? "us-east-1";
+  const mode = options.mode ?? "preview";
+  const preview = mode === "preview";
   const monitor = new RecordingMonitor(
-    new MockCloud(region, options.peerStacks ?? {}),
+    new MockCloud(region, options.peerStacks ?? {}, mode),
     options.records ?? [],
   );
   // `setMocks` turns on the engine features the program would see; then the recording monitor
-  // replaces the plain one it installed.
-  await pulumi.runtime.setMocks(monitor.mocks, options.project, options.stack, false);
-  pulumi.runtime.setMockOptions(monitor, options.project, options.stack, false);
+  // replaces the plain one it installed. With `preview` the runtime is in a dry run: outputs the
+  // mock leaves out are unknown, and `apply` does not run on them, as under `pulumi preview`.
+  await pulumi.runtime.setMocks(monitor.mocks, options.project, options.stack, preview);
+  pulumi.runtime.setMockOptions(monitor, options.project, options.stack, preview);
   pulumi.runtime.setAllConfig(options.config, []);
 
   delete require.cache[require.resolve(PROGRAM)];
@@ -130,6 +146,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   return {
     project: options.project,
     stack: options.stack,
+    mode,
     resources: monitor.records,
     outputs,
     packages,

@@ -11,6 +11,7 @@ import { PlannedResource, ProgramRun } from "../plan/runProgram";
 import { policyTable } from "../policies/docs";
 import { PROJECT_DIR } from "../plan/stackConfig";
 import { planOf } from "./helpers/plan";
+import { UNKNOWN_MARKER } from "../plan/mockCloud";
 
 function capture() {
   let text = "";
@@ -62,6 +63,7 @@ describe("offline plan: CLI", () => {
       "stack",
       "region",
       "activeRegion",
+      "mode",
       "outputs",
       "resources",
       "policyPack",
@@ -70,9 +72,17 @@ describe("offline plan: CLI", () => {
       "recovery",
     ]);
     assert.deepStrictEqual(
-      [json.stack, json.region, json.activeRegion],
-      ["prod-euw1", "eu-west-1", "us-east-1"],
+      [json.stack, json.region, json.activeRegion, json.mode],
+      ["prod-euw1", "eu-west-1", "us-east-1", "preview"],
     );
+    // A first preview: what AWS assigns at create time is unknown, marked as the engine marks it,
+    // and printed as `pulumi preview` prints it; what config and the home stack decide is known.
+    assert.strictEqual(json.outputs.databaseArn, UNKNOWN_MARKER);
+    assert.strictEqual(json.outputs.albDnsName, UNKNOWN_MARKER);
+    assert.strictEqual(json.outputs.region, "eu-west-1");
+    assert.strictEqual(json.outputs.globalDatastoreId, "ldgnf-magento-dr-prod-use1");
+    assert.match(out, /^ {2}databaseArn +output<string>$/m);
+    assert.match(out, /its first preview, nothing created yet/);
     const resource = json.resources.find(
       (r: { type: string }) => r.type === "aws:rds/instance:Instance",
     );
@@ -86,7 +96,13 @@ describe("offline plan: CLI", () => {
       "ignoreChanges",
     ]);
     assert.strictEqual(json.policyPack.name, "magento-dr");
-    assert.deepStrictEqual(json.policyViolations, []);
+    // Subnet ids of the VPC are unknown until it exists: the multi-AZ rules say so (advisory).
+    assert.deepStrictEqual(
+      json.policyViolations.filter(
+        (v: { enforcementLevel: string }) => v.enforcementLevel === "mandatory",
+      ),
+      [],
+    );
     assert.ok(
       json.functions.every(
         (f: { runtime: string; packageBytes: number; role: string }) =>
@@ -165,6 +181,20 @@ describe("offline plan: CLI", () => {
     assert.strictEqual(out, "");
   });
 
+  it("--deployed plans the stack as deployed: every value known, mode deployed", async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "use1.json");
+    const { code, out } = await runCli("--stack", "prod-use1", "--deployed", "--json", file);
+    assert.strictEqual(code, 0);
+    const json = JSON.parse(fs.readFileSync(file, "utf8"));
+    assert.strictEqual(json.mode, "deployed");
+    assert.match(
+      json.outputs.databaseArn,
+      /^arn:aws:rds:us-east-1:\d{12}:db:magento-dr-prod-use1$/,
+    );
+    assert.ok(!JSON.stringify(json).includes(UNKNOWN_MARKER), "no unknown value once deployed");
+    assert.ok(!out.includes("output<string>"));
+  });
+
   it("exits 1 and prints the violations when a mandatory policy fails", async () => {
     const { code, out } = await runCli("--stack", "prod-use1", "--config", "protect=false");
     assert.strictEqual(code, 1);
@@ -208,9 +238,14 @@ describe("offline plan: CLI", () => {
 });
 
 describe("offline plan: the policy pack over the planned stacks", () => {
-  for (const stack of ["prod-use1", "prod-euw1"]) {
-    it(`${stack}: at least 35 policies, 20 mandatory, no mandatory violation`, async () => {
-      const results = checkPolicies((await planOf(stack)).run);
+  for (const [stack, mode] of [
+    ["prod-use1", "preview"],
+    ["prod-euw1", "preview"],
+    ["prod-use1", "deployed"],
+    ["prod-euw1", "deployed"],
+  ] as const) {
+    it(`${stack} (${mode}): at least 35 policies, 20 mandatory, no mandatory violation`, async () => {
+      const results = checkPolicies((await planOf(stack, [], mode)).run);
       assert.ok(results.policies.length >= 35, `${results.policies.length} policies`);
       assert.ok(results.policies.filter((p) => p.enforcementLevel === "mandatory").length >= 20);
       assert.deepStrictEqual(

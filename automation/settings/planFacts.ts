@@ -10,7 +10,7 @@ export type PlanFn = (stack: string) => Promise<StackPlan>;
 export class PlanStackFacts implements StackFacts {
   private readonly plans = new Map<string, Promise<StackPlan>>();
 
-  constructor(private readonly plan: PlanFn = (stack) => planStack(stack)) {}
+  constructor(private readonly plan: PlanFn = (stack) => planStack(stack, [], "deployed")) {}
 
   async orchestratorSettings(stack: string): Promise<RegionFailoverSettingsInput> {
     const { run } = await this.planOf(stack);

@@ -2,14 +2,19 @@
 // resources in the plan by type and name.
 import * as assert from "assert";
 import { planStack, StackPlan } from "../../plan/plan";
+import type { PlanMode } from "../../plan/mockCloud";
 import { PlannedResource } from "../../plan/runProgram";
 
-const cache = new Map<string, Promise<StackPlan>>();
-
-export function planOf(stack: string, overrides: string[] = []): Promise<StackPlan> {
-  const key = JSON.stringify([stack, overrides]);
-  if (!cache.has(key)) cache.set(key, planStack(stack, overrides));
-  return cache.get(key)!;
+/**
+ * A plan of `stack` (planStack keeps one per combination); `deployed` by default, since most
+ * tests read the values AWS assigns.
+ */
+export function planOf(
+  stack: string,
+  overrides: string[] = [],
+  mode: PlanMode = "deployed",
+): Promise<StackPlan> {
+  return planStack(stack, overrides, mode);
 }
 
 export function ofType(plan: StackPlan, type: string): PlannedResource[] {
