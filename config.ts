@@ -89,6 +89,7 @@ export interface DrConfig {
   /** Fully-qualified name of the home stack; set only on non-home stacks. */
   homeStack?: string;
   /** Database engine version (MySQL 8.0.x). */
+  /** "8.4" by default; 8.0 is accepted with a warning (paid Extended Support). */
   dbEngineVersion: string;
   dbInstanceClass: string;
   dbAllocatedStorageGiB: number;
@@ -121,6 +122,8 @@ export interface DrConfig {
    * home stack re-creates after a failover can never move the standby off its promoted data.
    */
   mediaReplicaFileSystemId?: string;
+  /** Valid but costly or risky choices, printed by the program (pulumi.log.warn) and the plan. */
+  warnings: string[];
 
   // Derived, never read from config:
   isHome: boolean;
@@ -326,9 +329,20 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
 
   const dbEngineVersion = str(
     "dbEngineVersion",
-    /^8\.0(\.\d+)?$/,
-    "a MySQL 8.0 version such as 8.0.39",
+    /^8\.(4|0)(\.\d+)?$/,
+    'MySQL "8.4" (LTS, the default) or a version such as 8.4.7; "8.0" only with its Extended Support charge',
   );
+  const warnings: string[] = [];
+  if (/^8\.0/.test(dbEngineVersion)) {
+    // RDS standard support of MySQL 8.0 ends 2026-07-31; instances then run, and are billed, in RDS
+    // Extended Support ("Supported MySQL major versions on Amazon RDS", Amazon RDS User Guide,
+    // MySQL.Concepts.VersionMgmt.html; "Viewing support dates ... RDS Extended Support").
+    warnings.push(
+      `${key("dbEngineVersion")} = "${dbEngineVersion}": MySQL 8.0 left RDS standard support on ` +
+        "2026-07-31; a new instance runs in paid RDS Extended Support. Use 8.4 (LTS) unless " +
+        "something pins 8.0.",
+    );
+  }
   const dbInstanceClass = str(
     "dbInstanceClass",
     /^db\.[a-z0-9]+\.[a-z0-9]+$/,
@@ -486,6 +500,7 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
     failoverRole,
     authorityRegion,
     capacity: isActive ? activeCapacity : standbyCapacity,
+    warnings,
   };
 }
 

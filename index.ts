@@ -7,6 +7,7 @@ import { readHomeOutputs, requiredHomeOutputs } from "./components/homeOutputs";
 
 export = async () => {
   const config = loadConfig();
+  for (const warning of config.warnings) void pulumi.log.warn(warning);
   let home;
   if (!config.isHome) {
     const homeStack = config.homeStack!;

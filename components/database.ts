@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 
 export type DatabaseRole =
-  /** The writer, in the home region. */
-  | { kind: "primary" }
+  /** The writer, in the home region, with the master password the program generated. */
+  | { kind: "primary"; masterPassword: pulumi.Input<string> }
   /** A cross-region read replica of the home writer (ARN from the home stack). */
   | { kind: "replica"; sourceDbArn: pulumi.Input<string> };
 
@@ -11,7 +11,8 @@ export interface DatabaseArgs {
   role: DatabaseRole;
   /** RDS identifier; plain so log group names and alarms can be derived from it. */
   identifier: string;
-  engineVersion: pulumi.Input<string>;
+  /** MySQL version, "8.4" or "8.4.x" ("8.0" only with config's warning); decides the parameter family. */
+  engineVersion: string;
   instanceClass: pulumi.Input<string>;
   allocatedStorageGiB: number;
   isolatedSubnetIds: pulumi.Input<string[]>;
@@ -31,7 +32,10 @@ export interface DatabaseArgs {
   protect?: boolean;
 }
 
-/** Settings Magento needs on MySQL 8.0 (its installer refuses some defaults). */
+/** The master user; its password is in the shared `db-master` secret. */
+export const MASTER_USERNAME = "magento_admin";
+
+/** Settings Magento needs on MySQL 8.x (its installer refuses some defaults). */
 const MAGENTO_PARAMETERS: Record<string, string> = {
   // Magento's catalog and indexer triggers are created by a non-SUPER user.
   log_bin_trust_function_creators: "1",
@@ -45,15 +49,20 @@ const MAGENTO_PARAMETERS: Record<string, string> = {
 
 /**
  * Magento's MySQL: Multi-AZ, gp3, encrypted with the region's key, backups, Performance Insights,
- * error and slow-query logs exported. In the home region the writer, whose master password
- * Secrets Manager manages; in a standby region a Multi-AZ cross-region read replica of it.
+ * error and slow-query logs exported. In the home region the writer; in a standby region a
+ * Multi-AZ cross-region read replica of it.
+ *
+ * The master password is the program's (SharedSecrets keeps it in a secret replicated to every
+ * region), not RDS-managed: RDS refuses to create a read replica of a source whose master password
+ * Secrets Manager manages ("Limitations for Secrets Manager integration with Amazon RDS": creating
+ * a read replica when the source manages credentials with Secrets Manager is not supported, for
+ * every engine but SQL Server; Amazon RDS User Guide, rds-secrets-manager.html), and the managed
+ * secret would stay in the lost region anyway.
  */
 export class Database extends pulumi.ComponentResource {
   public readonly arn: pulumi.Output<string>;
   public readonly address: pulumi.Output<string>;
   public readonly identifier: pulumi.Output<string>;
-  /** The managed master secret (writer only; a replica inherits the writer's credentials). */
-  public readonly masterSecretArn?: pulumi.Output<string>;
 
   constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("magento-dr:data:Database", name, {}, opts);
@@ -65,6 +74,8 @@ export class Database extends pulumi.ComponentResource {
       );
     }
 
+    // A parameter group's family is the engine's major version (mysql8.4 for 8.4.x).
+    const majorVersion = args.engineVersion.split(".").slice(0, 2).join(".");
     const subnets = new aws.rds.SubnetGroup(
       `${name}-subnets`,
       { subnetIds: args.isolatedSubnetIds, description: `${args.identifier}: isolated subnets` },
@@ -73,8 +84,8 @@ export class Database extends pulumi.ComponentResource {
     const parameters = new aws.rds.ParameterGroup(
       `${name}-params`,
       {
-        family: "mysql8.0",
-        description: `${args.identifier}: MySQL 8.0 for Magento`,
+        family: `mysql${majorVersion}`,
+        description: `${args.identifier}: MySQL ${majorVersion} for Magento`,
         parameters: Object.entries(MAGENTO_PARAMETERS).map(([name, value]) => ({
           name,
           value,
@@ -137,16 +148,11 @@ export class Database extends pulumi.ComponentResource {
           allocatedStorage: args.allocatedStorageGiB,
           maxAllocatedStorage: args.allocatedStorageGiB * 4,
           dbName: "magento",
-          username: "magento_admin",
-          manageMasterUserPassword: true,
+          username: MASTER_USERNAME,
+          password: args.role.masterPassword,
         },
         { parent: this, protect, dependsOn: logGroups },
       );
-      this.masterSecretArn = instance.masterUserSecrets.apply((secrets) => {
-        const arn = secrets?.[0]?.secretArn;
-        if (!arn) throw new Error(`Database ${name}: RDS reported no managed master secret`);
-        return arn;
-      });
     } else {
       instance = new aws.rds.Instance(
         `${name}-replica`,

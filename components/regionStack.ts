@@ -146,7 +146,7 @@ export class RegionStack extends pulumi.ComponentResource {
       `${name}-db`,
       {
         role: cfg.isHome
-          ? { kind: "primary" }
+          ? { kind: "primary", masterPassword: secrets.databaseMasterPassword! }
           : { kind: "replica", sourceDbArn: home!.databaseArn },
         identifier: physicalName,
         engineVersion: cfg.dbEngineVersion,
@@ -496,6 +496,7 @@ export class RegionStack extends pulumi.ComponentResource {
             cryptKeySecretArn: secrets.arns.cryptKey,
             cacheAuthSecretArn: secrets.arns.cacheAuth,
             databaseUserSecretArn: secrets.arns.databaseUser,
+            databaseMasterSecretArn: secrets.databaseMasterSecretArn!,
           }
         : {}),
       ...(media.replicaFileSystemId ? { mediaReplicaFileSystemId: media.replicaFileSystemId } : {}),

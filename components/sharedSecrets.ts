@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import { arns } from "./arns";
+import { MASTER_USERNAME } from "./database";
 
 /** ARNs of the secrets every region's Magento reads; the same secret in each region. */
 export interface SharedSecretArns {
@@ -36,6 +37,14 @@ export class SharedSecrets extends pulumi.ComponentResource {
   public readonly policyArns: SharedSecretArns;
   /** The AUTH token value, for the home stack's replication group only. */
   public readonly cacheAuthToken?: pulumi.Output<string>;
+  /** The database master password, for the home stack's writer only (see Database). */
+  public readonly databaseMasterPassword?: pulumi.Output<string>;
+  /**
+   * The master credentials' secret (home stack). Replicated like the others, so after a failover
+   * the promoted database's admin password is readable in the standby region, under the same
+   * name and suffix.
+   */
+  public readonly databaseMasterSecretArn?: pulumi.Output<string>;
 
   constructor(
     name: string,
@@ -90,7 +99,11 @@ export class SharedSecrets extends pulumi.ComponentResource {
       const cryptKey = generated("crypt-key", 32);
       const cacheAuthToken = generated("cache-auth", 64);
       const databasePassword = generated("db-user", 40);
+      // RDS for MySQL master passwords are 8 to 41 printable characters without / " @ (RDS API
+      // CreateDBInstance MasterUserPassword): 40 letters and digits.
+      const masterPassword = generated("db-master", 40);
       this.cacheAuthToken = cacheAuthToken;
+      this.databaseMasterPassword = masterPassword;
       this.arns = {
         cryptKey: secret("crypt-key", "Magento crypt key (same in every region)", cryptKey),
         cacheAuth: secret("cache-auth", "Redis AUTH token of the Global Datastore", cacheAuthToken),
@@ -100,6 +113,11 @@ export class SharedSecrets extends pulumi.ComponentResource {
           pulumi.jsonStringify({ username: "magento", password: databasePassword }),
         ),
       };
+      this.databaseMasterSecretArn = secret(
+        "db-master",
+        "MySQL master user of the writer (RDS cannot replicate a database whose master secret it manages)",
+        pulumi.jsonStringify({ username: MASTER_USERNAME, password: masterPassword }),
+      );
       this.policyArns = {
         cryptKey: policyArns["crypt-key"],
         cacheAuth: policyArns["cache-auth"],

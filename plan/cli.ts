@@ -147,6 +147,7 @@ export async function main(
         (plan.homeStack ? `; reading outputs of ${plan.homeStack} as deployed` : "") +
         "\n\n",
     );
+    for (const warning of plan.warnings) out.write(`warning: ${warning}\n\n`);
     out.write(renderTree(plan.run.resources) + "\n\n");
     out.write(renderTypeCounts(plan.run.resources) + "\n\n");
     out.write(renderOutputs(plan.run.outputs) + "\n\n");

@@ -41,6 +41,8 @@ export interface StackPlan {
   region: string;
   activeRegion: string;
   rtoTargetSeconds: number;
+  /** Config choices that are valid but costly (the program also logs them as warnings). */
+  warnings: string[];
   /** The run of the home stack whose outputs fed this stack's StackReference, if any. */
   homeStack?: string;
   run: ProgramRun;
@@ -111,6 +113,7 @@ export async function planStackUncached(
     region: drConfig.region,
     activeRegion: drConfig.activeRegion,
     rtoTargetSeconds: drConfig.rtoTargetSeconds,
+    warnings: drConfig.warnings,
     homeStack,
     run,
   };

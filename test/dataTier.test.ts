@@ -30,14 +30,38 @@ describe("data tier: database", () => {
         i.storageEncrypted,
         i.publiclyAccessible,
       ],
-      ["mysql", "8.0", true, "gp3", true, false],
+      ["mysql", "8.4", true, "gp3", true, false],
     );
     assert.match(i.kmsKeyId, /^arn:aws:kms:us-east-1:/);
     assert.ok(i.backupRetentionPeriod >= 7);
     assert.strictEqual(i.backupWindow, "03:00-04:00");
     assert.strictEqual(i.deletionProtection, true);
-    assert.strictEqual(i.manageMasterUserPassword, true);
-    assert.strictEqual(i.password, undefined);
+    // RDS cannot replicate across regions from a source whose master secret it manages: the
+    // password is generated and kept in the shared, replicated db-master secret.
+    assert.strictEqual(i.manageMasterUserPassword, undefined);
+    assert.strictEqual(i.username, "magento_admin");
+    const home = await planOf("prod-use1");
+    const masterSecret = home.run.resources.find(
+      (r) => r.type === "aws:secretsmanager/secret:Secret" && r.name.endsWith("-db-master"),
+    )!;
+    assert.deepStrictEqual(masterSecret.inputs.replicas, [{ region: "eu-west-1" }]);
+    const version = home.run.resources.find(
+      (r) =>
+        r.type === "aws:secretsmanager/secretVersion:SecretVersion" &&
+        r.name.endsWith("-db-master"),
+    )!;
+    const stored = JSON.parse(
+      String(version.inputs.secretString?.value ?? version.inputs.secretString),
+    );
+    assert.deepStrictEqual(stored, {
+      username: "magento_admin",
+      password: i.password?.value ?? i.password,
+    });
+    assert.strictEqual(stored.password.length, 40);
+    assert.match(
+      String(home.run.outputs.databaseMasterSecretArn),
+      /^arn:aws:secretsmanager:us-east-1:/,
+    );
     assert.strictEqual(i.performanceInsightsEnabled, true);
     assert.deepStrictEqual(i.enabledCloudwatchLogsExports, ["error", "slowquery"]);
     assert.strictEqual(db.protect, true);
