@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { KeyRef, keyUse } from "./arns";
+import { albLogWriter } from "./albLogDelivery";
 import { Capacity } from "../config";
 import { TIER_PORTS } from "./network";
 
@@ -100,7 +101,7 @@ export class MagentoAppTier extends pulumi.ComponentResource {
       );
     }
 
-    const logs = this.accessLogBucket(name, accessLogDays);
+    const logs = this.accessLogBucket(name, accessLogDays, args.region);
     const certificateArn = this.certificate(
       name,
       args.domainName,
@@ -284,7 +285,7 @@ export class MagentoAppTier extends pulumi.ComponentResource {
   }
 
   /** ALB access logs: ALB only writes to SSE-S3 (AES256) buckets, never SSE-KMS. */
-  private accessLogBucket(name: string, days: number) {
+  private accessLogBucket(name: string, days: number, region: string) {
     const bucket = new aws.s3.Bucket(`${name}-alb-logs`, { forceDestroy: false }, { parent: this });
     new aws.s3.BucketPublicAccessBlock(
       `${name}-alb-logs`,
@@ -313,7 +314,11 @@ export class MagentoAppTier extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const elbAccount = aws.elb.getServiceAccountOutput({}, { parent: this });
+    const writer = albLogWriter(region);
+    const principal =
+      writer.kind === "elb-account"
+        ? { AWS: aws.elb.getServiceAccountOutput({}, { parent: this }).arn }
+        : { Service: writer.service };
     const policy = new aws.s3.BucketPolicy(
       `${name}-alb-logs`,
       {
@@ -324,7 +329,7 @@ export class MagentoAppTier extends pulumi.ComponentResource {
             {
               Sid: "AlbAccessLogs",
               Effect: "Allow",
-              Principal: { AWS: elbAccount.arn },
+              Principal: principal,
               Action: "s3:PutObject",
               Resource: pulumi.interpolate`${bucket.arn}/alb/AWSLogs/*`,
             },

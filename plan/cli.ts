@@ -14,6 +14,7 @@ import {
   planStack,
   PolicyResults,
   recoveryOf,
+  reservationsByRegion,
   resourcesForJson,
   StackPlan,
 } from "./plan";
@@ -123,7 +124,8 @@ export function planJson(plan: StackPlan, policies: PolicyResults) {
     resources: forJson(resourcesForJson(plan.run.resources)),
     policyPack: { name: policies.packName, policies: policies.policies },
     policyViolations: policies.violations,
-    functions: functionsOf(plan.run),
+    functions: functionsOf(plan.run, plan.region),
+    reservedConcurrency: reservationsByRegion(functionsOf(plan.run, plan.region)),
     recovery: recoveryOf(plan.run),
   };
 }
@@ -151,7 +153,8 @@ export async function main(
     out.write(renderTree(plan.run.resources) + "\n\n");
     out.write(renderTypeCounts(plan.run.resources) + "\n\n");
     out.write(renderOutputs(plan.run.outputs) + "\n\n");
-    out.write(renderFunctions(functionsOf(plan.run)) + "\n\n");
+    const functions = functionsOf(plan.run, plan.region);
+    out.write(renderFunctions(functions, reservationsByRegion(functions)) + "\n\n");
     out.write(renderRecovery(recoveryOf(plan.run), plan.rtoTargetSeconds) + "\n\n");
     out.write(renderPolicies(policies) + "\n");
     if (args.diff.length > 0) {

@@ -139,7 +139,7 @@ export function resourcesForJson(resources: PlannedResource[]) {
 }
 
 /** The failover functions of a plan, as its JSON lists them. */
-export function functionsOf(run: ProgramRun) {
+export function functionsOf(run: ProgramRun, stackRegion?: string) {
   return run.resources
     .filter((r) => r.type === "aws:lambda/function:Function")
     .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0))
@@ -148,7 +148,26 @@ export function functionsOf(run: ProgramRun) {
       runtime: r.inputs.runtime as string,
       packageBytes: run.packages.get(r.urn)?.bytes ?? 0,
       role: r.inputs.role as string,
+      /** Where it runs: its resource-level region, or the stack's. */
+      region: r.region ?? stackRegion ?? "",
+      /** Executions reserved from the account's pool in that region (null: none). */
+      reservedConcurrency: (r.inputs.reservedConcurrentExecutions as number | undefined) ?? null,
     }));
+}
+
+/**
+ * Reserved concurrency per region. Each reservation lowers the region's unreserved pool, which
+ * Lambda keeps at 100 or more: a reservation that would take it lower is refused ("Configuring
+ * reserved concurrency", AWS Lambda Developer Guide, configuration-concurrency.html).
+ */
+export function reservationsByRegion(
+  functions: { region: string; reservedConcurrency: number | null }[],
+): Record<string, number> {
+  const totals: Record<string, number> = {};
+  for (const f of functions) {
+    if (f.reservedConcurrency) totals[f.region] = (totals[f.region] ?? 0) + f.reservedConcurrency;
+  }
+  return totals;
 }
 
 export interface Recovery {

@@ -84,13 +84,29 @@ export function renderOutputs(outputs: Record<string, unknown>): string {
 }
 
 export function renderFunctions(
-  functions: { name: string; runtime: string; packageBytes: number; role: string }[],
+  functions: {
+    name: string;
+    runtime: string;
+    packageBytes: number;
+    role: string;
+    region?: string;
+    reservedConcurrency?: number | null;
+  }[],
+  reservations: Record<string, number> = {},
 ): string {
+  const reserved = Object.entries(reservations)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([region, n]) => `${region} ${n}`);
   return [
-    `Failover functions: ${functions.length}`,
+    `Failover functions: ${functions.length}` +
+      (reserved.length
+        ? `; reserved concurrency by region: ${reserved.join(", ")} (each lowers the account's ` +
+          "unreserved pool there, which Lambda keeps at 100 or more: docs/deploy.md)"
+        : ""),
     ...functions.map(
       (f) =>
-        `  ${f.name}  ${f.runtime}  ${(f.packageBytes / 1024).toFixed(1)} KiB  role ${isUnknown(f.role) ? "output<string>" : f.role}`,
+        `  ${f.name}  ${f.runtime}  ${(f.packageBytes / 1024).toFixed(1)} KiB  role ${isUnknown(f.role) ? "output<string>" : f.role}` +
+        (f.reservedConcurrency ? `  reserved ${f.reservedConcurrency} in ${f.region}` : ""),
     ),
   ].join("\n");
 }

@@ -294,7 +294,7 @@ describe("data tier: endpoints for Magento", () => {
     const secrets = ofType(await planOf("prod-use1"), "aws:secretsmanager/secret:Secret").filter(
       (s) => s.inputs.replicas?.length,
     );
-    assert.strictEqual(secrets.length, 3);
+    assert.strictEqual(secrets.length, 4, "crypt key, cache auth, db user, db master");
     assert.ok(secrets.every((s) => s.inputs.replicas[0].region === "eu-west-1"));
   });
 });

@@ -69,8 +69,18 @@ describe("offline plan: CLI", () => {
       "policyPack",
       "policyViolations",
       "functions",
+      "reservedConcurrency",
       "recovery",
     ]);
+    // Reservations per region, for the account's unreserved pool (docs/deploy.md).
+    const reserved: Record<string, number> = {};
+    for (const f of json.functions as { region: string; reservedConcurrency: number | null }[]) {
+      if (f.reservedConcurrency)
+        reserved[f.region] = (reserved[f.region] ?? 0) + f.reservedConcurrency;
+    }
+    assert.deepStrictEqual(json.reservedConcurrency, reserved);
+    assert.ok(reserved["eu-west-1"] >= 3 && reserved["us-west-2"] >= 1, JSON.stringify(reserved));
+    assert.match(out, /reserved concurrency by region: eu-west-1 \d+, us-west-2 \d+/);
     assert.deepStrictEqual(
       [json.stack, json.region, json.activeRegion, json.mode],
       ["prod-euw1", "eu-west-1", "us-east-1", "preview"],
