@@ -18,6 +18,8 @@ export const arns = {
     pulumi.interpolate`arn:aws:logs:${region}:${account}:log-group:${name}`,
   queue: (region: Name, account: Name, name: Name) =>
     pulumi.interpolate`arn:aws:sqs:${region}:${account}:${name}`,
+  lambdaFunction: (region: Name, account: Name, name: Name) =>
+    pulumi.interpolate`arn:aws:lambda:${region}:${account}:function:${name}`,
   topic: (region: Name, account: Name, name: Name) =>
     pulumi.interpolate`arn:aws:sns:${region}:${account}:${name}`,
   database: (region: Name, account: Name, identifier: Name) =>

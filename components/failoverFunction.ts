@@ -71,6 +71,8 @@ export interface FailoverFunctionArgs<E, R> {
  */
 export class FailoverFunction<E, R> extends pulumi.ComponentResource {
   public readonly functionArn: pulumi.Output<string>;
+  /** The function's ARN as a policy names it before it exists (./arns.ts). */
+  public readonly policyArn: pulumi.Output<string>;
   public readonly functionName: pulumi.Output<string>;
   public readonly roleArn: pulumi.Output<string>;
   public readonly logGroupName: pulumi.Output<string>;
@@ -189,6 +191,7 @@ export class FailoverFunction<E, R> extends pulumi.ComponentResource {
     );
 
     this.functionArn = fn.arn;
+    this.policyArn = arns.lambdaFunction(region, accountId, fn.name);
     this.functionName = fn.name;
     this.roleArn = role.arn;
     this.logGroupName = logGroup.name;

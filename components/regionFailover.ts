@@ -273,7 +273,7 @@ export class RegionFailover extends pulumi.ComponentResource {
             Sid: "RequestPromotion",
             Effect: "Allow",
             Action: ["lambda:InvokeFunction"],
-            Resource: [this.orchestrator.functionArn],
+            Resource: [this.orchestrator.policyArn],
           },
         ],
       },
