@@ -297,9 +297,9 @@ const PATTERNS: [string, string[], string[], string][] = [
   ],
   [
     "dbEngineVersion",
-    ["8.0", "8.0.39"],
-    ["18.0", "8.0.39x", "8.0.ab", "8.4"],
-    "a MySQL 8.0 version such as 8.0.39",
+    ["8.4", "8.4.7", "8.0", "8.0.39"],
+    ["18.4", "8.4.7x", "8.4.ab", "8.1", "5.7"],
+    'MySQL "8.4" (LTS, the default) or a version such as 8.4.7; "8.0" only with its Extended Support charge',
   ],
   [
     "dbInstanceClass",
