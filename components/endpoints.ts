@@ -3,12 +3,17 @@ import * as aws from "@pulumi/aws";
 
 /**
  * Parameters the failover automation rewrites after deployment (epoch bumps, the active region,
- * the fence's maintenance switch, the cache primary after an in-region failover, the search
- * endpoint after the health checker moves it). Pulumi sets their first value; a later deploy must not put back a stale one.
+ * the maintenance switch the promotion and the fence flip, the cache primary after an in-region
+ * failover, the search endpoint after the health checker moves it). Pulumi sets their first
+ * value; a later deploy must not put back a stale one: a standby's `maintenance` is "on" in its
+ * stack until the stack files are reconciled, and putting it back would take the promoted region
+ * down. The one list: the component's ignoreChanges and the README's ownership section (a test
+ * compares them) come from it.
  */
 export const AUTOMATION_OWNED_PARAMETERS = [
   "epoch",
   "active-region",
+  "maintenance",
   "cache/primary-host",
   "search/endpoint",
 ];

@@ -1,6 +1,8 @@
 // The data tier of both stacks under Pulumi's mocks, and the ownership invariant that keeps a
 // failover performed outside Pulumi from being undone by the next deploy.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { SEARCH_TLS_POLICY } from "../components/search";
 import { AUTOMATION_OWNED_PARAMETERS } from "../components/endpoints";
 import { runProgram } from "../plan/runProgram";
@@ -283,6 +285,14 @@ describe("data tier: endpoints for Magento", () => {
     assert.deepStrictEqual(
       parameters.get("/magento-dr/prod-euw1/db/writer-host")?.ignoreChanges,
       [],
+    );
+    // The README's ownership section names exactly this list.
+    const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+    const documented = /the SSM\s+parameters the automation owns \(([^)]*)\)/.exec(readme)?.[1];
+    assert.ok(documented, "README lists the automation-owned parameters");
+    assert.deepStrictEqual(
+      [...documented.matchAll(/`([^`]+)`/g)].map((m) => m[1]),
+      AUTOMATION_OWNED_PARAMETERS,
     );
   });
 
