@@ -2,6 +2,7 @@
 // problem is reported before a single resource is registered, naming the key, the bad value and
 // what is expected. `pulumi.Config.requireObject` is only a cast, so nothing here trusts it.
 import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_TABLE } from "./configSchema";
 
 /** Regions this program knows how to deploy to (commercial partition). */
 export const KNOWN_REGIONS = [
@@ -150,7 +151,7 @@ export class ConfigError extends Error {
 /** Raw config values as strings, keyed by full key (`magento-dr:regions`, `aws:region`). */
 export type RawConfig = Record<string, string | undefined>;
 
-const DEFAULT_THRESHOLDS: AlarmThresholds = {
+export const DEFAULT_THRESHOLDS: AlarmThresholds = {
   cacheReplicationLagSeconds: 5,
   cacheEngineCpuPercent: 80,
   cacheMemoryPercent: 85,
@@ -504,46 +505,8 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
   };
 }
 
-/** Every key this program reads, without namespace unless it belongs to another package. */
-export const CONFIG_KEYS = [
-  "aws:region",
-  "homeRegion",
-  "activeRegion",
-  "regions",
-  "standby",
-  "domainName",
-  "hostedZoneId",
-  "amiId",
-  "instanceType",
-  "vpcCidr",
-  "healthCheckPath",
-  "protect",
-  "logRetentionDays",
-  "activeMinSize",
-  "activeDesiredSize",
-  "activeMaxSize",
-  "warmMinSize",
-  "warmDesiredSize",
-  "homeStack",
-  "dbEngineVersion",
-  "dbInstanceClass",
-  "dbAllocatedStorageGiB",
-  "cacheNodeType",
-  "cacheEngineVersion",
-  "searchEngineVersion",
-  "searchInstanceType",
-  "searchMasterInstanceType",
-  "searchDataNodes",
-  "searchVolumeGiB",
-  "alarmThresholds",
-  "alertEmail",
-  "witnessRegion",
-  "rtoTargetSeconds",
-  "rpoBudgetSeconds",
-  "createOpenSearchServiceRole",
-  "sessionStore",
-  "mediaReplicaFileSystemId",
-] as const;
+/** Every key this program reads: the declared ones (configSchema.ts) and the provider's region. */
+export const CONFIG_KEYS: readonly string[] = ["aws:region", ...CONFIG_TABLE.map((e) => e.key)];
 
 /** Reads the running stack's config through the Pulumi runtime and validates it. */
 export function loadConfig(): DrConfig {
