@@ -192,7 +192,8 @@ export const route53HealthCheckComposition: ResourceValidationPolicy = {
       subject.expect({
         property: "childHealthThreshold",
         read: () => check.childHealthThreshold,
-        ok: (v) => count > 0 && v !== undefined && v >= 1 && v <= count,
+        // Without children no threshold passes (1 <= v <= 0 is empty).
+        ok: (v) => v !== undefined && v >= 1 && v <= count,
         must: `must require between 1 and its ${count} child checks to be healthy`,
         fix: "List childHealthchecks and set childHealthThreshold (all of them for an AND of ALB health and the region gate).",
       });

@@ -13,6 +13,7 @@ import { UNKNOWN } from "../../policies/lib/values";
 import { route53HealthCheckComposition } from "../../policies/rules/dnsFailover";
 import {
   iamNoWildcardActions,
+  iamNoBroadManagedPolicies,
   iamNoWildcardResourceForMutations,
   iamTrustPolicyNoWildcardPrincipal,
   launchTemplateImdsV2,
@@ -401,6 +402,90 @@ describe("policies: the lists a rule applies to, as literals", () => {
     );
     assertNoViolations(
       checkStack(drStatefulResourcesProtected, unprotected, { requireProtect: false }),
+    );
+  });
+});
+
+describe("policies: a list is judged by any entry, not all", () => {
+  it("a mutating action on one named ARN and * is on every resource", () => {
+    const policy = document({
+      Effect: "Allow",
+      Action: ["ssm:PutParameter"],
+      Resource: ["arn:aws:ssm:eu-west-1:123456789012:parameter/x", "*"],
+    });
+    assertViolation(check(iamNoWildcardResourceForMutations, aws.iam.Policy, { policy }), [
+      "policy statement 0 allows ssm:PutParameter on every resource",
+    ]);
+  });
+
+  it('one "*" among named principals opens an access policy', () => {
+    const accessPolicies = document({
+      Effect: "Allow",
+      Principal: { AWS: ["arn:aws:iam::123456789012:role/app", "*"] },
+      Action: "es:ESHttpGet",
+      Resource: "*",
+    });
+    assertViolation(
+      check(opensearchAccessPolicyNoPublicPrincipal, aws.opensearch.Domain, {
+        ...searchDomain,
+        accessPolicies,
+      }),
+      ['accessPolicies statement 0 allows Principal "*"'],
+    );
+  });
+
+  it("names only the broad managed policies among the attached ones", () => {
+    assertViolation(
+      check(iamNoBroadManagedPolicies, aws.iam.Role, {
+        assumeRolePolicy: document({
+          Effect: "Allow",
+          Principal: { Service: "lambda.amazonaws.com" },
+          Action: "sts:AssumeRole",
+        }),
+        managedPolicyArns: [
+          "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+          "arn:aws:iam::aws:policy/AdministratorAccess",
+          "arn:aws:iam::aws:policy/AmazonS3FullAccess",
+        ],
+      }),
+      [
+        "must not attach a broad AWS-managed policy",
+        "managedPolicyArns includes arn:aws:iam::aws:policy/AdministratorAccess, arn:aws:iam::aws:policy/AmazonS3FullAccess",
+        "Replace it with a scoped inline policy.",
+      ],
+    );
+  });
+
+  it("an unreadable trust or access policy is a violation that says so", () => {
+    assertViolation(
+      check(iamTrustPolicyNoWildcardPrincipal, aws.iam.Role, { assumeRolePolicy: "{not json" }),
+      [
+        "must be assumable only by named principals",
+        "assumeRolePolicy is unreadable: it is not valid JSON",
+        "Fix the document.",
+      ],
+    );
+    assertViolation(
+      check(opensearchAccessPolicyNoPublicPrincipal, aws.opensearch.Domain, {
+        ...searchDomain,
+        accessPolicies: "{not json",
+      }),
+      [
+        "must grant access only to named principals",
+        "accessPolicies is unreadable: it is not valid JSON",
+        "Fix the document.",
+      ],
+    );
+  });
+
+  it("a launch template without metadataOptions fails both IMDS checks", () => {
+    const violations = check(launchTemplateImdsV2, aws.ec2.LaunchTemplate, {
+      ...launchTemplate,
+      metadataOptions: undefined,
+    });
+    assert.deepStrictEqual(
+      violations.map((v) => /metadataOptions\.(\w+) is not set/.exec(v.message)?.[1]),
+      ["httpTokens", "httpPutResponseHopLimit"],
     );
   });
 });
