@@ -3,7 +3,7 @@
 // region would never see a failover, and never fence the old primary) or the wrong table passed
 // unnoticed. Expected regions and names are literals, not read back from the settings.
 import * as assert from "assert";
-import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { EFSClient } from "@aws-sdk/client-efs";
@@ -11,7 +11,7 @@ import { ElastiCacheClient } from "@aws-sdk/client-elasticache";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { SNSClient } from "@aws-sdk/client-sns";
-import { SSMClient } from "@aws-sdk/client-ssm";
+import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { DEFAULT_SDK_TIMEOUTS } from "../../functions/region/clients";
 import { createDetectorHandler, defaultDetectorDeps } from "../../functions/region/detector";
 import { createFenceHandler } from "../../functions/region/fence";
@@ -193,5 +193,118 @@ describe("default wiring: each Lambda's clients, regions and table as deployed",
         ["DynamoDBClient", "us-west-2", "magento-dr-authority"],
       );
     }
+  });
+});
+
+describe("the fence's decisions, each call and each reason as literals", () => {
+  let sdk: SdkRecorder;
+  beforeEach(() => {
+    sdk = recordSdkCalls([DynamoDBClient, AutoScalingClient, SSMClient]);
+  });
+  afterEach(() => sdk.restore());
+
+  const authority = (...actives: string[]) => {
+    const stub = sdk.stubs.get("DynamoDBClient")!.on(GetItemCommand);
+    for (const a of actives) stub.resolvesOnce(authorityItem(a));
+  };
+  const group = (MinSize: number, DesiredCapacity: number) =>
+    sdk.stubs
+      .get("AutoScalingClient")!
+      .on(DescribeAutoScalingGroupsCommand)
+      .resolves({ AutoScalingGroups: [{ MinSize, DesiredCapacity } as any] });
+  const run = () => createFenceHandler(fenceSettings("us-east-1"), { log: SILENT })();
+  const commands = async () => (await sdk.calls()).map((c) => c.command);
+
+  it("shrinks a group above the standby size (desired or minimum alone), after reading the authority again", async () => {
+    for (const [min, desired] of [
+      [2, 3],
+      [1, 0],
+      [0, 1],
+    ]) {
+      sdk.restore();
+      sdk = recordSdkCalls([DynamoDBClient, AutoScalingClient, SSMClient]);
+      authority("eu-west-1", "eu-west-1");
+      group(min, desired);
+      sdk.stubs
+        .get("SSMClient")!
+        .on(GetParameterCommand)
+        .resolves({ Parameter: { Value: "on" } });
+      const report = await run();
+      assert.deepStrictEqual(report, {
+        fenced: true,
+        activeRegion: "eu-west-1",
+        changes: [`asg ${desired} -> 0`],
+        reason: "eu-west-1 is active",
+      });
+      const calls = await sdk.calls();
+      assert.deepStrictEqual(
+        calls.map((c) => c.command),
+        [
+          "GetItemCommand",
+          "DescribeAutoScalingGroupsCommand",
+          "GetItemCommand",
+          "UpdateAutoScalingGroupCommand",
+          "GetParameterCommand",
+        ],
+      );
+      assert.deepStrictEqual(calls[3].input, {
+        AutoScalingGroupName: "magento-dr-prod-use1-asg",
+        MinSize: 0,
+        DesiredCapacity: 0,
+      });
+    }
+  });
+
+  it("leaves a group at standby size and maintenance already on alone", async () => {
+    authority("eu-west-1");
+    group(0, 0);
+    sdk.stubs
+      .get("SSMClient")!
+      .on(GetParameterCommand)
+      .resolves({ Parameter: { Value: "on" } });
+    assert.deepStrictEqual((await run()).changes, []);
+    assert.deepStrictEqual(await commands(), [
+      "GetItemCommand",
+      "DescribeAutoScalingGroupsCommand",
+      "GetParameterCommand",
+    ]);
+  });
+
+  it("stops when the second read finds this region promoted in between", async () => {
+    authority("eu-west-1", "us-east-1");
+    group(2, 3);
+    assert.deepStrictEqual(await run(), {
+      fenced: false,
+      activeRegion: "us-east-1",
+      changes: [],
+      reason: "this region became active",
+    });
+    assert.ok(!(await commands()).includes("UpdateAutoScalingGroupCommand"));
+  });
+
+  it("turns maintenance on when the parameter does not exist yet", async () => {
+    authority("eu-west-1");
+    group(0, 0);
+    sdk.stubs
+      .get("SSMClient")!
+      .on(GetParameterCommand)
+      .rejects(Object.assign(new Error("not found"), { name: "ParameterNotFound" }));
+    assert.deepStrictEqual((await run()).changes, ["maintenance on"]);
+    assert.deepStrictEqual((await commands()).at(-1), "PutParameterCommand");
+  });
+
+  it("changes nothing when a local API fails (and says so), or when the group's ASG call fails", async () => {
+    authority("eu-west-1");
+    group(0, 0);
+    sdk.stubs
+      .get("SSMClient")!
+      .on(GetParameterCommand)
+      .rejects(Object.assign(new Error("denied"), { name: "AccessDeniedException" }));
+    assert.deepStrictEqual(await run(), {
+      fenced: false,
+      changes: [],
+      reason: "authority or local API unreadable: nothing changed",
+    });
+    assert.ok(!(await commands()).includes("PutParameterCommand"));
   });
 });

@@ -30,13 +30,16 @@ export function recordSdkCalls(classes: ClientClass[]): SdkRecorder {
   return {
     stubs,
     async calls() {
+      // In the order they were made (sinon orders every call), across clients.
+      const made = [...stubs].flatMap(([client, stub]) =>
+        stub.calls().map((call) => ({ client, call })),
+      );
+      made.sort((a, b) => (a.call.calledBefore(b.call) ? -1 : 1));
       const all: SdkCall[] = [];
-      for (const [client, stub] of stubs) {
-        for (const call of stub.calls()) {
-          const command = call.args[0] as { constructor: { name: string }; input: any };
-          const region = await (call.thisValue as any).config.region();
-          all.push({ client, command: command.constructor.name, region, input: command.input });
-        }
+      for (const { client, call } of made) {
+        const command = call.args[0] as { constructor: { name: string }; input: any };
+        const region = await (call.thisValue as any).config.region();
+        all.push({ client, command: command.constructor.name, region, input: command.input });
       }
       return all;
     },
