@@ -1,4 +1,4 @@
-// StrykerJS configuration (`npm run mutation`, docs/mutation.md). One folder per run: set
+// StrykerJS configuration (`npm run mutation`, docs/verification.md). One folder per run: set
 // MUTATION_GROUP to a key of MUTATION_GROUPS (scripts/mutation.mjs does), so each folder keeps
 // its own incremental file and reruns only retest the mutants whose code or tests changed.
 // Excluded: policies/index.ts (starts the policy server), policies/docs.ts (prints the README
