@@ -9,6 +9,8 @@ export default tseslint.config(
       "node_modules/**",
       "bin/**",
       "scratch/**",
+      // Mutation reports and Stryker's sandboxes (npm run mutation).
+      "reports/**",
       "policies/node_modules/**",
       "**/*.js",
       "**/*.mjs",

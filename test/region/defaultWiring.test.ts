@@ -303,7 +303,7 @@ describe("the fence's decisions, each call and each reason as literals", () => {
     assert.deepStrictEqual(await run(), {
       fenced: false,
       changes: [],
-      reason: "authority or local API unreadable: nothing changed",
+      reason: "authority or local API unreadable: nothing changed (denied)",
     });
     assert.ok(!(await commands()).includes("PutParameterCommand"));
   });
