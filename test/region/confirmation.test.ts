@@ -4,6 +4,7 @@
 import * as assert from "assert";
 import { detectorConfirmation } from "../../functions/region/orchestrator";
 import type { SignalStore } from "../../functions/region/detection";
+import type { HoldStore } from "../../functions/region/hold";
 import { testSettings } from "./helpers/fixtures";
 
 const NOW = 1_000_000;
@@ -17,7 +18,11 @@ const decision = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-function confirm(state: unknown, request = { fromRegion: "us-east-1", epoch: 4 }) {
+function confirm(
+  state: unknown,
+  request = { fromRegion: "us-east-1", epoch: 4 },
+  hold?: { by: string; reason: string },
+) {
   const read: string[] = [];
   const signals = {
     readDetector: async (region: string) => {
@@ -26,10 +31,12 @@ function confirm(state: unknown, request = { fromRegion: "us-east-1", epoch: 4 }
     },
   } as unknown as SignalStore;
   const settings = testSettings({ maxEventAgeMs: 60_000 });
+  const holds = { active: async () => hold } as unknown as HoldStore;
   return detectorConfirmation(
     signals,
     settings,
     () => NOW,
+    holds,
   )(request as any).then((r) => ({
     ...r,
     read,
@@ -54,6 +61,11 @@ describe("orchestrator: the detector's recorded decision confirms an automatic p
       return r.reason;
     };
     assert.strictEqual(await reason(undefined), "no detector decision recorded");
+    const held = await confirm(decision(), undefined, { by: "ops", reason: "drill" });
+    assert.deepStrictEqual(
+      [held.confirmed, held.reason, held.read],
+      [false, "operator hold by ops: drill", []],
+    );
     assert.strictEqual(
       await reason(decision({ lastAction: "none" })),
       "detector's last decision is none",
