@@ -4,7 +4,7 @@ import * as assert from "assert";
 import { ofType, planOf } from "./helpers/plan";
 
 describe("literal lists: what a deploy must not overwrite", () => {
-  it("the automation-owned SSM parameters (the search checker's state included), and only they, ignore value changes", async () => {
+  it("the automation-owned SSM parameters (maintenance and the search checker's state included), and only they, ignore value changes", async () => {
     for (const stack of ["prod-use1", "prod-euw1"]) {
       const owned = ofType(await planOf(stack), "aws:ssm/parameter:Parameter")
         .filter((p) => (p.ignoreChanges ?? []).includes("value"))
@@ -17,6 +17,7 @@ describe("literal lists: what a deploy must not overwrite", () => {
           "automation/search-health-state",
           "cache/primary-host",
           "epoch",
+          "maintenance",
           "search/endpoint",
         ],
         stack,
