@@ -4,6 +4,7 @@ import { KeyRef, keyUse } from "./arns";
 import { albLogWriter } from "./albLogDelivery";
 import { Capacity } from "../config";
 import { TIER_PORTS } from "./network";
+import { INSTANCE_METRIC_NAMESPACE } from "./bootstrap/userData";
 
 /** TLS 1.3 with a TLS 1.2 floor: the current ALB policy AWS recommends. */
 export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -423,6 +424,16 @@ export class MagentoAppTier extends pulumi.ComponentResource {
         Effect: "Allow",
         Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
         Resource: [args.parameterArn],
+      },
+      {
+        // The bootstrap's own alarm metrics (EndpointRejected); PutMetricData has no resource
+        // type, so the namespace condition is what scopes it ("Actions, resources, and condition
+        // keys for Amazon CloudWatch": cloudwatch:namespace on PutMetricData).
+        Sid: "PublishInstanceMetrics",
+        Effect: "Allow",
+        Action: ["cloudwatch:PutMetricData"],
+        Resource: ["*"],
+        Condition: { StringEquals: { "cloudwatch:namespace": INSTANCE_METRIC_NAMESPACE } },
       },
       {
         Sid: "MountMedia",

@@ -22,6 +22,7 @@ import { MagentoEndpoints } from "./endpoints";
 import { Notifications } from "./notifications";
 import { TierAutomation } from "./tierAutomation";
 import { Monitoring } from "./monitoring";
+import { SecurityAlarms } from "./securityAlarms";
 import { regionalHostName } from "./regionGate";
 import { authorityTable, RegionFailover, RegionFence } from "./regionFailover";
 import { DEFAULT_RECOVERY_INPUT, recoveryBudget } from "../functions/region/recoveryBudget";
@@ -214,6 +215,9 @@ export class RegionStack extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // The hosts the search checker may point Magento at; also the only ones instances accept.
+    const searchEndpoints = [search.endpoint];
+
     // In a standby region every endpoint is local: the replica database (writer once promoted),
     // the member cache group, the local search domain and the replicated media.
     new MagentoEndpoints(
@@ -283,6 +287,14 @@ export class RegionStack extends pulumi.ComponentResource {
           accessPointId: media.accessPointId,
           authorityTable: authorityTableName,
           authorityRegion: cfg.authorityRegion,
+          // The stack's own resources: the promotion and the tier automation only ever write these.
+          endpointAllowlist: {
+            "db/writer-host": [database.address],
+            "db/reader-host": [database.address],
+            "cache/primary-host": [cache.primaryEndpoint],
+            "cache/reader-host": [cache.readerEndpoint],
+            "search/endpoint": searchEndpoints,
+          },
         }),
         parameterArn: pulumi.interpolate`arn:aws:ssm:${cfg.region}:${accountId}:parameter${parameterPath}*`,
         secretArns: [
@@ -328,7 +340,7 @@ export class RegionStack extends pulumi.ComponentResource {
         parameterPath,
         replicationGroupId: physicalName,
         replicationGroupArn: arns.replicationGroup(cfg.region, accountId, physicalName),
-        searchEndpoints: [search.endpoint],
+        searchEndpoints,
         searchSecretArn: search.credentialsSecretArn,
         searchSecretPolicyArn: search.credentialsSecretPolicyArn,
         searchSecretKey: dataKey,
@@ -360,6 +372,12 @@ export class RegionStack extends pulumi.ComponentResource {
         healthCheckId: dns.albHealthCheckId,
         functionLogGroups: automation.functions.map((f) => f.logGroupName),
       },
+      { parent: this },
+    );
+
+    new SecurityAlarms(
+      `${name}-security`,
+      { namePrefix: physicalName, stack: cfg.stack, topicArn: notifications.topicArn },
       { parent: this },
     );
 

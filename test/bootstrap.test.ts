@@ -8,9 +8,11 @@ import * as os from "os";
 import * as path from "path";
 import {
   BOOTSTRAP_SCRIPT,
+  ENV_LITERAL,
   ENV_RENDERER,
   renderUserData,
   SESSION_MODULE,
+  shippedText,
 } from "../components/bootstrap/userData";
 import { requireCommands } from "./helpers/localTools";
 import { SESSION_KEY_PREFIX, TTL_ATTRIBUTE } from "../components/sessions";
@@ -24,6 +26,8 @@ interface Sandbox {
   env: NodeJS.ProcessEnv;
   setParameter(name: string, value: string): void;
   reloads(): number;
+  /** Metrics the instance published (`<namespace> <name> <dimensions>` per line). */
+  metrics(): string[];
   run(command?: string): { status: number | null; stderr: string };
   rendered(): any;
 }
@@ -93,6 +97,8 @@ case "$1 $2" in
   "secretsmanager get-secret-value")
     id=""; while [[ $# -gt 0 ]]; do [[ "$1" == --secret-id ]] && id="$2"; shift; done
     cat "$data/secrets/\${id/:/_}" ;;
+  "cloudwatch put-metric-data")
+    shift 2; echo "$*" >>"$data/metrics.log" ;;
   "dynamodb get-item")
     [[ -f "$data/authority" ]] || { echo "could not connect" >&2; exit 255; }
     cat "$data/authority" ;;
@@ -110,6 +116,22 @@ esac
   );
   // `install -o root -g <group>` needs root; the sandbox's group is the runner's own.
   const group = execFileSync("id", ["-gn"]).toString().trim();
+  // The hosts the stack created (the launch template writes this file); the second cache host
+  // stands for the group's other node after an in-region failover.
+  const allowlist = path.join(dir, "endpoints.json");
+  fs.writeFileSync(
+    allowlist,
+    JSON.stringify({
+      "db/writer-host": ["db-writer.eu-west-1.rds.amazonaws.com"],
+      "db/reader-host": ["db-reader.eu-west-1.rds.amazonaws.com"],
+      "cache/primary-host": [
+        "master.cache-euw1.cache.amazonaws.com",
+        "replica-now-primary.cache.amazonaws.com",
+      ],
+      "cache/reader-host": ["replica.cache-euw1.cache.amazonaws.com"],
+      "search/endpoint": ["vpc-search-euw1.eu-west-1.es.amazonaws.com"],
+    }),
+  );
   const envFile = path.join(dir, "magento-dr.env");
   fs.writeFileSync(
     envFile,
@@ -121,6 +143,8 @@ esac
       `MAGENTO_ROOT=${root}`,
       `MAGENTO_USER=${group}`,
       `RENDERER=${ENV_RENDERER}`,
+      `ENDPOINT_ALLOWLIST=${allowlist}`,
+      "METRIC_NAMESPACE=MagentoDR/Instances",
       `STATE_DIR=${path.join(dir, "state")}`,
     ].join("\n"),
   );
@@ -133,6 +157,10 @@ esac
     setParameter(name, value) {
       parameters[name] = value;
       writeParameters();
+    },
+    metrics: () => {
+      const log = path.join(aws, "metrics.log");
+      return fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [];
     },
     reloads: () => {
       const log = path.join(dir, "systemctl.log");
@@ -399,6 +427,13 @@ describe("instance bootstrap", function () {
         accessPointId: "fsap-0123456789abcdef0",
         authorityTable: "magento-dr-authority",
         authorityRegion: "eu-west-1",
+        endpointAllowlist: {
+          "db/writer-host": ["db.rds.amazonaws.com"],
+          "db/reader-host": ["db.rds.amazonaws.com"],
+          "cache/primary-host": ["master.cache.amazonaws.com"],
+          "cache/reader-host": ["replica.cache.amazonaws.com"],
+          "search/endpoint": ["vpc-search.es.amazonaws.com", "vpc-search-2.es.amazonaws.com"],
+        },
       }).apply(resolve),
     );
     const bytes = Buffer.byteLength(userData);
@@ -424,7 +459,7 @@ describe("instance bootstrap", function () {
     const same = (installed: string, source: string) =>
       assert.strictEqual(
         fs.readFileSync(path.join(destdir, installed), "utf8"),
-        fs.readFileSync(source, "utf8"),
+        shippedText(source),
         installed,
       );
     same("usr/local/bin/magento-dr", BOOTSTRAP_SCRIPT);
@@ -433,12 +468,125 @@ describe("instance bootstrap", function () {
       0o755,
     );
     same("usr/local/lib/magento-dr/render-env.php", ENV_RENDERER);
+    same("usr/local/lib/magento-dr/env-literal.php", ENV_LITERAL);
+    assert.ok(
+      userData.includes(
+        '"search/endpoint":["vpc-search.es.amazonaws.com","vpc-search-2.es.amazonaws.com"]',
+      ),
+      "the allowlist is rendered into the launch template",
+    );
     const files = moduleFiles();
     assert.ok(files.length > 0);
     for (const f of files) {
       same(`usr/local/lib/magento-dr/session-module/${f}`, path.join(SESSION_MODULE, f));
     }
     assert.match(userData, /\nexec \/usr\/local\/bin\/magento-dr boot\n$/);
+  });
+
+  it("ignores a tampered endpoint parameter: keeps env.php, no reload, logs and publishes the alarm metric", () => {
+    const s = fresh();
+    assert.strictEqual(s.run().status, 0);
+    const envPhp = path.join(s.root, "app/etc/env.php");
+    const before = fs.readFileSync(envPhp, "utf8");
+    for (const [name, value] of [
+      ["search/endpoint", "attacker.example.com"],
+      ["db/writer-host", "DB-WRITER.eu-west-1.rds.amazonaws.com.attacker.example"],
+      ["cache/primary-host", "10.0.0.66"],
+    ]) {
+      const original = before.includes(value) ? "" : undefined;
+      assert.strictEqual(original, undefined);
+      const s2 = fresh();
+      assert.strictEqual(s2.run().status, 0);
+      const good = fs.readFileSync(path.join(s2.root, "app/etc/env.php"), "utf8");
+      s2.setParameter(name, value);
+      s2.setParameter("epoch", "7");
+      const { status, stderr } = s2.run();
+      assert.notStrictEqual(status, 0, `${name}=${value} must be refused`);
+      assert.match(stderr, /"event":"endpoint-rejected"/);
+      assert.ok(stderr.includes(`${PREFIX}${name}`), stderr);
+      assert.strictEqual(fs.readFileSync(path.join(s2.root, "app/etc/env.php"), "utf8"), good);
+      assert.strictEqual(s2.reloads(), 1, "no reload onto a redirected endpoint");
+      assert.deepStrictEqual(s2.metrics(), [
+        "--region eu-west-1 --namespace MagentoDR/Instances --metric-name EndpointRejected --dimensions Stack=prod-euw1 --value 1 --unit Count",
+      ]);
+    }
+    // A host of the allowlist in another case is the same host.
+    s.setParameter("db/reader-host", "DB-READER.eu-west-1.rds.amazonaws.com");
+    assert.strictEqual(s.run().status, 0);
+    assert.deepStrictEqual(s.metrics(), []);
+  });
+
+  it("never executes the current env.php: code in it is refused, not run", () => {
+    const s = fresh();
+    const marker = path.join(s.dir, "pwned");
+    const envPhp = path.join(s.root, "app/etc/env.php");
+    const hostile = `<?php file_put_contents(${JSON.stringify(marker)}, 'root'); return ['install' => ['date' => 'x']];`;
+    fs.writeFileSync(envPhp, hostile);
+    const { status, stderr } = s.run();
+    assert.notStrictEqual(status, 0);
+    assert.ok(!fs.existsSync(marker), "the renderer ran code from env.php");
+    assert.match(stderr, /not plain data/);
+    assert.strictEqual(fs.readFileSync(envPhp, "utf8"), hostile, "nothing rendered over it");
+  });
+
+  it("never reads or writes through a symlink in the web-writable tree", () => {
+    const s = fresh();
+    const secret = path.join(s.dir, "root-only.php");
+    fs.writeFileSync(secret, "<?php return ['install' => ['date' => 'root-secret']];");
+    const envPhp = path.join(s.root, "app/etc/env.php");
+    fs.symlinkSync(secret, envPhp);
+    const victim = path.join(s.dir, "created-by-root");
+    fs.symlinkSync(victim, path.join(s.root, "var/.maintenance.flag"));
+    const { status, stderr } = s.run();
+    assert.notStrictEqual(status, 0);
+    assert.match(stderr, /"event":"env-unreadable"/);
+    assert.ok(fs.lstatSync(envPhp).isSymbolicLink(), "no env.php rendered from a symlinked one");
+    assert.strictEqual(
+      fs.readFileSync(secret, "utf8"),
+      "<?php return ['install' => ['date' => 'root-secret']];",
+    );
+    assert.ok(!fs.existsSync(victim), "the maintenance flag was created through a symlink");
+    assert.ok(fs.lstatSync(path.join(s.root, "var/.maintenance.flag")).isFile());
+  });
+
+  it("reads env.php as data: var_export output, Magento's short arrays and PDO constants", () => {
+    const php = (code: string, ...args: string[]) =>
+      spawnSync("php", ["-r", `require ${JSON.stringify(ENV_LITERAL)}; ${code}`, "--", ...args], {
+        encoding: "utf8",
+      });
+    const value = {
+      a: ["x", "it's", 'q"uote\\', 1, -2, 1.5, true, false, null],
+      nested: { "0": "zero", key: { deep: "" } },
+    };
+    const roundTrip = php(
+      `$v = json_decode(${JSON.stringify(JSON.stringify(value))}, true); echo json_encode(EnvLiteral::parse("<?php\nreturn " . var_export($v, true) . ";\n"));`,
+    );
+    assert.strictEqual(roundTrip.status, 0, roundTrip.stderr);
+    assert.deepStrictEqual(JSON.parse(roundTrip.stdout), value);
+    const pdo = php(
+      `echo json_encode(EnvLiteral::parse("<?php return ['driver_options' => [\\PDO::MYSQL_ATTR_SSL_CA => '/ca.pem', 'n' => array(1, 2,)]];"));`,
+    );
+    assert.strictEqual(pdo.status, 0, pdo.stderr);
+    assert.deepStrictEqual(Object.values(JSON.parse(pdo.stdout).driver_options), [
+      "/ca.pem",
+      [1, 2],
+    ]);
+    for (const hostile of [
+      "<?php return [system('id')];",
+      "<?php return ['a' => $x];",
+      "<?php return ['a' => \"$x\"];",
+      "<?php return ['a' => PHP_VERSION];",
+      "<?php return ['a' => 1 + 1];",
+      "<?php return []; echo 1;",
+      "<?php return ['a' => <<<X\nfoo\nX];",
+      "<?php return 'not an array';",
+    ]) {
+      const result = php(
+        `try { EnvLiteral::parse($argv[1]); echo "accepted"; } catch (UnexpectedValueException $e) { echo "refused"; }`,
+        hostile,
+      );
+      assert.strictEqual(result.stdout, "refused", hostile);
+    }
   });
 });
 

@@ -172,7 +172,10 @@ describe("foundation: Magento application tier", () => {
     const policy = JSON.parse(
       one(plan, "aws:iam/rolePolicy:RolePolicy", "-app-instance").inputs.policy,
     );
-    const resources = policy.Statement.flatMap((s: { Resource: string[] }) => s.Resource);
+    // Only PutMetricData (no resource type) is on "*", scoped by its namespace condition.
+    const resources = policy.Statement.filter(
+      (s: { Sid: string }) => s.Sid !== "PublishInstanceMetrics",
+    ).flatMap((s: { Resource: string[] }) => s.Resource);
     assert.ok(!resources.includes("*"));
     const ssm = policy.Statement.find((s: { Sid: string }) => s.Sid === "ReadOwnParameters");
     assert.deepStrictEqual(ssm.Resource, [

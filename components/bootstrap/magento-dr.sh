@@ -8,13 +8,19 @@
 #
 # Settings come from /etc/magento-dr.env (written by the launch template's user data), or from the
 # file named by MAGENTO_DR_ENV: PROJECT STACK REGION PARAM_PATH MAGENTO_ROOT MAGENTO_USER
-# FILE_SYSTEM_ID ACCESS_POINT_ID RENDERER, and optionally AUTHORITY_TABLE, AUTHORITY_REGION and
-# SESSION_MODULE_SRC (the DynamoDB session module's files, installed into Magento at boot).
+# FILE_SYSTEM_ID ACCESS_POINT_ID RENDERER ENDPOINT_ALLOWLIST METRIC_NAMESPACE, and optionally
+# AUTHORITY_TABLE, AUTHORITY_REGION and SESSION_MODULE_SRC (the DynamoDB session module's files,
+# installed into Magento at boot).
+#
+# This runs as root over a tree the web server user may write (app/etc, var): it never executes
+# what is there, never reads or writes through a symlink there, and writes env.php only by
+# creating a fresh file and renaming it into place.
 set -euo pipefail
 
 # shellcheck source=/dev/null
 source "${MAGENTO_DR_ENV:-/etc/magento-dr.env}"
 : "${PROJECT:?} ${STACK:?} ${REGION:?} ${PARAM_PATH:?} ${MAGENTO_ROOT:?} ${MAGENTO_USER:?} ${RENDERER:?}"
+: "${ENDPOINT_ALLOWLIST:?} ${METRIC_NAMESPACE:?}"
 # Amazon Linux 2023 has no cron daemon: Magento's cron is a systemd timer, switched per role.
 STATE_DIR="${STATE_DIR:-/var/lib/magento-dr}"
 CRON_MARKER="$STATE_DIR/magento-cron-enabled"
@@ -89,30 +95,56 @@ may_serve() {
   [[ -z "${AUTHORITY_TABLE:-}" ]] || serving_confirmed
 }
 
+# An instance metric (namespace METRIC_NAMESPACE, dimension Stack) that an alarm pages on.
+count_metric() {
+  aws cloudwatch put-metric-data --region "$REGION" --namespace "$METRIC_NAMESPACE" \
+    --metric-name "$1" --dimensions "Stack=$STACK" --value 1 --unit Count ||
+    log metric-unpublished "$1"
+}
+
+# Copies a file of the web-writable tree without following a symlink (dd's O_NOFOLLOW) and only
+# if it is a regular file of sane size (a FIFO would hang the watcher, a huge file fill the disk).
+read_untrusted() {
+  local source="$1" copy="$2"
+  [[ -f "$source" && ! -L "$source" ]] || return 1
+  [[ "$(stat -c %s -- "$source")" -le 1048576 ]] || return 1
+  dd if="$source" of="$copy" iflag=nofollow status=none
+}
+
 # Renders env.php into place. Returns 0 when it changed, 1 when it is unchanged, 2 when any input
-# could not be read or the result is not valid PHP: the working env.php is then left as it was.
+# could not be read or the result is not valid PHP, 3 when an endpoint parameter names a host the
+# stack did not create: the working env.php is then left as it was.
 # (Every step checks its own status: `set -e` does not apply inside a function called by `if`.)
 render() {
-  local work status=2
+  local work status=2 code=0 target="$MAGENTO_ROOT/app/etc/env.php" staged
   work="$(mktemp -d)" || return 2
-  if render_into "$work"; then
-    local target="$MAGENTO_ROOT/app/etc/env.php"
-    if [[ -f "$target" ]] && cmp -s "$work/env.php" "$target"; then
+  render_into "$work" || code=$?
+  if ((code == 0)); then
+    if [[ -f "$work/current-env.php" ]] && cmp -s "$work/env.php" "$work/current-env.php"; then
       status=1
-    elif install -m 0640 -o root -g "$MAGENTO_USER" "$work/env.php" "$target.new" &&
-      mv -f "$target.new" "$target"; then
+    # install(1) creates the file afresh (unlinking whatever has the name) and sets owner and mode
+    # on what it opened; mv renames, replacing a symlink at the target instead of following it.
+    elif staged="$(mktemp -u "$target.XXXXXXXX")" &&
+      install -m 0640 -o root -g "$MAGENTO_USER" "$work/env.php" "$staged" &&
+      mv -fT "$staged" "$target"; then
       status=0
     fi
+  elif ((code == 3)); then
+    status=3
   fi
   rm -rf "$work"
   return "$status"
 }
 
 render_into() {
-  local work="$1" arn name
+  local work="$1" arn name code=0
   printf '%s' "$PARAM_PATH" >"$work/prefix" || return 1
-  if [[ -f "$MAGENTO_ROOT/app/etc/env.php" ]]; then
-    cp "$MAGENTO_ROOT/app/etc/env.php" "$work/current-env.php" || return 1
+  cp "$ENDPOINT_ALLOWLIST" "$work/allowed-endpoints.json" || return 1
+  if [[ -e "$MAGENTO_ROOT/app/etc/env.php" || -L "$MAGENTO_ROOT/app/etc/env.php" ]]; then
+    read_untrusted "$MAGENTO_ROOT/app/etc/env.php" "$work/current-env.php" || {
+      log env-unreadable "app/etc/env.php is not a plain file: not rendering over it"
+      return 1
+    }
   fi
   aws ssm get-parameters-by-path --region "$REGION" --path "$PARAM_PATH" --recursive \
     --with-decryption --output json >"$work/parameters.json" || return 1
@@ -122,7 +154,9 @@ render_into() {
     secret_to "$arn" "$work/secret-${name%%:*}.json" || return 1
   done
   if session_module_ready; then touch "$work/session-module-ready" || return 1; fi
-  php "$RENDERER" "$work" >"$work/env.php" || return 1
+  # The renderer's own message (naming the parameter) goes to stderr as it is.
+  php "$RENDERER" "$work" >"$work/env.php" || code=$?
+  ((code == 0)) || return "$code"
   # An empty file is valid PHP: require the rendered array, not just valid syntax.
   [[ -s "$work/env.php" ]] && php -l "$work/env.php" >/dev/null
 }
@@ -145,8 +179,11 @@ set_role() {
       systemctl disable --now magento-cron.timer && rm -f "$CRON_MARKER"
       log cron-off "active region is $active"
     fi
-    if [[ ! -f "$flag" ]]; then
-      touch "$flag"
+    if [[ ! -f "$flag" || -L "$flag" ]]; then
+      # var/ belongs to the web server: never create the flag through a symlink planted there
+      # (noclobber opens with O_EXCL, which refuses any existing name, a dangling link included).
+      rm -f -- "$flag"
+      (set -o noclobber && : >"$flag") || return 1
       log maintenance-on "fenced: active region is $active, maintenance parameter is $maintenance, serving lease $(cat "$SERVING_FILE" 2>/dev/null || echo none)"
     fi
   fi
@@ -165,6 +202,10 @@ sync() {
       log env-rendered "epoch $(param epoch)"
       ;;
     1) ;;
+    3)
+      log endpoint-rejected "an endpoint parameter names a host this stack did not create: kept the previous env.php"
+      count_metric EndpointRejected
+      ;;
     *) log render-failed "kept the previous env.php" ;;
   esac
   if ! active="$(active_region)" || [[ -z "$active" ]]; then
@@ -179,7 +220,7 @@ sync() {
     maintenance="off"
   fi
   set_role "$active" "$maintenance"
-  return $((status == 2))
+  return $((status >= 2))
 }
 
 # Magento knows a module once app/etc/config.php enables it and, in production mode, once the DI
@@ -188,8 +229,19 @@ sync() {
 # shellcheck disable=SC2016 # the PHP code is single-quoted on purpose
 session_module_ready() {
   local metadata="$MAGENTO_ROOT/generated/metadata/global.php"
-  php -r '$c = @include $argv[1]; exit(empty($c["modules"][$argv[2]]) ? 1 : 0);' \
-    "$MAGENTO_ROOT/app/etc/config.php" "$SESSION_MODULE" &&
+  local config
+  # config.php is in the web-writable tree: parsed as data (env-literal.php), never included.
+  config="$(mktemp)" || return 1
+  if ! read_untrusted "$MAGENTO_ROOT/app/etc/config.php" "$config"; then
+    rm -f "$config"
+    return 1
+  fi
+  php -r 'require $argv[3];
+    try { $c = EnvLiteral::parse(file_get_contents($argv[1])); } catch (UnexpectedValueException $e) { exit(1); }
+    exit(empty($c["modules"][$argv[2]]) ? 1 : 0);' \
+    "$config" "$SESSION_MODULE" "$(dirname "$RENDERER")/env-literal.php" || { rm -f "$config"; return 1; }
+  rm -f "$config"
+  [[ -n "$SESSION_MODULE" ]] &&
     { [[ ! -f "$metadata" ]] || grep -qF DynamoDbSession "$metadata"; }
 }
 

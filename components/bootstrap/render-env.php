@@ -10,16 +10,23 @@
 //   <input-dir>/secret-crypt.json                                   ... of Magento's crypt key
 //   <input-dir>/current-env.php   optional: the env.php in place, whose other keys are kept
 //   <input-dir>/session-module-ready  optional: the DynamoDB session module is enabled in Magento
-// Prints the PHP file on stdout; exits non-zero, printing nothing, when an input is missing, so a
-// half-rendered env.php can never replace a working one.
+//   <input-dir>/allowed-endpoints.json   {"<parameter>": ["<host>", ...]}: the only endpoints the
+//                                 stack created (written by the launch template, root-owned)
+// Prints the PHP file on stdout; exits non-zero, printing nothing, when an input is missing (1) or
+// an endpoint parameter names a host the stack did not create (3), so a half-rendered or
+// redirected env.php can never replace a working one.
+// The current env.php is parsed (env-literal.php), never included: it is writable by whoever
+// owns the Magento tree, and this runs as root.
 // var_export() writes every value, so a password with quotes or backslashes cannot break the file.
 // Only the keys this platform owns (endpoints, credentials, crypt key) are replaced; everything
 // else `setup:install` or an operator wrote (install date, cache types, queue...) is kept.
 
-function fail(string $message): void
+require __DIR__ . '/env-literal.php';
+
+function fail(string $message, int $status = 1): void
 {
     fwrite(STDERR, "render-env: $message\n");
-    exit(1);
+    exit($status);
 }
 
 function readJson(string $file): array
@@ -97,6 +104,19 @@ foreach ($required as $name) {
     }
 }
 
+// One SSM write must not be able to send the fleet's credentials elsewhere: every endpoint is
+// checked against the hosts the stack itself created before any secret is put next to it.
+$allowed = readJson("$dir/allowed-endpoints.json");
+foreach (['db/writer-host', 'db/reader-host', 'cache/primary-host', 'cache/reader-host', 'search/endpoint'] as $name) {
+    $hosts = array_map('strtolower', array_filter((array) ($allowed[$name] ?? []), 'is_string'));
+    if (!in_array(strtolower($parameters[$name]), $hosts, true)) {
+        fail('endpoint-rejected ' . json_encode(['parameter' => $prefix . $name, 'value' => substr($parameters[$name], 0, 256)], JSON_UNESCAPED_SLASHES), 3);
+    }
+}
+if (!preg_match('/^[0-9]{1,5}$/', $parameters['cache/port'])) {
+    fail("endpoint-rejected parameter {$prefix}cache/port is not a port number", 3);
+}
+
 $db = json_decode(secretValue($dir, 'db'), true);
 if (!is_array($db) || !isset($db['username'], $db['password'])) {
     fail('the database secret must hold {"username", "password"}');
@@ -142,8 +162,11 @@ $redis = fn (string $database) => [
 
 $current = [];
 if (is_readable("$dir/current-env.php")) {
-    $loaded = include "$dir/current-env.php";
-    $current = is_array($loaded) ? $loaded : [];
+    try {
+        $current = EnvLiteral::parse(file_get_contents("$dir/current-env.php"));
+    } catch (UnexpectedValueException $e) {
+        fail('the current env.php is not plain data (' . $e->getMessage() . '); not rendering over it');
+    }
 }
 
 // What Magento needs and `setup:install` would write, for an instance that has none of it yet.

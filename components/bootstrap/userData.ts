@@ -5,6 +5,24 @@ import * as pulumi from "@pulumi/pulumi";
 
 export const BOOTSTRAP_SCRIPT = path.join(__dirname, "magento-dr.sh");
 export const ENV_RENDERER = path.join(__dirname, "render-env.php");
+/** The renderer's safe reader of the current env.php (installed beside it). */
+export const ENV_LITERAL = path.join(__dirname, "env-literal.php");
+/** Namespace of the metrics the instances publish (EndpointRejected). */
+export const INSTANCE_METRIC_NAMESPACE = "MagentoDR/Instances";
+/** Where the launch template writes the endpoint allowlist (root-owned, read by magento-dr). */
+export const ENDPOINT_ALLOWLIST_PATH = "/etc/magento-dr.endpoints.json";
+/** The endpoint parameters the renderer accepts only from the allowlist. */
+export const ALLOWLISTED_ENDPOINTS = [
+  "db/writer-host",
+  "db/reader-host",
+  "cache/primary-host",
+  "cache/reader-host",
+  "search/endpoint",
+] as const;
+export type EndpointAllowlist = Record<
+  (typeof ALLOWLISTED_ENDPOINTS)[number],
+  pulumi.Input<string>[]
+>;
 /** The DynamoDB session handler's Magento module (docs/sessions.md), as it goes under app/code. */
 export const SESSION_MODULE = path.join(__dirname, "session-module");
 
@@ -19,6 +37,11 @@ export interface BootstrapSettings {
   parameterPath: string;
   fileSystemId: pulumi.Input<string>;
   accessPointId: pulumi.Input<string>;
+  /**
+   * Every host each endpoint parameter may name: the stack's own resources. Anything else in a
+   * parameter is refused by the renderer (the instance keeps its env.php and alarms).
+   */
+  endpointAllowlist: EndpointAllowlist;
   /** The authority table (region-failover issue) that fences an old primary; optional. */
   authorityTable?: pulumi.Input<string>;
   authorityRegion?: string;
@@ -35,6 +58,21 @@ function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * A source file as it travels: whole-line comments dropped (they are most of the bytes, and EC2
+ * takes at most 16 KiB of user data). Only lines that are nothing but a `#` or `//` comment go, so
+ * a `#!` line, a PHP `#[...]` attribute and every line of code stay as they are; none of these
+ * files has a heredoc or multi-line string holding such a line.
+ */
+export function shippedText(file: string): string {
+  const text = fs.readFileSync(file, "utf8");
+  if (!/\.(php|sh)$/.test(file)) return text;
+  return text
+    .split("\n")
+    .filter((line) => !/^\s*(\/\/|#(?![![]))/.test(line))
+    .join("\n");
+}
+
 /** Every file the instance needs, by where it goes, and with which mode. */
 function payloadFiles(): { target: string; text: string; mode?: string }[] {
   const moduleFiles = (
@@ -45,13 +83,14 @@ function payloadFiles(): { target: string; text: string; mode?: string }[] {
   return [
     {
       target: "/usr/local/bin/magento-dr",
-      text: fs.readFileSync(BOOTSTRAP_SCRIPT, "utf8"),
+      text: shippedText(BOOTSTRAP_SCRIPT),
       mode: "0755",
     },
-    { target: `${INSTALL_DIR}/render-env.php`, text: fs.readFileSync(ENV_RENDERER, "utf8") },
+    { target: `${INSTALL_DIR}/render-env.php`, text: shippedText(ENV_RENDERER) },
+    { target: `${INSTALL_DIR}/env-literal.php`, text: shippedText(ENV_LITERAL) },
     ...moduleFiles.map((f) => ({
       target: `${SESSION_MODULE_INSTALL_DIR}/${f}`,
-      text: fs.readFileSync(path.join(SESSION_MODULE, f), "utf8"),
+      text: shippedText(path.join(SESSION_MODULE, f)),
     })),
   ];
 }
@@ -85,8 +124,13 @@ export function payloadScript(): string {
 export function renderUserData(settings: BootstrapSettings): pulumi.Output<string> {
   const payload = zlib.gzipSync(payloadScript(), { level: 9 }).toString("base64");
   return pulumi
-    .all([settings.fileSystemId, settings.accessPointId, settings.authorityTable ?? ""])
-    .apply(([fileSystemId, accessPointId, authorityTable]) => {
+    .all([
+      settings.fileSystemId,
+      settings.accessPointId,
+      settings.authorityTable ?? "",
+      pulumi.output(settings.endpointAllowlist),
+    ])
+    .apply(([fileSystemId, accessPointId, authorityTable, allowlist]) => {
       const env: Record<string, string> = {
         PROJECT: settings.project,
         STACK: settings.stack,
@@ -98,6 +142,8 @@ export function renderUserData(settings: BootstrapSettings): pulumi.Output<strin
         ACCESS_POINT_ID: accessPointId,
         RENDERER: `${INSTALL_DIR}/render-env.php`,
         SESSION_MODULE_SRC: SESSION_MODULE_INSTALL_DIR,
+        ENDPOINT_ALLOWLIST: ENDPOINT_ALLOWLIST_PATH,
+        METRIC_NAMESPACE: INSTANCE_METRIC_NAMESPACE,
         AUTHORITY_TABLE: authorityTable,
         AUTHORITY_REGION: settings.authorityRegion ?? "",
       };
@@ -111,6 +157,9 @@ export function renderUserData(settings: BootstrapSettings): pulumi.Output<strin
         "cat >/etc/magento-dr.env <<'MAGENTO_DR_ENV'",
         envFile,
         "MAGENTO_DR_ENV",
+        `cat >${ENDPOINT_ALLOWLIST_PATH} <<'MAGENTO_DR_ENDPOINTS'`,
+        JSON.stringify(allowlist),
+        "MAGENTO_DR_ENDPOINTS",
         "base64 -d <<'MAGENTO_DR_PAYLOAD' | gunzip | bash -euo pipefail",
         // base64 wraps nothing by itself: 76-column lines keep the script readable by tools.
         ...(payload.match(/.{1,76}/g) ?? []),
