@@ -12,6 +12,7 @@ import { loggingPolicies } from "./rules/logging";
 import { multiAzPolicies } from "./rules/multiAz";
 import { networkPolicies } from "./rules/network";
 import { orchestratorPolicies } from "./rules/orchestrator";
+import { s3PublicAccessPolicies } from "./rules/s3PublicAccess";
 import { sessionsPolicies } from "./rules/sessions";
 import { standbyPolicies } from "./rules/standby";
 
@@ -35,7 +36,7 @@ export const policiesByConcern: Record<Concern, Policies> = {
   BAK: backupPolicies,
   LP: [...leastPrivilegePolicies, ...sessionsPolicies],
   ENC: encryptionPolicies,
-  NET: networkPolicies,
+  NET: [...networkPolicies, ...s3PublicAccessPolicies],
   DEL: deletionProtectionPolicies,
   LOG: loggingPolicies,
   DR: [
