@@ -1,7 +1,7 @@
 // What a run would do, printed instead of done: the promotion's steps in order (API, region,
 // resource; steps of one phase run in parallel), the config changes and the stack updates.
 import type { AuthorityRecord } from "../functions/region/authority";
-import { phasesFor } from "../functions/region/steps";
+import { phasesFor, tracksFor } from "../functions/region/steps";
 import type { Print } from "./progress";
 import type { Admission } from "./admission";
 import { gateFor, type PromotionTarget } from "./promote";
@@ -35,7 +35,7 @@ export function printPromotionPlan(
     mode: target.mode,
     gate: gateFor(target),
   };
-  const phases = [["lease"], ...phaseNames(target), ["audit"]];
+  const phases = [["lease"], ...phaseNames(target)];
   phases.forEach((phase, i) => {
     const label = (j: number) => `${i + 1}${phase.length > 1 ? "abcdefgh"[j] : ""}`;
     if (phase.length > 1) print(`  ${label(0)}-${label(phase.length - 1)} run in parallel:`);
@@ -46,6 +46,21 @@ export function printPromotionPlan(
       }
     });
   });
+  const printCalls = (label: string, name: string) => {
+    for (const call of callsOf(name, catalog)) {
+      print(`  ${label.padEnd(3)} ${name.padEnd(10)} ${call.api}`);
+      print(`  ${"".padEnd(3)} ${"".padEnd(10)}   in ${call.region}: ${call.resource}`);
+    }
+  };
+  print(
+    `  the shop takes orders after ${phases.length}: maintenance off. Alongside, each with its own deadline, alarm and page (never maintenance):`,
+  );
+  for (const track of tracksFor(target.mode)) {
+    const start = track.startsAfter ? `after ${track.startsAfter}` : "from the start";
+    printCalls("t", `${track.step.name}`);
+    print(`  ${"".padEnd(3)} ${"".padEnd(10)}   ${start}; if not done: ${track.whenFailed}`);
+  }
+  printCalls(`${phases.length + 1}`, "audit");
 }
 
 export function printReconcilePlan(print: Print, plan: ReconcilePlan): void {

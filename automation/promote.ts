@@ -16,7 +16,13 @@ import {
   type PromotionReport,
 } from "../functions/region/orchestrator";
 import { resolveSettings, type RegionFailoverSettings } from "../functions/region/settings";
-import { gateStep, phasesFor, type PromotionStep } from "../functions/region/steps";
+import {
+  gateStep,
+  phasesFor,
+  tracksFor,
+  type PromotionStep,
+  type PromotionTrack,
+} from "../functions/region/steps";
 import { quiesceStep, reopenGateStep, reported } from "./cliSteps";
 import type { Admission } from "./admission";
 import { rerunCommand, type Run } from "./context";
@@ -77,6 +83,19 @@ export function cliPhases(run: Run, target: PromotionTarget): PromotionStep[][] 
   );
 }
 
+/** The tracks this run executes alongside the phases, reported like the phases' steps. */
+export function cliTracks(run: Run, target: PromotionTarget): PromotionTrack[] {
+  const catalog: CatalogContext = {
+    settings: target.settings,
+    mode: target.mode,
+    gate: gateFor(target),
+  };
+  return tracksFor(target.mode).map((track) => ({
+    ...track,
+    step: reported(track.step, run.progress, describeCalls(callsOf(track.step.name, catalog))),
+  }));
+}
+
 export interface PromotionOptions {
   /** Proceed although replication lag is over budget (unplanned, after confirmation). */
   force: boolean;
@@ -124,12 +143,13 @@ export async function promote(
   });
   authority.progress = run.progress;
   const phases = cliPhases(run, target);
+  const tracks = cliTracks(run, target);
   const holder = `operator:${deps.user}`;
   const stopReleasing = releaseOnInterrupt(authority, deps.print, rerunCommand(args));
   let report: PromotionReport;
   try {
     report = await promoteRegion(
-      { ...base, authority, phases: () => phases },
+      { ...base, authority, phases: () => phases, tracks: () => tracks },
       {
         incidentId: admission.incidentId,
         mode: target.mode,
@@ -169,8 +189,12 @@ function outcomeOrThrow(
       return report;
     case "incomplete": {
       const failed = report.steps.filter((s) => s.outcome === "failed");
+      const shop =
+        report.shopReadyMs === undefined
+          ? "the shop is still in maintenance"
+          : "the shop takes orders (maintenance is off); the tracks listed alarmed and paged";
       throw new StepFailed(
-        `the promotion of ${region} is incomplete: ${failed.map((s) => `${s.name} (${s.error?.message ?? "failed"})`).join("; ")}`,
+        `the promotion of ${region} is incomplete (${shop}): ${failed.map((s) => `${s.name} (${s.error?.message ?? "failed"})`).join("; ")}`,
         `the authority names ${region} active (epoch ${report.epoch}), so the old region is fenced; ` +
           `steps that finished stay finished, the lease is released and the incident ${report.incidentId} is resumable`,
         `fix the cause above, then \`${rerun}\` (it resumes from the observed state)` +

@@ -46,7 +46,7 @@ export function callsOf(step: string, c: CatalogContext): PlannedCall[] {
         ...(c.mode === "unplanned"
           ? [
               {
-                api: `elasticache:DisassociateGlobalReplicationGroup (after ${s.retry.cacheFailoverAttempts} refusals)`,
+                api: `elasticache:DisassociateGlobalReplicationGroup (after ${s.retry.cacheFailoverAttempts} refusals or ${s.retry.cacheFailoverErrorAttempts} errors; asked again while the datastore is modifying)`,
                 region: local,
                 resource: s.cache.replicationGroupId,
               },
@@ -59,12 +59,13 @@ export function callsOf(step: string, c: CatalogContext): PlannedCall[] {
       return s.media
         ? [
             {
-              api: `elasticfilesystem:DeleteReplicationConfiguration${c.mode === "unplanned" ? " (LOCAL_CONFIGURATION_ONLY if the source is down)" : ""}`,
+              api: `elasticfilesystem:DeleteReplicationConfiguration${c.mode === "unplanned" ? " (LOCAL_CONFIGURATION_ONLY if refused or stuck in DELETING)" : ""}, until DescribeFileSystems says ReplicationOverwriteProtection ENABLED`,
               region: local,
               resource: `replication into ${s.media.fileSystemId}`,
             },
           ]
         : [];
+    case "app-tier":
     case "capacity":
       return [
         {

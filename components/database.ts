@@ -7,6 +7,9 @@ export type DatabaseRole =
   /** A cross-region read replica of the home writer (ARN from the home stack). */
   | { kind: "replica"; sourceDbArn: pulumi.Input<string> };
 
+/** Automated backup retention of the database, and of the replica once it is promoted. */
+export const DEFAULT_BACKUP_RETENTION_DAYS = 14;
+
 export interface DatabaseArgs {
   role: DatabaseRole;
   /** RDS identifier; plain so log group names and alarms can be derived from it. */
@@ -67,7 +70,7 @@ export class Database extends pulumi.ComponentResource {
   constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("magento-dr:data:Database", name, {}, opts);
     const protect = args.protect ?? true;
-    const backupRetentionDays = args.backupRetentionDays ?? 14;
+    const backupRetentionDays = args.backupRetentionDays ?? DEFAULT_BACKUP_RETENTION_DAYS;
     if (backupRetentionDays < 7) {
       throw new Error(
         `Database ${name}: backupRetentionDays = ${backupRetentionDays}; expected at least 7`,

@@ -176,6 +176,9 @@ export class RegionFailover extends pulumi.ComponentResource {
         Action: [
           "elasticfilesystem:DescribeReplicationConfigurations",
           "elasticfilesystem:DeleteReplicationConfiguration",
+          // Writable is read from, and if need be set on, the file system's protection.
+          "elasticfilesystem:DescribeFileSystems",
+          "elasticfilesystem:UpdateFileSystemProtection",
         ],
         Resource: a.fileSystems,
       },
@@ -331,23 +334,42 @@ export class RegionFailover extends pulumi.ComponentResource {
       // The promotion publishes the shortfall with this dimension (steps/capacity.ts).
       autoScalingGroupName: s.capacity.autoScalingGroupName,
     }));
-    new aws.cloudwatch.MetricAlarm(
-      `${name}-capacity`,
+    // Any datapoint >= 1 in a minute pages; no data is normal (no promotion running).
+    const promotionAlarm = (
+      suffix: string,
+      alarmDescription: string,
+      metric: Pick<aws.cloudwatch.MetricAlarmArgs, "metricName" | "dimensions">,
+    ) =>
+      new aws.cloudwatch.MetricAlarm(
+        `${name}-${suffix}`,
+        {
+          alarmDescription,
+          namespace: capacityMetric.namespace,
+          ...metric,
+          statistic: "Maximum",
+          period: 60,
+          evaluationPeriods: 1,
+          threshold: 1,
+          comparisonOperator: "GreaterThanOrEqualToThreshold",
+          treatMissingData: "notBreaching",
+          alarmActions: [args.topicArn],
+        },
+        { parent: this },
+      );
+    promotionAlarm(
+      "capacity",
+      "A promotion did not bring the application tier to its active size in time",
       {
-        alarmDescription:
-          "A promotion did not bring the application tier to its active size in time",
-        namespace: capacityMetric.namespace,
         metricName: capacityMetric.metricName,
         dimensions: { AutoScalingGroupName: capacityMetric.autoScalingGroupName },
-        statistic: "Maximum",
-        period: 60,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
-        alarmActions: [args.topicArn],
       },
-      { parent: this },
+    );
+    // Every promotion track (cache, media, search...) publishes this metric, without dimensions,
+    // when it fails (functions/region/promotion.ts): one alarm pages for all of them.
+    promotionAlarm(
+      "track",
+      "A promotion track (cache, media, search, capacity) did not finish: the shop serves on its fallback",
+      { metricName: settings.apply((s) => s.trackAlarmMetricName ?? "PromotionTrackFailed") },
     );
     this.registerOutputs({
       detectorArn: this.detector.functionArn,

@@ -6,7 +6,7 @@ import { MagentoAppTier } from "./appTier";
 import { GlobalDns, HEALTH_CHECK_FAILURE_THRESHOLD, HEALTH_CHECK_INTERVAL_SECONDS } from "./dns";
 import { Media } from "./media";
 import { HomeOutputs } from "./homeOutputs";
-import { Database } from "./database";
+import { Database, DEFAULT_BACKUP_RETENTION_DAYS } from "./database";
 import { Cache } from "./cache";
 import {
   SESSION_ITEM_ACTIONS,
@@ -453,7 +453,10 @@ export class RegionStack extends pulumi.ComponentResource {
               globalReplicationGroupId: home!.globalDatastoreId,
               replicationGroupId: physicalName,
             },
-            database: { instanceId: physicalName },
+            database: {
+              instanceId: physicalName,
+              backupRetentionDays: DEFAULT_BACKUP_RETENTION_DAYS,
+            },
             media: { fileSystemId: cfg.mediaReplicaFileSystemId ?? home!.mediaReplicaFileSystemId },
             parameters: mapValues(PROMOTED_PARAMETERS, (key) => `${parameterPath}${key}`),
             searchEndpoint: search.endpoint,

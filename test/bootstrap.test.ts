@@ -402,6 +402,31 @@ describe("instance bootstrap", function () {
     );
   });
 
+  it("the cache fallback: Magento on its local file cache and database sessions, then back on Redis", () => {
+    const s = fresh();
+    s.setParameter("cache/primary-host", "local");
+    const { status, stderr } = s.run();
+    assert.strictEqual(status, 0, stderr);
+    const envPhp = path.join(s.root, "app/etc/env.php");
+    const read = () =>
+      JSON.parse(
+        execFileSync("php", ["-r", "echo json_encode(require $argv[1]);", envPhp]).toString(),
+      );
+    const fallback = read();
+    assert.deepStrictEqual(fallback.session, { save: "db" });
+    assert.deepStrictEqual(fallback.cache.frontend, [], "Magento's default: its file cache");
+    assert.doesNotMatch(fs.readFileSync(envPhp, "utf8"), /Backend\\\\Redis|tls:\/\/local/);
+    s.setParameter("cache/primary-host", "master.cache-euw1.cache.amazonaws.com");
+    s.run();
+    const back = read();
+    assert.strictEqual(back.session.save, "redis");
+    assert.strictEqual(
+      back.cache.frontend.default.backend_options.server,
+      "tls://master.cache-euw1.cache.amazonaws.com",
+    );
+    assert.strictEqual(s.reloads(), 2);
+  });
+
   it("keeps the working env.php when an input is missing, and says so", () => {
     const s = fresh();
     s.run();

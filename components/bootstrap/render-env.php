@@ -253,6 +253,12 @@ $managed = [
     ],
 ];
 
+if ($parameters['cache/primary-host'] === 'local') { // fallback: steps/cache.ts
+    $managed['cache'] = ['frontend' => []];
+    if ($managed['session']['save'] === 'redis') {
+        $managed['session'] = ['save' => 'db'];
+    }
+}
 $env = $current + $defaults;
 foreach ($managed as $key => $value) {
     $env[$key] = $key === 'system' ? array_replace_recursive($env['system'] ?? [], $value) : $value;

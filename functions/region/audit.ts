@@ -32,6 +32,8 @@ export interface RunRecord {
   outcome: string;
   startedAt: string;
   endedAt: string;
+  /** Milliseconds from the lease to maintenance off; absent when the critical path did not end. */
+  shopReadyMs?: number;
   steps: StepRecord[];
 }
 

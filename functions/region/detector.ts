@@ -187,11 +187,16 @@ async function whileActive(
   held?: string,
 ): Promise<DetectionReport> {
   const base = { activeRegion: current.activeRegion, readings: [] };
-  if (current.phase === "completed") {
-    // Keep the gate closed; losing it would hand traffic back to the old region.
+  // Keep the gate closed from the moment an unplanned promotion took the lease (it trips the gate
+  // in its first phase), not only once every track has finished: Route 53 judges a CloudWatch
+  // health check by the metric's data, so a gate that stops being published while a track (the
+  // cache, media) is still retried would hand traffic back to the old region.
+  if (current.phase === "completed" || current.mode === "unplanned") {
     await withDeadline("gate-refresh", settings.deadlines.gateMs, (signal) =>
       publishGate(d.clients, settings, signal),
     ).catch((error) => d.log.error("gate-refresh-failed", describeError(error)));
+  }
+  if (current.phase === "completed") {
     return { ...base, action: "none", reason: "this region is active; gate kept closed" };
   }
   const leaseFree = !current.holder || current.leaseExpiresAt <= d.now();

@@ -4,9 +4,11 @@
 //   admit the request against the authority record (stale, replayed, already active → nothing
 //   is written) → for a new promotion: confirm detection (automatic path) and check replication
 //   lag against the RPO budget (stop and ask for approval unless forced) → take the lease (one
-//   conditional write; the loser stops) → run the step phases, each step under its own deadline
-//   and the run under an overall one, a heartbeat renewing the short lease → complete or release →
-//   append the audit record → notify.
+//   conditional write; the loser stops) → run the critical path's phases (the shop takes orders
+//   when they end: `shopReadyMs`) and, alongside, the tracks (cache, media, capacity...), each
+//   step under its own deadline and the run under an overall one, a heartbeat renewing the short
+//   lease; a failed track alarms and pages on its own → complete (every step done) or release (the
+//   next run resumes what is left) → append the audit record → notify.
 //
 // NO AUTOMATIC FAILBACK, and what keeps the old primary fenced once it comes back:
 //  - the authority record names this region active from the moment the lease is taken; the old
@@ -37,7 +39,8 @@ import { LeaseHeartbeat } from "./leaseHeartbeat";
 import { awaitServingLeaseExpiry } from "./servingLease";
 import type { Logger } from "./log";
 import { leaseHeartbeatMs, type RegionFailoverSettings } from "./settings";
-import { notify, phasesFor, type PromotionStep } from "./steps";
+import { notify, phasesFor, tracksFor, type PromotionStep, type PromotionTrack } from "./steps";
+import { PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 
 export interface PromotionRequest {
   incidentId: string;
@@ -65,6 +68,8 @@ export interface PromotionReport {
   incidentId: string;
   epoch?: number;
   steps: StepRecord[];
+  /** Milliseconds from the lease to the end of the critical path (maintenance off). */
+  shopReadyMs?: number;
 }
 
 export interface PromotionDeps {
@@ -80,6 +85,8 @@ export interface PromotionDeps {
   confirmDetection: (request: PromotionRequest) => Promise<{ confirmed: boolean; reason: string }>;
   /** The step phases; the default is phasesFor(mode). Benchmarks and tests substitute. */
   phases?: (mode: PromotionMode) => PromotionStep[][];
+  /** The tracks; the default is tracksFor(mode). */
+  tracks?: (mode: PromotionMode) => PromotionTrack[];
 }
 
 const ok = (r: StepRecord) =>
@@ -214,13 +221,13 @@ export async function promoteRegion(
     now: deps.now,
     log,
   });
-  let phaseResult: { records: StepRecord[]; fenced: boolean };
+  let phaseResult: { records: StepRecord[]; fenced: boolean; shopReadyMs?: number };
   try {
     phaseResult = await runPhases(deps, request, lease.epoch, log, heartbeat);
   } finally {
     await heartbeat.stop();
   }
-  const { records, fenced } = phaseResult;
+  const { records, fenced, shopReadyMs } = phaseResult;
   const allOk = records.every(ok);
   let outcome: PromotionOutcome = fenced ? "fenced" : allOk ? "completed" : "incomplete";
   const leaseRef = { epoch: lease.epoch, holder: request.holder, incidentId: request.incidentId };
@@ -250,6 +257,7 @@ export async function promoteRegion(
     outcome,
     startedAt,
     endedAt: new Date(deps.now()).toISOString(),
+    shopReadyMs,
     steps: records,
   };
   await bestEffort(log, "audit", settings.deadlines.notifyMs, (signal) =>
@@ -269,7 +277,11 @@ export async function promoteRegion(
       signal,
     ),
   );
-  return report(outcome, describeOutcome(records, outcome), { epoch: lease.epoch, steps: records });
+  return report(outcome, describeOutcome(records, outcome, shopReadyMs), {
+    epoch: lease.epoch,
+    steps: records,
+    shopReadyMs,
+  });
 }
 
 async function runPhases(
@@ -278,9 +290,15 @@ async function runPhases(
   epoch: number,
   log: Logger,
   heartbeat: LeaseHeartbeat,
-): Promise<{ records: StepRecord[]; fenced: boolean }> {
+): Promise<{ records: StepRecord[]; fenced: boolean; shopReadyMs?: number }> {
   const phases = (deps.phases ?? phasesFor)(request.mode);
-  const records: StepRecord[] = phases.flat().map((s) => ({ name: s.name, outcome: "not-run" }));
+  const tracks = (deps.tracks ?? tracksFor)(request.mode);
+  const records: StepRecord[] = [...phases.flat(), ...tracks.map((t) => t.step)].map((s) => ({
+    name: s.name,
+    outcome: "not-run",
+  }));
+  const record = (result: StepRecord) =>
+    (records[records.findIndex((r) => r.name === result.name)] = result);
   const overall = new AbortController();
   const overallTimer = setTimeout(
     () => overall.abort(new DeadlineExceeded("promotion", deps.settings.deadlines.overallMs)),
@@ -289,16 +307,80 @@ async function runPhases(
   // A lost lease stops the steps in flight at once, not at the end of the phase.
   const onLeaseLost = () => overall.abort(heartbeat.signal.reason);
   heartbeat.signal.addEventListener("abort", onLeaseLost, { once: true });
+  const started = deps.now();
+  let shopReadyMs: number | undefined;
+  let markShopReady: (ready: boolean) => void = () => undefined;
+  const shopReady = new Promise<boolean>((resolve) => (markShopReady = resolve));
+  // Each critical step's result, settled when it ends or (undefined) when it never runs.
+  const settle = new Map<string, (r: StepRecord | undefined) => void>();
+  const finished = new Map(
+    phases
+      .flat()
+      .map((step) => [
+        step.name,
+        new Promise<StepRecord | undefined>((resolve) => settle.set(step.name, resolve)),
+      ]),
+  );
+  const runTrack = async (track: PromotionTrack): Promise<void> => {
+    // A track waits for the critical step it needs, when this run has one (tests and benchmarks
+    // may run other phases).
+    if (track.startsAfter && finished.has(track.startsAfter)) {
+      const before = await finished.get(track.startsAfter);
+      if (!before || !ok(before)) return;
+    }
+    let result = await runStep(deps, request, epoch, track.step, overall.signal, log);
+    if (ok(result) && track.onShopReady && (await shopReady)) {
+      const hook = track.onShopReady;
+      const after = await runStep(
+        deps,
+        request,
+        epoch,
+        {
+          name: track.step.name,
+          deadlineMs: (s) => s.deadlines.endpointsMs,
+          run: async (ctx) => {
+            const did = await hook(ctx);
+            return { outcome: did ? "done" : "already-done", detail: did ?? "" };
+          },
+        },
+        overall.signal,
+        log,
+      );
+      result = ok(after)
+        ? {
+            ...result,
+            outcome: after.outcome === "done" ? "done" : result.outcome,
+            detail: [result.detail, after.detail].filter(Boolean).join("; "),
+            endedAt: after.endedAt,
+          }
+        : { ...after, startedAt: result.startedAt };
+    }
+    record(result);
+    if (!ok(result) && !heartbeat.lost) await trackFailed(deps, request, track, result, log);
+  };
+  const trackRuns = tracks.map(runTrack);
   try {
     for (const phase of phases) {
       const results = await Promise.all(
         phase.map((step) => runStep(deps, request, epoch, step, overall.signal, log)),
       );
-      for (const result of results)
-        records[records.findIndex((r) => r.name === result.name)] = result;
+      for (const result of results) {
+        record(result);
+        settle.get(result.name)?.(result);
+      }
       if (heartbeat.lost || !results.every(ok)) break;
+      if (phase === phases[phases.length - 1]) {
+        shopReadyMs = deps.now() - started;
+        log.info("shop-ready", { epoch, ms: shopReadyMs });
+      }
     }
+    markShopReady(shopReadyMs !== undefined && !heartbeat.lost);
+    for (const resolve of settle.values()) resolve(undefined);
+    // A track never outlives the run: each has its deadline, and the overall one bounds them all.
+    await Promise.all(trackRuns);
   } finally {
+    markShopReady(false);
+    for (const resolve of settle.values()) resolve(undefined);
     clearTimeout(overallTimer);
     heartbeat.signal.removeEventListener("abort", onLeaseLost);
   }
@@ -306,7 +388,53 @@ async function runPhases(
   // DynamoDB kept failing (lease unconfirmed): what is done stays done; the caller releases,
   // audits and notifies, and the next run resumes from the observed state.
   if (lost && !lost.takenOver) log.warn("promotion-stopped-lease-unconfirmed", { epoch });
-  return { records, fenced: lost?.takenOver === true };
+  return { records, fenced: lost?.takenOver === true, shopReadyMs };
+}
+
+/** A failed track: the alarm metric (dimension Track) and a page saying what the shop runs on. */
+async function trackFailed(
+  deps: PromotionDeps,
+  request: PromotionRequest,
+  track: PromotionTrack,
+  result: StepRecord,
+  log: Logger,
+): Promise<void> {
+  const { settings, clients } = deps;
+  log.error("track-failed", { track: track.step.name, error: result.error });
+  await bestEffort(log, "track-alarm", settings.deadlines.notifyMs, (signal) =>
+    clients.cloudWatch.send(
+      new PutMetricDataCommand({
+        Namespace: settings.gate.namespace,
+        // Per track for the dashboard, and without dimensions for the one alarm every track
+        // shares (so adding a track needs no new alarm).
+        MetricData: [
+          {
+            MetricName: settings.trackAlarmMetricName,
+            Dimensions: [{ Name: "Track", Value: track.step.name }],
+            Value: 1,
+            Unit: "Count",
+          },
+          { MetricName: settings.trackAlarmMetricName, Value: 1, Unit: "Count" },
+        ],
+      }),
+      { abortSignal: signal },
+    ),
+  );
+  await bestEffort(log, "track-page", settings.deadlines.notifyMs, (signal) =>
+    notify(
+      clients,
+      settings,
+      `Promotion of ${clients.region}: ${track.step.name} not done, shop serving`,
+      {
+        incidentId: request.incidentId,
+        track: track.step.name,
+        meanwhile: track.whenFailed,
+        error: result.error,
+        detail: result.detail,
+      },
+      signal,
+    ),
+  );
 }
 
 async function runStep(
@@ -358,14 +486,22 @@ async function runStep(
   }
 }
 
-function describeOutcome(records: StepRecord[], outcome: PromotionOutcome): string {
+function describeOutcome(
+  records: StepRecord[],
+  outcome: PromotionOutcome,
+  shopReadyMs: number | undefined,
+): string {
   const failed = records.filter((r) => r.outcome === "failed").map((r) => r.name);
   const short = records.filter((r) => r.outcome === "capacity-not-reached").map((r) => r.name);
   if (outcome === "completed") {
     return short.length > 0 ? `completed; capacity not reached in time` : "completed";
   }
   if (outcome === "fenced") return "a newer epoch took over; this run stopped";
-  return `failed: ${failed.join(", ") || "none"}; a later run resumes from the observed state`;
+  const shop =
+    shopReadyMs === undefined
+      ? "the shop is not taking orders yet"
+      : `the shop takes orders (ready after ${shopReadyMs} ms)`;
+  return `${shop}; failed: ${failed.join(", ") || "none"}; a later run resumes from the observed state`;
 }
 
 async function bestEffort(

@@ -48,6 +48,11 @@ export interface RetrySettings {
   /** FailoverGlobalReplicationGroup attempts refused with InvalidGlobalReplicationGroupState
    * before an unplanned failover detaches the local group instead. */
   cacheFailoverAttempts: number;
+  /** FailoverGlobalReplicationGroup attempts answered by any other error (a 5xx such as
+   * InternalFailure, a timeout, an access error: not a validation error) before an unplanned
+   * failover detaches instead: a second such answer says this path is broken with the primary
+   * region down. @default 2 */
+  cacheFailoverErrorAttempts: number;
 }
 
 export interface RegionFailoverSettings {
@@ -63,7 +68,12 @@ export interface RegionFailoverSettings {
   authority: { tableName: string; region: string };
   regionEndpoints: Record<string, RegionEndpoint>;
   cache: { globalReplicationGroupId: string; replicationGroupId: string };
-  database: { instanceId: string };
+  database: {
+    instanceId: string;
+    /** Passed to PromoteReadReplica: left out, AWS applies its default of 1 day (RDS API
+     * Reference, PromoteReadReplica, BackupRetentionPeriod). @default 14 */
+    backupRetentionDays?: number;
+  };
   /** The local EFS file system that receives replication; omit when media is not replicated. */
   media?: { fileSystemId: string };
   /** SSM parameter names the instances render env.php from. */
@@ -83,6 +93,8 @@ export interface RegionFailoverSettings {
   gate: { namespace: string; metricName: string; dimensions: Record<string, string> };
   /** Published (same namespace) when the ASG does not reach its desired InService count in time. */
   capacityAlarmMetricName: string;
+  /** Published (same namespace, dimension Track) when a track (cache, media...) fails. */
+  trackAlarmMetricName: string;
   notifyTopicArn: string;
   /** Replication lag above this stops the automatic path for a human's approval. */
   rpoBudgetSeconds: number;
@@ -108,6 +120,7 @@ type Defaulted =
   | "retry"
   | "sdk"
   | "capacityAlarmMetricName"
+  | "trackAlarmMetricName"
   | "gate"
   | "rpoBudgetSeconds";
 
@@ -119,6 +132,7 @@ export type RegionFailoverSettingsInput = Omit<RegionFailoverSettings, Defaulted
   retry?: Partial<RetrySettings>;
   sdk?: Partial<SdkTimeouts>;
   capacityAlarmMetricName?: string;
+  trackAlarmMetricName?: string;
   gate?: Partial<RegionFailoverSettings["gate"]>;
   rpoBudgetSeconds?: number;
 };
@@ -152,6 +166,7 @@ export const DEFAULT_RETRY: RetrySettings = {
   baseDelayMs: 2_000,
   maxDelayMs: 20_000,
   cacheFailoverAttempts: 3,
+  cacheFailoverErrorAttempts: 2,
 };
 
 export class SettingsError extends Error {
@@ -170,6 +185,7 @@ export function resolveSettings(input: RegionFailoverSettingsInput): RegionFailo
       dimensions: input.gate?.dimensions ?? {},
     },
     capacityAlarmMetricName: input.capacityAlarmMetricName ?? "PromotionCapacityNotReached",
+    trackAlarmMetricName: input.trackAlarmMetricName ?? "PromotionTrackFailed",
     rpoBudgetSeconds: input.rpoBudgetSeconds ?? 60,
     detection: { ...DEFAULT_DETECTION, ...input.detection },
     leaseTtlMs: input.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
@@ -241,6 +257,14 @@ function validate(s: RegionFailoverSettings): string[] {
     `a positive number at most a third of leaseTtlMs (${s.leaseTtlMs}), so two missed beats do not lose the lease`,
   );
   positive("rpoBudgetSeconds", s.rpoBudgetSeconds);
+  for (const key of ["cacheFailoverAttempts", "cacheFailoverErrorAttempts"] as const) {
+    need(
+      Number.isInteger(s.retry[key]) && s.retry[key] >= 1,
+      `retry.${key}`,
+      s.retry[key],
+      "an integer >= 1",
+    );
+  }
   const c = s.capacity;
   need(
     c.min <= c.desired && c.desired <= c.max && c.desired >= 1,

@@ -23,13 +23,16 @@ describe("promote CLI: --dry-run changes nothing", function () {
       /DRY RUN: nothing below is done/,
       /1 +lease +dynamodb:UpdateItem \(conditional on the epoch\)\n.*in eu-west-1: promote-\S+ item "authority"/,
       /2 +quiesce +cloudwatch:GetMetricData/,
-      /3a-3d run in parallel:/,
+      /3a-3c run in parallel:/,
       /3a +cache +elasticache:FailoverGlobalReplicationGroup\n.*in eu-west-1: ldgnf-magento-dr-prod-use1 -> primary magento-dr-prod-euw1/,
       /3b +database +rds:PromoteReadReplica\n.*in eu-west-1: magento-dr-prod-euw1/,
-      /3c +media +elasticfilesystem:DeleteReplicationConfiguration\n.*in eu-west-1: replication into fs-/,
-      /3d +capacity +autoscaling:UpdateAutoScalingGroup\n.*in eu-west-1: magento-dr-prod-euw1-magento min 2 desired 3 max 12/,
+      /3c +app-tier +autoscaling:UpdateAutoScalingGroup\n.*in eu-west-1: magento-dr-prod-euw1-magento min 2 desired 3 max 12/,
       /4 +endpoints +ssm:PutParameter/,
       /5 +gate +cloudwatch:PutMetricData\n.*in eu-west-1: magento-dr\/RegionGate\/FailoverActive = 1/,
+      /the shop takes orders after 5: maintenance off/,
+      /t +media +elasticfilesystem:DeleteReplicationConfiguration.*\n.*in eu-west-1: replication into fs-/,
+      /t +capacity +autoscaling:UpdateAutoScalingGroup\n.*\n.*after app-tier; if not done: the app tier serves with fewer instances/,
+      /6 +audit +dynamodb:UpdateItem/,
       /Pulumi\.prod-euw1\.yaml +magento-dr:activeRegion +us-east-1 -> eu-west-1/,
       /Pulumi\.prod-use1\.yaml +magento-dr:activeRegion +us-east-1 -> eu-west-1/,
       /refresh +prod-use1, prod-euw1/,
@@ -54,8 +57,15 @@ describe("promote CLI: --dry-run changes nothing", function () {
     assertNothingChanged(c, await c.authority());
     assert.deepEqual(c.questions, []);
     const out = c.output();
-    assert.match(out, /elasticache:DisassociateGlobalReplicationGroup \(after 2 refusals\)/);
-    assert.match(out, /LOCAL_CONFIGURATION_ONLY if the source is down/);
+    assert.match(
+      out,
+      /t +cache +elasticache:FailoverGlobalReplicationGroup[^]*DisassociateGlobalReplicationGroup \(after 2 refusals or 2 errors; asked again while the datastore is modifying\)/,
+    );
+    assert.match(
+      out,
+      /if not done: the cache is not writable: Magento runs on its local file cache/,
+    );
+    assert.match(out, /LOCAL_CONFIGURATION_ONLY if refused or stuck in DELETING/);
     assert.match(out, /refresh +prod-euw1\n/);
     assert.match(out, /skipped +prod-use1: us-east-1 is the region being failed away from/);
     assert.doesNotMatch(out, /quiesce/);

@@ -64,6 +64,16 @@ describe("promote CLI: failback", function () {
   it("starts the media replication back, waits for its sync across runs, then switches back", async () => {
     c = await switchedOver();
     rebuildHomeReplica(c);
+    // The switchover's media step waited for the standby to be writable; the home side of the
+    // deleted configuration may still be going away.
+    c.aws.state.replications.push({
+      source: IDS.home.fs,
+      sourceRegion: HOME,
+      destination: IDS.standby.fs,
+      destinationRegion: STANDBY,
+      status: "DELETING",
+      syncAfter: 0,
+    });
 
     // Run 0: EFS is still deleting the replication the switchover removed.
     assert.equal(await c.run(FAILBACK), ExitCode.refused, c.output());

@@ -10,10 +10,12 @@ describe("bench/promotion", function () {
     assert.deepEqual(Object.keys(result).sort(), [
       "parallelMs",
       "sequentialMs",
+      "shopReadyMs",
       "stepLatencyMs",
       "tiers",
     ]);
-    assert.equal(result.tiers, 6);
+    assert.equal(result.tiers, 7);
     assert.ok(result.parallelMs > 0 && result.sequentialMs > 0);
+    assert.ok(result.shopReadyMs > 0 && result.shopReadyMs <= result.parallelMs);
   });
 });

@@ -349,6 +349,20 @@ describe("region detection: detector and witness Lambdas", function () {
     assert.ok(h.sim.state.metrics.some((m) => m.name === "FailoverActive"));
   });
 
+  it("the gate is re-published while an unplanned promotion is still incomplete, not only once completed", async () => {
+    h.sim.state.cache.failoverHangs = true; // the cache track cannot finish in this run
+    active.answer(503);
+    await witnessSays(3);
+    route53Says(false);
+    assert.equal((await detector()()).action, "failover");
+    await promotions();
+    assertFields(await h.authority.read(), { activeRegion: STANDBY, phase: "promoting" });
+    assert.equal(h.sim.state.ssm["/magento-dr/prod-euw1/maintenance"], "off", "shop serving");
+    h.sim.state.metrics = [];
+    await detector()();
+    assertFields(h.sim.state.metrics[0], { name: "FailoverActive", value: 1 });
+  });
+
   it("scenario 16: the old primary comes back: it stays fenced and nothing fails back", async () => {
     // Failover happened.
     active.answer(503);

@@ -10,10 +10,12 @@ import {
 } from "../../functions/region/event";
 import type { PromotionReport } from "../../functions/region/orchestrator";
 import { AuthorityStore } from "../../functions/region/authority";
+import { CACHE_FALLBACK_HOST } from "../../functions/region/steps";
 import { assert, assertFields } from "./helpers/assertions";
 import { flakyDynamo, throttled, unavailable, updating } from "./helpers/flakyDynamo";
 import { ACCOUNT, harness, HOME, STANDBY, startDynalite, type Harness } from "./helpers/fixtures";
 import type { LocalDynamo } from "./helpers/dynalite";
+import { SIM_IDS } from "./helpers/simAws";
 
 const INCIDENT = "auto-us-east-1-to-eu-west-1-epoch-0";
 
@@ -86,7 +88,13 @@ describe("region orchestrator: promotion scenarios", function () {
     assert.equal(s.db.source, undefined);
     assert.equal(s.db.status, "available");
     assert.notEqual(s.cache.role, "SECONDARY");
-    assert.ok(!s.efs.replication || s.efs.replication.status === "DELETING", "replication stopped");
+    assert.equal(s.efs.replication, undefined, "replication stopped");
+    assert.equal(s.efs.protection, "ENABLED", "media writable");
+    assert.equal(
+      s.ssm["/magento-dr/prod-euw1/cache/primary"],
+      SIM_IDS.cacheEndpoint,
+      "Magento on the promoted cache",
+    );
     assert.equal(s.asg.desired, 4);
     assert.equal(s.ssm["/magento-dr/prod-euw1/active-region"], STANDBY);
     assert.equal(s.ssm["/magento-dr/prod-euw1/maintenance"], "off");
@@ -111,14 +119,17 @@ describe("region orchestrator: promotion scenarios", function () {
     assert.deepEqual(
       report.steps.map((s) => [s.name, s.outcome]),
       [
-        ["cache", "done"],
         ["database", "done"],
-        ["media", "done"],
-        ["capacity", "done"],
+        ["app-tier", "done"],
         ["gate", "done"],
         ["endpoints", "done"],
+        ["cache", "done"],
+        ["media", "done"],
+        ["capacity", "already-done"],
       ],
     );
+    assert.ok(report.shopReadyMs !== undefined, "the shop's ready time is reported");
+    assert.equal(h.sim.state.db.backupRetentionDays, 14, "backup retention passed explicitly");
     assert.equal(count("FailoverGlobalReplicationGroup"), 1);
     assert.equal(count("PromoteReadReplica"), 1);
     assertFields(h.sim.callsOf("DeleteReplicationConfiguration")[0].input, {
@@ -221,9 +232,10 @@ describe("region orchestrator: promotion scenarios", function () {
   });
 
   it("scenario 6: retry after partial failure (database promoted, cache step threw) skips what is done", async () => {
+    // A validation error is the one refusal the cache step neither retries nor detaches after.
     h.sim.fail(
       "FailoverGlobalReplicationGroup",
-      Object.assign(new Error("internal"), { name: "InternalFailure" }),
+      Object.assign(new Error("bad region"), { name: "InvalidParameterValueException" }),
     );
     const first = await h.promote({});
     assert.equal(first.outcome, "incomplete");
@@ -237,13 +249,14 @@ describe("region orchestrator: promotion scenarios", function () {
     );
     assertFields(
       first.steps.find((s) => s.name === "endpoints"),
-      { outcome: "not-run" },
+      { outcome: "done" },
     );
     assertFields(await h.authority.read(), { phase: "promoting", epoch: 1, holder: undefined });
+    assert.equal(h.sim.state.ssm["/magento-dr/prod-euw1/maintenance"], "off", "shop serving");
     assert.equal(
-      h.sim.state.ssm["/magento-dr/prod-euw1/endpoint-epoch"],
-      undefined,
-      "endpoints wait for the data tier",
+      h.sim.state.ssm["/magento-dr/prod-euw1/cache/primary"],
+      CACHE_FALLBACK_HOST,
+      "Magento on its fallback cache meanwhile",
     );
 
     const retry = await h.promote({ holder: "orchestrator:eu-west-1:retry" });
@@ -259,6 +272,10 @@ describe("region orchestrator: promotion scenarios", function () {
     assertFields(
       retry.steps.find((s) => s.name === "capacity"),
       { outcome: "already-done" },
+    );
+    assertFields(
+      retry.steps.find((s) => s.name === "cache"),
+      { outcome: "done" },
     );
     assert.equal(count("PromoteReadReplica"), 1);
     assert.equal(count("DeleteReplicationConfiguration"), 1);
@@ -526,24 +543,6 @@ describe("region orchestrator: promotion scenarios", function () {
     assert.equal(h.sim.state.cache.role, "standalone");
   });
 
-  it("scenario 18: a failover that is accepted but never completes (impaired primary) is detached within the deadline", async () => {
-    const state = h.sim.state;
-    h.sim.fail("FailoverGlobalReplicationGroup", () => {
-      state.cache.status = "modifying";
-      state.cache.pending = Number.MAX_SAFE_INTEGER; // the impaired primary never lets go
-      state.cache.pendingRole = "PRIMARY";
-      return { GlobalReplicationGroup: {} };
-    });
-    const report = await h.promote({});
-    assert.equal(report.outcome, "completed");
-    assert.equal(count("DisassociateGlobalReplicationGroup"), 1);
-    assert.equal(state.cache.role, "standalone");
-    assertFields(
-      report.steps.find((s) => s.name === "cache"),
-      { outcome: "done" },
-    );
-  });
-
   it("scenario 18: a planned switchover never detaches the cache; it stops and leaves the lease for a retry", async () => {
     h.sim.state.cache.globalStatus = "modifying";
     const report = await h.promote({
@@ -591,7 +590,7 @@ describe("region orchestrator: promotion scenarios", function () {
     const report = await h.promote({});
     assert.equal(report.outcome, "completed");
     assertFields(
-      report.steps.find((s) => s.name === "capacity"),
+      report.steps.find((s) => s.name === "app-tier"),
       { outcome: "done" },
     );
     assert.equal(count("UpdateAutoScalingGroup"), 3);
@@ -600,19 +599,24 @@ describe("region orchestrator: promotion scenarios", function () {
       h.sim.state.metrics.filter((m) => m.name === "PromotionCapacityNotReached").length,
       0,
     );
-    assert.ok(h.logs.some((l) => l.event === "throttled" && l.step === "capacity"));
+    assert.ok(h.logs.some((l) => l.event === "throttled" && l.step === "app-tier"));
   });
 
-  it("scenario 20: capacity not reached in time: an alarm metric, the promotion still completes", async () => {
-    h.sim.state.asg.bootsPerDescribe = 0; // instances never become healthy
+  it("scenarios 20 and 33: capacity one instance short: the shop takes orders with what it has, an alarm fires", async () => {
+    h.sim.state.asg.healthyLimit = 3; // desired 4: the fourth instance never becomes healthy
     const report = await h.promote({});
     assert.equal(report.outcome, "completed");
+    assertFields(
+      report.steps.find((s) => s.name === "endpoints"),
+      { outcome: "done" },
+    );
+    assert.equal(h.sim.state.ssm["/magento-dr/prod-euw1/maintenance"], "off");
     assertFields(
       report.steps.find((s) => s.name === "capacity"),
       { outcome: "capacity-not-reached" },
     );
     const metric = h.sim.state.metrics.find((m) => m.name === "PromotionCapacityNotReached");
-    assertFields(metric, { value: 4, dimensions: { AutoScalingGroupName: "magento-asg-euw1" } });
+    assertFields(metric, { value: 1, dimensions: { AutoScalingGroupName: "magento-asg-euw1" } });
     assert.equal(
       h.sim
         .callsOf("PutMetricData")
@@ -678,7 +682,7 @@ describe("region orchestrator: promotion scenarios", function () {
     const report = await h.promote({});
     assert.equal(report.outcome, "completed");
     assertFields(
-      report.steps.find((s) => s.name === "capacity"),
+      report.steps.find((s) => s.name === "app-tier"),
       { outcome: "done" },
     );
     assert.ok(shrunk);

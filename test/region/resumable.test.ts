@@ -51,7 +51,7 @@ describe("scenario 30: resumable promotion runs (short lease, heartbeat, resume)
       signal: new AbortController().signal,
       deadlineAt: Date.now() + 1_000,
       log: memoryLogger().logger,
-    });
+      });
     assert.equal(h.sim.callsOf("PromoteReadReplica").length, 1);
 
     let pending: Promise<unknown> | undefined;
@@ -116,9 +116,14 @@ describe("scenario 30: resumable promotion runs (short lease, heartbeat, resume)
       assertFields(input, { FunctionName: "magento-dr-orchestrator", InvocationType: "Event" });
       const event = JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array));
       assertFields(event.detail, { incidentId: INCIDENT, mode: "unplanned", epoch: 1 });
-      // Nothing ran in the detector's invocation: the authority is as the killed run left it.
+      // Nothing ran in the detector's invocation but the gate refresh (an unplanned promotion
+      // keeps the gate published until it completes): the authority is as the killed run left it.
       assertFields(await h.authority.read(), { phase: "promoting", epoch: 1 });
-      assert.deepEqual(h.sim.writes(), []);
+      assert.deepEqual(
+        h.sim.writes().map((w) => w.command),
+        ["PutMetricData"],
+      );
+      assert.ok(h.sim.state.metrics.every((m) => m.name === "FailoverActive" && m.value === 1));
     } finally {
       lambda.restore();
     }

@@ -32,6 +32,25 @@ export interface PromotionStep {
   run(ctx: StepContext): Promise<StepResult>;
 }
 
+/**
+ * A step off the critical path: it starts with the run (or once the critical step named by
+ * `startsAfter` succeeded), runs under its own deadline, and never holds maintenance on. When it
+ * fails, the run publishes the track alarm metric (dimension Track = its name) and sends a notice
+ * saying `whenFailed`. Adding a track is one entry in tracksFor() (steps.ts).
+ */
+export interface PromotionTrack {
+  step: PromotionStep;
+  startsAfter?: string;
+  /** What the shop runs on meanwhile and what happens next: the notice's text. */
+  whenFailed: string;
+  /**
+   * Runs once the step succeeded and the shop is ready (never racing the endpoints step), under
+   * the endpoints deadline; returns what it did, for the record. The cache track points Magento
+   * back at the writable group here.
+   */
+  onShopReady?: (ctx: StepContext) => Promise<string | undefined>;
+}
+
 /** Calls `fn` again after a backoff while AWS throttles it; any other error propagates. */
 export async function retryThrottled<T>(ctx: StepContext, fn: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {

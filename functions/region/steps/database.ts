@@ -49,6 +49,9 @@ export const databaseStep: PromotionStep = {
           await ctx.clients.rds.send(
             new PromoteReadReplicaCommand({
               DBInstanceIdentifier: ctx.settings.database.instanceId,
+              // Explicit: omitted, the promoted instance keeps backups for AWS's default of 1 day
+              // (RDS API Reference, PromoteReadReplica, BackupRetentionPeriod "Default: 1").
+              BackupRetentionPeriod: ctx.settings.database.backupRetentionDays ?? 14,
             }),
             callOptions(ctx),
           );

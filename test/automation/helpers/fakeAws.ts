@@ -2,7 +2,9 @@
 // used, every call is answered from the state below and recorded with the region of the client
 // that made it. Unlike test/region/helpers/simAws.ts (one standby region), both regions are
 // modelled, because failback and status read and act on both. Any command not modelled here
-// throws, so a test cannot pass by calling something unexpected.
+// throws, so a test cannot pass by calling something unexpected. Behaviours a scenario relies on
+// follow AWS's documentation as cited beside them (the same sources as simAws.ts); where AWS is
+// silent, the pessimistic side.
 import {
   AutoScalingClient,
   DescribeAutoScalingGroupsCommand,
@@ -16,6 +18,7 @@ import {
 import {
   CreateReplicationConfigurationCommand,
   DeleteReplicationConfigurationCommand,
+  DescribeFileSystemsCommand,
   DescribeReplicationConfigurationsCommand,
   EFSClient,
   ReplicationNotFound,
@@ -30,6 +33,7 @@ import {
 } from "@aws-sdk/client-elasticache";
 import {
   DescribeDBInstancesCommand,
+  InvalidDBInstanceStateFault,
   PromoteReadReplicaCommand,
   RDSClient,
 } from "@aws-sdk/client-rds";
@@ -59,6 +63,8 @@ export interface DbState {
   status: string;
   /** Describes left before a requested promotion completes. */
   pending: number;
+  /** BackupRetentionPeriod the promotion passed (AWS's default is 1 when it passes none). */
+  backupRetentionDays?: number;
 }
 
 export interface CacheState {
@@ -258,6 +264,15 @@ export class FakeAws {
       [
         DisassociateGlobalReplicationGroupCommand,
         (input) => {
+          // "Only one modify operation can be in progress on a global datastore, with the
+          // exception of promoting a secondary" (ElastiCache User Guide, "Modifying a global
+          // datastore"): a detach is refused while any member is modifying.
+          if (Object.values(s.caches).some((g) => g.role && g.status === "modifying")) {
+            throw new InvalidGlobalReplicationGroupStateFault({
+              message: "Global datastore is modifying",
+              $metadata: {},
+            });
+          }
           const group = s.caches[input.ReplicationGroupId];
           group.role = undefined;
           group.status = "modifying";
@@ -271,9 +286,15 @@ export class FakeAws {
       [
         PromoteReadReplicaCommand,
         (input) => {
+          // Refused unless an available replica (RDS API Reference, PromoteReadReplica, Errors:
+          // InvalidDBInstanceState); BackupRetentionPeriod "Default: 1" when not passed.
           const db = s.databases[input.DBInstanceIdentifier];
+          if (!db.source || db.status !== "available") {
+            throw new InvalidDBInstanceStateFault({ message: `is ${db.status}`, $metadata: {} });
+          }
           db.status = "modifying";
           db.pending = 2;
+          db.backupRetentionDays = input.BackupRetentionPeriod ?? 1;
           return { DBInstance: {} };
         },
       ],
@@ -291,6 +312,21 @@ export class FakeAws {
           r.status = "DELETING";
           return {};
         },
+      ],
+      [
+        // EFS API Reference, FileSystemProtectionDescription: only ENABLED is writable.
+        DescribeFileSystemsCommand,
+        (input) => ({
+          FileSystems: [
+            {
+              FileSystemId: input.FileSystemId,
+              LifeCycleState: "available",
+              FileSystemProtection: {
+                ReplicationOverwriteProtection: s.protection[input.FileSystemId] ?? "ENABLED",
+              },
+            },
+          ],
+        }),
       ],
       [
         UpdateFileSystemProtectionCommand,
@@ -314,6 +350,7 @@ export class FakeAws {
             status: "ENABLING",
             syncAfter: 1,
           });
+          s.protection[destination.FileSystemId] = "REPLICATING";
           return {};
         },
       ],
@@ -473,7 +510,12 @@ export class FakeAws {
       })),
     };
     for (const r of found) {
-      if (r.status === "DELETING") r.status = "DELETED";
+      if (r.status === "DELETING") {
+        // "If the replication configuration is deleted, the file system's replication overwrite
+        // protection is re-enabled, the file system becomes writeable."
+        r.status = "DELETED";
+        s.protection[r.destination] = "ENABLED";
+      }
       if (r.status === "ENABLING" && --r.syncAfter <= 0) {
         r.status = "ENABLED";
         r.lastReplicated = new Date();

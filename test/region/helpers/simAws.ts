@@ -1,6 +1,10 @@
 // A small simulated AWS behind aws-sdk-client-mock: the REAL SDK clients are used, their `send`
 // is answered from the state below, and every call is recorded with the region of the client
 // that made it. Faults are queued per command ("the next DescribeDBInstances hangs").
+//
+// Strictness: every behaviour a scenario relies on follows AWS's documentation, cited beside it;
+// where AWS is silent, the simulator takes the pessimistic side (said so beside it). A test that
+// passes here must not pass only because the double is kinder than AWS.
 import {
   AutoScalingClient,
   DescribeAutoScalingGroupsCommand,
@@ -13,9 +17,11 @@ import {
 } from "@aws-sdk/client-cloudwatch";
 import {
   DeleteReplicationConfigurationCommand,
+  DescribeFileSystemsCommand,
   DescribeReplicationConfigurationsCommand,
   EFSClient,
   ReplicationNotFound,
+  UpdateFileSystemProtectionCommand,
 } from "@aws-sdk/client-efs";
 import {
   DescribeReplicationGroupsCommand,
@@ -64,8 +70,14 @@ export interface SimState {
     /** Describes left before a requested failover/disassociation completes. */
     pending: number;
     pendingRole?: "PRIMARY" | "standalone";
-    /** "available" lets FailoverGlobalReplicationGroup through; anything else refuses it. */
+    /** "available" lets FailoverGlobalReplicationGroup through; anything else refuses it.
+     * "modifying" while a failover or disassociation is in progress. */
     globalStatus: string;
+    /** An accepted failover never completes (its impaired primary never lets go). */
+    failoverHangs?: boolean;
+    /** With failoverHangs: describes after which the failover is abandoned (the datastore is
+     * available again, the local group still secondary). Never, when unset. */
+    failoverAbandonAfter?: number;
     data: string[];
   };
   db: {
@@ -74,15 +86,35 @@ export interface SimState {
     pending: number;
     /** Describes left while a backup runs. */
     backingUp: number;
+    /** Retention the promoted instance got (AWS's default is 1 day when none is passed). */
+    backupRetentionDays?: number;
     data: string[];
   };
   efs: {
     replication?: { source: string; status: string };
+    /** FileSystemProtection.ReplicationOverwriteProtection of the local file system. */
+    protection: "ENABLED" | "DISABLED" | "REPLICATING";
+    /** Describes a DELETING configuration stays DELETING before it is gone. */
+    deletingDescribes: number;
     localOnlyWorks: boolean;
     bothSidesWork: boolean;
+    /** A both-sides deletion accepted with the source region down: stays DELETING for ever. */
+    bothSidesStuck?: boolean;
+    /** A local-only deletion also stays DELETING for ever. */
+    localStuck?: boolean;
+    /** Mode of the deletion in progress. */
+    deleting?: "ALL_CONFIGURATIONS" | "LOCAL_CONFIGURATION_ONLY";
   };
   ssm: Record<string, string>;
-  asg: { min: number; desired: number; max: number; inService: number; bootsPerDescribe: number };
+  asg: {
+    min: number;
+    desired: number;
+    max: number;
+    inService: number;
+    bootsPerDescribe: number;
+    /** Instances beyond this never pass their health checks (capacity short). */
+    healthyLimit?: number;
+  };
   /** Runs before each DescribeAutoScalingGroups: lets a test change the group meanwhile. */
   beforeAsgDescribe?: (asg: SimState["asg"]) => void;
   metrics: { name: string; value: number; dimensions: Record<string, string> }[];
@@ -126,6 +158,8 @@ export function initialState(): SimState {
     },
     efs: {
       replication: { source: SIM_IDS.sourceFileSystem, status: "ENABLED" },
+      protection: "REPLICATING",
+      deletingDescribes: 1,
       localOnlyWorks: true,
       bothSidesWork: true,
     },
@@ -218,6 +252,9 @@ export class SimulatedAws {
     const s = this.state;
     const ec = stub(ElastiCacheClient);
     on(ec, "elasticache", DescribeReplicationGroupsCommand, () => this.describeCache());
+    // ElastiCache API Reference, FailoverGlobalReplicationGroup, Errors:
+    // "InvalidGlobalReplicationGroupState: The Global datastore is not available or in
+    // primary-only state."
     on(ec, "elasticache", FailoverGlobalReplicationGroupCommand, () => {
       if (s.cache.globalStatus !== "available" || s.cache.status !== "available") {
         throw new InvalidGlobalReplicationGroupStateFault({
@@ -226,12 +263,26 @@ export class SimulatedAws {
         });
       }
       s.cache.status = "modifying";
-      s.cache.pending = 1;
+      s.cache.globalStatus = "modifying";
+      s.cache.pending = s.cache.failoverHangs ? Number.MAX_SAFE_INTEGER : 1;
       s.cache.pendingRole = "PRIMARY";
       return { GlobalReplicationGroup: {} };
     });
+    // "Only one modify operation can be in progress on a global datastore, with the exception of
+    // promoting a secondary" (ElastiCache User Guide, "Modifying a global datastore"):
+    // disassociating is a modify, so it is refused while the datastore is modifying (a failover
+    // in flight); the refusal's error is InvalidGlobalReplicationGroupState (API Reference,
+    // DisassociateGlobalReplicationGroup, Errors). A member already leaving is refused too
+    // (pessimistic: AWS does not say what a second request does).
     on(ec, "elasticache", DisassociateGlobalReplicationGroupCommand, () => {
+      if (s.cache.globalStatus === "modifying" || s.cache.role === "standalone") {
+        throw new InvalidGlobalReplicationGroupStateFault({
+          message: "Global datastore is modifying: only one modify operation at a time",
+          $metadata: {},
+        });
+      }
       s.cache.status = "modifying";
+      s.cache.globalStatus = "modifying";
       s.cache.pending = 1;
       s.cache.pendingRole = "standalone";
       s.remote.replicating = false;
@@ -239,7 +290,10 @@ export class SimulatedAws {
     });
     const rds = stub(RDSClient);
     on(rds, "rds", DescribeDBInstancesCommand, () => this.describeDb());
-    on(rds, "rds", PromoteReadReplicaCommand, () => {
+    // RDS User Guide, "Promoting a read replica": the replica must be available; a promotion is
+    // refused while a backup runs ("backing-up"), with InvalidDBInstanceState (API Reference,
+    // PromoteReadReplica, Errors). BackupRetentionPeriod "Default: 1" when not passed.
+    on(rds, "rds", PromoteReadReplicaCommand, (input) => {
       if (!s.db.source || s.db.status !== "available") {
         throw new InvalidDBInstanceStateFault({
           message: `instance is ${s.db.status}`,
@@ -248,13 +302,24 @@ export class SimulatedAws {
       }
       s.db.status = "modifying";
       s.db.pending = 2;
+      s.db.backupRetentionDays = (input.BackupRetentionPeriod as number | undefined) ?? 1;
       return { DBInstance: {} };
     });
     const efs = stub(EFSClient);
+    // EFS API Reference, DescribeReplicationConfigurations: ReplicationNotFound once there is
+    // none. A deletion stays DELETING "several minutes" (EFS User Guide, "Deleting replication
+    // configurations"); with the source region down a both-sides deletion may never finish
+    // (pessimistic: AWS does not say), and only then does the protection become ENABLED.
     on(efs, "efs", DescribeReplicationConfigurationsCommand, () => {
       const r = s.efs.replication;
       if (!r) throw new ReplicationNotFound({ message: "no replication", $metadata: {} });
-      if (r.status === "DELETING") s.efs.replication = undefined; // finishes after one look
+      const stuck =
+        s.efs.deleting === "LOCAL_CONFIGURATION_ONLY" ? s.efs.localStuck : s.efs.bothSidesStuck;
+      if (r.status === "DELETING" && !stuck && s.efs.deletingDescribes-- <= 0) {
+        s.efs.replication = undefined;
+        s.efs.protection = "ENABLED";
+        throw new ReplicationNotFound({ message: "no replication", $metadata: {} });
+      }
       return {
         Replications: [
           {
@@ -266,14 +331,46 @@ export class SimulatedAws {
         ],
       };
     });
+    // EFS API Reference, FileSystemProtectionDescription: REPLICATING and DISABLED are
+    // read-only, ENABLED is writable ("If the replication configuration is deleted, the file
+    // system's replication overwrite protection is re-enabled, the file system becomes
+    // writeable").
+    on(efs, "efs", DescribeFileSystemsCommand, () => ({
+      FileSystems: [
+        {
+          FileSystemId: SIM_IDS.fileSystem,
+          LifeCycleState: "available",
+          FileSystemProtection: { ReplicationOverwriteProtection: s.efs.protection },
+        },
+      ],
+    }));
+    // UpdateFileSystemProtection: REPLICATING cannot be set, and a file system that is a
+    // replication destination refuses changes (pessimistic: refused while any replication exists).
+    on(efs, "efs", UpdateFileSystemProtectionCommand, (input) => {
+      if (s.efs.replication || input.ReplicationOverwriteProtection === "REPLICATING") {
+        throw named(
+          new Error("file system is a replication destination"),
+          "ReplicationAlreadyExists",
+        );
+      }
+      s.efs.protection = input.ReplicationOverwriteProtection as "ENABLED" | "DISABLED";
+      return { ReplicationOverwriteProtection: s.efs.protection };
+    });
+    // DeleteReplicationConfiguration, DeletionMode: ALL_CONFIGURATIONS (default) deletes both
+    // sides; LOCAL_CONFIGURATION_ONLY only the local one, "in the case that Amazon EFS is unable
+    // to delete the replication configuration in both" regions.
     on(efs, "efs", DeleteReplicationConfigurationCommand, (input) => {
       if (!s.efs.replication)
         throw new ReplicationNotFound({ message: "no replication", $metadata: {} });
-      const localOnly = input.DeletionMode === "LOCAL_CONFIGURATION_ONLY";
-      if (localOnly ? !s.efs.localOnlyWorks : !s.efs.bothSidesWork) {
+      const mode =
+        input.DeletionMode === "LOCAL_CONFIGURATION_ONLY"
+          ? "LOCAL_CONFIGURATION_ONLY"
+          : "ALL_CONFIGURATIONS";
+      if (mode === "LOCAL_CONFIGURATION_ONLY" ? !s.efs.localOnlyWorks : !s.efs.bothSidesWork) {
         throw named(new Error("source region unreachable"), "InternalServerError");
       }
       s.efs.replication.status = "DELETING";
+      s.efs.deleting = mode;
       return {};
     });
     const ssm = stub(SSMClient);
@@ -312,7 +409,11 @@ export class SimulatedAws {
           },
         ],
       };
-      a.inService = Math.min(a.desired, a.inService + a.bootsPerDescribe);
+      a.inService = Math.min(
+        a.desired,
+        a.healthyLimit ?? a.desired,
+        a.inService + a.bootsPerDescribe,
+      );
       if (a.inService > a.desired) a.inService = a.desired;
       return result;
     });
@@ -382,9 +483,18 @@ export class SimulatedAws {
 
   private describeCache() {
     const c = this.state.cache;
+    if (c.failoverHangs && c.pendingRole === "PRIMARY" && c.failoverAbandonAfter !== undefined) {
+      if (c.failoverAbandonAfter-- <= 0) {
+        c.pending = 0;
+        c.pendingRole = undefined;
+        c.status = "available";
+        c.globalStatus = "available";
+      }
+    }
     if (c.pending > 0 && --c.pending === 0 && c.pendingRole) {
       c.role = c.pendingRole;
       c.status = "available";
+      c.globalStatus = c.role === "standalone" ? "primary-only" : "available";
       if (c.role === "PRIMARY" && this.state.remote.replicating) {
         // A planned failover swaps roles with the data set intact.
         c.data = [...new Set([...c.data, ...this.state.remote.cacheData])];
