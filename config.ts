@@ -1,6 +1,7 @@
 // The only place the program reads configuration. Every value is validated at run time and any
 // problem is reported before a single resource is registered, naming the key, the bad value and
 // what is expected. `pulumi.Config.requireObject` is only a cast, so nothing here trusts it.
+import { recoveryBudget, type RecoveryMeasurement } from "./functions/region/recoveryBudget";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_TABLE } from "./configSchema";
 
@@ -106,8 +107,10 @@ export interface DrConfig {
   alertEmail?: string;
   /** A third region running the witness canary; optional (the witness then reads "unknown"). */
   witnessRegion?: string;
-  /** Recovery time objective the recovery budget must stay within. */
+  /** Recovery time objective the worst path of the recovery timeline must stay within. */
   rtoTargetSeconds: number;
+  /** Drill measurements replacing timeline figures, by step name (functions/region/recoveryBudget.ts). */
+  recoveryMeasurements: Record<string, RecoveryMeasurement>;
   /** Replication lag above which the automatic failover stops for approval. */
   rpoBudgetSeconds: number;
   /** Create OpenSearch's service-linked role (account-wide; home stack only). */
@@ -444,6 +447,49 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
     }
   }
 
+  const recoveryMeasurements: Record<string, RecoveryMeasurement> = {};
+  const measurementsRaw = rawValue("recoveryMeasurements");
+  if (measurementsRaw !== undefined && measurementsRaw !== "") {
+    const expected =
+      'an object of step name -> {"seconds", "worstSeconds" >= seconds, "source"}, e.g. {"database": {"seconds": 240, "worstSeconds": 420, "source": "drill 2026-11-20"}}';
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(measurementsRaw);
+    } catch {
+      parsed = undefined;
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      bad("recoveryMeasurements", measurementsRaw, expected);
+    } else {
+      const steps = new Set(recoveryBudget().steps.map((st) => st.name));
+      for (const [name, m] of Object.entries(parsed as Record<string, unknown>)) {
+        const v = m as Partial<RecoveryMeasurement> | null;
+        if (!steps.has(name)) {
+          bad(
+            "recoveryMeasurements",
+            { [name]: m },
+            `a step of the timeline (${[...steps].join(", ")})`,
+          );
+        } else if (
+          typeof v?.seconds !== "number" ||
+          typeof v.worstSeconds !== "number" ||
+          !(v.seconds >= 0) ||
+          !(v.worstSeconds >= v.seconds) ||
+          typeof v.source !== "string" ||
+          v.source.trim() === ""
+        ) {
+          bad("recoveryMeasurements", { [name]: m }, expected);
+        } else {
+          recoveryMeasurements[name] = {
+            seconds: v.seconds,
+            worstSeconds: v.worstSeconds,
+            source: v.source,
+          };
+        }
+      }
+    }
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   const standby = standbyRaw as StandbyMode;
@@ -492,6 +538,7 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
     alertEmail,
     witnessRegion,
     rtoTargetSeconds,
+    recoveryMeasurements,
     rpoBudgetSeconds,
     createOpenSearchServiceRole,
     sessionStore,

@@ -218,9 +218,16 @@ export const CONFIG_TABLE: readonly ConfigKeyDeclaration[] = [
   {
     key: "rtoTargetSeconds",
     type: "integer",
-    default: 300,
+    default: 900,
     description:
-      "Recovery time objective; the plan's recovery budget (detection + promotion + DNS) must stay within it.",
+      "Recovery time objective; the worst path of the plan's recovery timeline (detection, database promotion, app tier, endpoints, DNS) must stay within it.",
+  },
+  {
+    key: "recoveryMeasurements",
+    type: "object",
+    default: {},
+    description:
+      'Optional drill measurements replacing timeline figures, e.g. {"database": {"seconds": 240, "worstSeconds": 420, "source": "drill 2026-11-20"}}.',
   },
   {
     key: "rpoBudgetSeconds",

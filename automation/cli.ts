@@ -4,6 +4,7 @@
 import * as os from "node:os";
 import { createLogger } from "../functions/region/log";
 import { probeOnce } from "../functions/region/probes";
+import { controlPlanesAnswer, fetchStatus } from "./controlPlanes";
 import { PROJECT_DIR } from "../plan/stackConfig";
 import { sdkAwsFactory } from "./aws";
 import { DEFAULT_QUIESCE } from "./cliSteps";
@@ -53,6 +54,7 @@ async function main(): Promise<number> {
     user: parsed.user ?? process.env.USER ?? os.userInfo().username,
     timings: { observeTimeoutMs: 10_000, quiesce: DEFAULT_QUIESCE },
     probe: (url) => probeOnce(url, 5_000),
+    controlPlanes: () => controlPlanesAnswer(fetchStatus(5_000)),
   };
   return runMode(parsed, deps);
 }

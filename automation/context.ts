@@ -1,5 +1,6 @@
 // Everything a mode needs from the outside world, in one place, so cli.ts wires the real things
 // and tests wire fakes: settings, Pulumi, AWS, the operator, the clock.
+import type { ControlPlaneStatus } from "./controlPlanes";
 import type { Logger } from "../functions/region/log";
 import type { ProbeResult } from "../functions/region/probes";
 import type { ParsedArgs } from "./args";
@@ -32,6 +33,8 @@ export interface CliDeps {
   timings: CliTimings;
   /** HTTP probe of a region's public health URL (status only). */
   probe: (url: string) => Promise<ProbeResult>;
+  /** Whether us-east-1's IAM and Route 53 control planes answer (IaC needs both). */
+  controlPlanes: () => Promise<ControlPlaneStatus>;
 }
 
 /** One run: the deps, the parsed command line and its progress. */

@@ -174,8 +174,26 @@ export async function execute(
   } else {
     report = await promote(run, prepared.target, admission, prepared.current, { force, skipLagOf });
   }
+  await deferUnlessControlPlanesAnswer(run, prepared, plan);
   await reconcile(plan, run.deps.stackOps, run.progress, rerunCommand(run.args));
   return report;
+}
+
+/**
+ * IaC needs IAM's and Route 53's control planes, both in us-east-1: while they do not answer,
+ * stop after the promotion (which used data planes only) with what to run and when.
+ */
+async function deferUnlessControlPlanesAnswer(run: Run, prepared: Prepared, plan: ReconcilePlan) {
+  const record = run.progress.start("control-planes", "IAM and Route 53 APIs (us-east-1) answer");
+  const status = await run.deps.controlPlanes();
+  run.progress.end(record, status.answering ? "done" : "failed", status.details.join("; "));
+  if (status.answering) return;
+  const region = prepared.target.stack.region;
+  throw new StepFailed(
+    `IaC reconciliation deferred: us-east-1's control planes do not answer (${status.details.join("; ")})`,
+    `the promotion is done and ${region} serves; the stack files still name the old region active and no refresh, preview or up ran (${plan.up.map((s) => s.stack).join(", ")} to update)`,
+    `do NOT run pulumi by hand meanwhile; once IAM and Route 53 answer again (AWS Health Dashboard, or this check), rerun \`${rerunCommand(run.args)}\`: it goes straight to the IaC steps (docs/runbook.md)`,
+  );
 }
 
 export async function switchover(run: Run, mode: PromotionMode): Promise<void> {

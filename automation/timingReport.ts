@@ -8,15 +8,17 @@ import type { StackInfo } from "./topology";
 /** Progress step name -> recovery budget step name. */
 const BUDGET_OF: Record<string, string> = {
   lease: "decision-and-lease",
-  cache: "cache-promotion",
-  database: "database-promotion",
-  media: "media-replication-stop",
+  quiesce: "quiesce",
+  cache: "cache",
+  database: "database",
+  media: "media",
+  "app-tier": "app-tier",
   capacity: "capacity",
   endpoints: "endpoints",
-  gate: "gate-and-dns",
+  gate: "gate-alarm",
 };
 
-const PROMOTION_STEPS = new Set(Object.keys(BUDGET_OF).concat("quiesce"));
+const PROMOTION_STEPS = new Set(Object.keys(BUDGET_OF));
 
 export function printTimingReport(
   print: Print,
@@ -42,7 +44,7 @@ export function printTimingReport(
     const verdict = seconds === undefined ? "" : measured <= seconds ? "within" : "OVER";
     const note =
       r.name === "gate"
-        ? " (publish only; DNS follows within the budget's health-check and TTL share)"
+        ? " (publish only; the alarm, Route 53's health check and the TTL follow)"
         : "";
     // IaC steps repeat per stack: name the stack.
     const label = PROMOTION_STEPS.has(r.name) ? r.name : `${r.name} ${r.detail.split(/[:\s]/)[0]}`;
@@ -56,7 +58,7 @@ export function printTimingReport(
     const end = Math.max(...promotion.map((r) => r.endedAt!));
     const seconds = (end - start) / 1000;
     print(
-      `  ${"promotion total".padEnd(24)} ${`${seconds.toFixed(1)} s`.padStart(9)} ${`${budget.rtoSeconds} s`.padStart(8)}  ${seconds <= budget.rtoSeconds ? "within" : "OVER"} the planned RTO (DNS excluded)`,
+      `  ${"promotion total".padEnd(24)} ${`${seconds.toFixed(1)} s`.padStart(9)} ${`${budget.rtoSeconds} s`.padStart(8)}  ${seconds <= budget.rtoSeconds ? "within" : "OVER"} the planned RTO (DNS excluded; worst path ${budget.rtoWorstSeconds} s)`,
     );
   }
 }

@@ -54,7 +54,7 @@ function mapValues<K extends string, V, W>(record: Record<K, V>, f: (v: V) => W)
 /** One region of the platform: network, data tier, application tier and its DNS record. */
 export class RegionStack extends pulumi.ComponentResource {
   public readonly outputs: Record<string, pulumi.Output<unknown>>;
-  /** Recovery time and point objectives this configuration achieves (detection + promotion + DNS). */
+  /** The recovery timeline this configuration achieves: typical and worst RTO, RPO, critical path. */
   public readonly recovery!: ReturnType<typeof recoveryBudget>;
 
   constructor(name: string, args: RegionStackArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -407,6 +407,7 @@ export class RegionStack extends pulumi.ComponentResource {
       mode: "unplanned",
       standby: cfg.standby,
       rpoBudgetSeconds: cfg.rpoBudgetSeconds,
+      measurements: cfg.recoveryMeasurements,
       route53: {
         requestIntervalSeconds: HEALTH_CHECK_INTERVAL_SECONDS,
         failureThreshold: HEALTH_CHECK_FAILURE_THRESHOLD,
@@ -489,7 +490,8 @@ export class RegionStack extends pulumi.ComponentResource {
               : undefined,
           logRetentionDays: cfg.logRetentionDays,
           deadlineSeconds: DEFAULT_DEADLINES.overallMs / 1000,
-          rtoBudgetSeconds: recovery.rtoSeconds,
+          // The policy checks the worst path, not the typical one.
+          rtoBudgetSeconds: recovery.rtoWorstSeconds,
           topicArn: notifications.topicArn,
         },
         { parent: this },

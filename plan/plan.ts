@@ -1,5 +1,6 @@
 // The offline plan of one stack: its config as the CLI would pass it, the home stack's outputs
 // when the stack reads them, and the program run under mocks.
+import type { RecoveryBudget } from "../functions/region/recoveryBudget";
 import { ConfigError, parseConfig } from "../config";
 import { PlannedResource, ProgramRun, runProgram } from "./runProgram";
 import { sortKeysDeep } from "./stableJson";
@@ -170,11 +171,7 @@ export function reservationsByRegion(
   return totals;
 }
 
-export interface Recovery {
-  rtoSeconds: number;
-  rpoSeconds: number;
-  steps: { name: string; seconds: number }[];
-}
+export type Recovery = RecoveryBudget;
 
 /** The recovery budget the program computed for this stack's configuration. */
 export function recoveryOf(run: ProgramRun): Recovery {

@@ -1,6 +1,7 @@
 // Text rendering of a plan: the resource tree (components and their children, as
 // `pulumi preview` nests them) and the count of resources per type.
 import * as pulumi from "@pulumi/pulumi";
+import type { RecoveryBudget } from "../functions/region/recoveryBudget";
 import { PlannedResource } from "./runProgram";
 import { UNKNOWN_MARKER } from "./mockCloud";
 
@@ -111,14 +112,18 @@ export function renderFunctions(
   ].join("\n");
 }
 
-export function renderRecovery(
-  recovery: { rtoSeconds: number; rpoSeconds: number; steps: { name: string; seconds: number }[] },
-  rtoTargetSeconds: number,
-): string {
-  const verdict = recovery.rtoSeconds <= rtoTargetSeconds ? "within" : "OVER";
+export function renderRecovery(recovery: RecoveryBudget, rtoTargetSeconds: number): string {
+  const verdict = recovery.rtoWorstSeconds <= rtoTargetSeconds ? "within" : "OVER";
+  const onPath = new Set(recovery.criticalPath);
   return [
-    `Recovery budget (unplanned failover): RTO ${recovery.rtoSeconds} s (${verdict} the ${rtoTargetSeconds} s target), RPO ${recovery.rpoSeconds} s`,
-    ...recovery.steps.map((s) => `  ${s.name.padEnd(24)} ${String(s.seconds).padStart(4)} s`),
+    `Recovery timeline (unplanned failover): RTO ${recovery.rtoSeconds} s typical, ${recovery.rtoWorstSeconds} s worst (${verdict} the ${rtoTargetSeconds} s target), RPO ${recovery.rpoSeconds} s`,
+    `  critical path: ${recovery.criticalPath.join(" -> ")}`,
+    `  ${"step".padEnd(22)} ${"typical".padStart(7)} ${"worst".padStart(7)}  after; source`,
+    ...recovery.steps.map(
+      (s) =>
+        `${onPath.has(s.name) ? "* " : s.track ? "t " : "  "}${s.name.padEnd(22)} ${`${s.seconds} s`.padStart(7)} ${`${s.worstSeconds} s`.padStart(7)}  ${s.after.join(", ") || "-"}; ${s.source}`,
+    ),
+    "  (* on the critical path; t a track: finishes after the shop takes orders)",
   ].join("\n");
 }
 

@@ -324,6 +324,9 @@ Description=Run Magento cron every minute
 [Timer]
 OnCalendar=minutely
 AccuracySec=1s
+
+[Install]
+WantedBy=timers.target
 UNIT
   systemctl daemon-reload
   systemctl enable --now magento-dr-sync.timer

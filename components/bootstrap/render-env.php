@@ -253,7 +253,7 @@ $managed = [
     ],
 ];
 
-if ($parameters['cache/primary-host'] === 'local') { // fallback: steps/cache.ts
+if ($parameters['cache/primary-host'] === 'local') { // cache fallback
     $managed['cache'] = ['frontend' => []];
     if ($managed['session']['save'] === 'redis') {
         $managed['session'] = ['save' => 'db'];

@@ -1,12 +1,14 @@
-// The recovery budget: RTO and RPO computed from configuration, for the plan's JSON
-// (`recovery: { rtoSeconds, rpoSeconds, steps }`). Pure: no AWS calls, no clock.
+// The recovery timeline: RTO and RPO computed from configuration, for the plan's JSON
+// (`recovery: { rtoSeconds, rtoWorstSeconds, rpoSeconds, criticalPath, steps }`). Pure: no AWS
+// calls, no clock.
 //
-// RTO = detection + decision + the promotion's critical path, where steps that run in parallel
-// count as their maximum, not their sum (see steps.ts for what runs alongside what):
-//   unplanned: detection → lease → max(data tier → endpoints, gate → DNS, capacity)
-//   planned:   lease → data tier (and capacity) → endpoints → gate → DNS
-// Figures that come from AWS documentation say where; the others are configuration or planning
-// figures that a drill should replace with measurements.
+// Each step names the steps it waits for (`after`), a typical and a worst duration and the
+// document each figure comes from. The RTO is the longest path to "recovered" (shoppers reach
+// the standby AND it takes orders), computed over typical and over worst figures; the tracks
+// (cache, media, full capacity) are listed with their own figures but are not on any path to
+// "recovered": the shop takes orders without them (docs/promotion.md). A drill's measurement
+// replaces a figure through config (`recoveryMeasurements`), never by editing a cited one.
+import { DEFAULT_DEADLINES } from "./settings";
 
 export interface RecoveryBudgetInput {
   mode: "unplanned" | "planned";
@@ -32,14 +34,36 @@ export interface RecoveryBudgetInput {
   rpoBudgetSeconds: number;
   /** Seconds from launch to InService: boot, user data, ALB healthy threshold x interval. */
   instanceReadySeconds: number;
-  /** Planning figure for PromoteReadReplica until a drill measures it. */
-  databasePromotionSeconds: number;
+  /** The promotion's step deadlines, in seconds: the worst a step can take in one run. */
+  deadlines: { database: number; cache: number; media: number; capacity: number };
+  /** Figures measured in a drill, by step name; they replace the planning figures. */
+  measurements?: Record<string, RecoveryMeasurement>;
+}
+
+export interface RecoveryMeasurement {
+  seconds: number;
+  worstSeconds: number;
+  /** Where the measurement comes from, e.g. "drill 2026-11-20, prod-euw1". */
+  source: string;
+}
+
+export interface TimelineStep {
+  name: string;
+  after: string[];
+  seconds: number;
+  worstSeconds: number;
+  source: string;
+  /** Off the critical path: finishes after the shop takes orders (docs/promotion.md). */
+  track?: boolean;
 }
 
 export interface RecoveryBudget {
   rtoSeconds: number;
+  rtoWorstSeconds: number;
   rpoSeconds: number;
-  steps: { name: string; seconds: number }[];
+  /** The steps of the longest worst path to "recovered", in order. */
+  criticalPath: string[];
+  steps: TimelineStep[];
 }
 
 /** Global Datastore promotion of a secondary: RTO about 1 minute, RPO generally under 1 second
@@ -47,23 +71,12 @@ export interface RecoveryBudget {
 export const CACHE_PROMOTION_SECONDS = 60;
 export const CACHE_RPO_SECONDS = 1;
 /** EFS replication is designed for an RPO of 15 minutes for most file systems (Amazon EFS User
- * Guide, "Amazon EFS replication"). Deleting the configuration is one API call; the replica
- * becomes writable "several minutes" later (EFS User Guide, "Deleting replication
- * configurations"), off the traffic path: media is served read-only meanwhile. */
+ * Guide, "Amazon EFS replication"). */
 export const MEDIA_RPO_SECONDS = 900;
-export const MEDIA_STEP_SECONDS = 10;
-/** One conditional write, the audit's reads and the lag check: a few round trips. */
-export const DECISION_SECONDS = 5;
-/** SSM GetParameters + up to six PutParameter calls, and the instances' watcher picking them up. */
-export const ENDPOINTS_SECONDS = 15;
 
-/**
- * RDS: "When you promote a read replica, RDS reboots the DB instance before making it available.
- * The promotion process can take several minutes or longer to complete, depending on the size of
- * the read replica" (RDS User Guide, "Promoting a read replica to be a standalone DB instance").
- * 180 s is this project's planning figure for a Multi-AZ MySQL replica; measure it in a drill.
- */
-export const DEFAULT_DATABASE_PROMOTION_SECONDS = 180;
+const RDS_PROMOTION =
+  'RDS User Guide, "Promoting a read replica": it reboots the replica and "can take several minutes or longer"';
+const PLANNING = "planning figure until a drill measures it (recoveryMeasurements)";
 
 export const DEFAULT_RECOVERY_INPUT: RecoveryBudgetInput = {
   mode: "unplanned",
@@ -75,53 +88,191 @@ export const DEFAULT_RECOVERY_INPUT: RecoveryBudgetInput = {
   // EC2 launch and boot (~60 s), user data mounting EFS and rendering env.php (~40 s), ALB
   // healthy threshold 2 x 10 s interval: a planning figure to replace with a drill's measurement.
   instanceReadySeconds: 120,
-  databasePromotionSeconds: DEFAULT_DATABASE_PROMOTION_SECONDS,
+  deadlines: {
+    database: DEFAULT_DEADLINES.databaseMs / 1000,
+    cache: DEFAULT_DEADLINES.cacheMs / 1000,
+    media: DEFAULT_DEADLINES.mediaMs / 1000,
+    capacity: DEFAULT_DEADLINES.capacityMs / 1000,
+  },
 };
 
 export function recoveryBudget(
   input: RecoveryBudgetInput = DEFAULT_RECOVERY_INPUT,
 ): RecoveryBudget {
   const d = input.detection;
-  // Worst case: each canary needs N failed probes, the first up to one interval after the outage
-  // began and the last waiting out its timeout (N x interval + timeout); the detector re-reads
-  // the witness after each of its own probes, so it acts at most one probe later.
-  const detection =
-    input.mode === "planned"
-      ? 0
-      : (d.failureThreshold + 1) * d.probeIntervalSeconds + 2 * d.probeTimeoutSeconds;
-  const dataTier = Math.max(
-    CACHE_PROMOTION_SECONDS,
-    input.databasePromotionSeconds,
-    MEDIA_STEP_SECONDS,
-  );
-  // Pilot light starts from zero instances; a warm standby already serves with its warm size.
-  const capacity = input.standby === "pilot-light" ? input.instanceReadySeconds : 0;
-  // The gate alarm fires, Route 53's health checkers see it within their interval x threshold,
-  // then resolvers holding the old answer let it expire.
-  const dns =
-    input.gateAlarmSeconds +
-    input.route53.requestIntervalSeconds * input.route53.failureThreshold +
-    input.route53.ttlSeconds;
+  const r53 = input.route53;
+  const unplanned = input.mode === "unplanned";
+  const lease = unplanned ? ["decision-and-lease"] : ["quiesce"];
+  const steps: TimelineStep[] = [];
+  const add = (step: TimelineStep) => steps.push(step);
 
-  const steps = [
-    { name: "detection", seconds: detection },
-    { name: "decision-and-lease", seconds: DECISION_SECONDS },
-    { name: "cache-promotion", seconds: CACHE_PROMOTION_SECONDS },
-    { name: "database-promotion", seconds: input.databasePromotionSeconds },
-    { name: "media-replication-stop", seconds: MEDIA_STEP_SECONDS },
-    { name: "capacity", seconds: capacity },
-    { name: "endpoints", seconds: ENDPOINTS_SECONDS },
-    { name: "gate-and-dns", seconds: dns },
-  ];
-  const promotion =
-    input.mode === "unplanned"
-      ? Math.max(dataTier + ENDPOINTS_SECONDS, dns, capacity)
-      : Math.max(dataTier, capacity) + ENDPOINTS_SECONDS + dns;
+  if (unplanned) {
+    add({
+      name: "detection",
+      after: [],
+      // N failed probes, the first up to one interval after the outage began; worst: the last
+      // waits out its timeout and the detector re-reads the witness one probe later.
+      seconds: d.failureThreshold * d.probeIntervalSeconds + d.probeTimeoutSeconds,
+      worstSeconds: (d.failureThreshold + 1) * d.probeIntervalSeconds + 2 * d.probeTimeoutSeconds,
+      source: "configuration: detection.failureThreshold x probeIntervalMs + probeTimeoutMs",
+    });
+  }
+  add({
+    name: "decision-and-lease",
+    after: unplanned ? ["detection"] : [],
+    seconds: 5,
+    // Three tries with backoff up to 4 s each (promotion.ts leaseCall) and the heartbeat read.
+    worstSeconds: 15,
+    source: "this project: one conditional write, the RPO check; lease retries (promotion.ts)",
+  });
+  if (!unplanned) {
+    add({
+      name: "quiesce",
+      after: ["decision-and-lease"],
+      seconds: 10,
+      worstSeconds: 60,
+      source: `the old region is fenced, then the replica drains to zero lag: ${PLANNING}`,
+    });
+  }
+  add({
+    name: "database",
+    after: lease,
+    seconds: 300,
+    worstSeconds: input.deadlines.database,
+    source: `${RDS_PROMOTION}; worst: the step's deadline (a longer one fails the run, the next resumes)`,
+  });
+  const pilot = input.standby === "pilot-light";
+  add({
+    name: "app-tier",
+    after: lease,
+    // Pilot light starts from zero instances; a warm standby already serves with its warm size.
+    seconds: pilot ? input.instanceReadySeconds : 0,
+    // During a regional evacuation the standby region's capacity is contended: its deadline.
+    worstSeconds: pilot ? input.deadlines.capacity : 30,
+    source: pilot
+      ? `boot, user data, ALB health checks: ${PLANNING}; worst: the step's deadline`
+      : "warm standby: its instances already serve; worst: one ALB health-check round",
+  });
+  if (!unplanned) {
+    add({
+      name: "cache",
+      after: lease,
+      seconds: CACHE_PROMOTION_SECONDS,
+      worstSeconds: input.deadlines.cache,
+      source: 'AWS DR workshop, "ElastiCache - Global Datastore": about a minute; worst: deadline',
+    });
+  }
+  add({
+    name: "endpoints",
+    after: unplanned ? ["database", "app-tier"] : ["database", "app-tier", "cache"],
+    // SSM writes, then every instance's watcher (OnUnitActiveSec=15s) re-renders and reloads.
+    seconds: 15,
+    worstSeconds: 30,
+    source: "SSM PutParameter calls + magento-dr-sync.timer every 15 s (bootstrap/magento-dr.sh)",
+  });
+  add({
+    name: "gate-alarm",
+    after: unplanned ? ["decision-and-lease"] : ["endpoints"],
+    seconds: input.gateAlarmSeconds,
+    worstSeconds: 2 * input.gateAlarmSeconds,
+    source:
+      "CloudWatch alarm period x evaluation periods; worst: one more period for the datapoint to arrive",
+  });
+  add({
+    name: "route53-health-check",
+    after: ["gate-alarm"],
+    seconds: r53.requestIntervalSeconds * r53.failureThreshold,
+    worstSeconds: r53.requestIntervalSeconds * (r53.failureThreshold + 1),
+    source:
+      'Route 53 Developer Guide, "How Amazon Route 53 determines whether a health check is healthy"',
+  });
+  add({
+    name: "dns-ttl",
+    after: ["route53-health-check"],
+    seconds: r53.ttlSeconds,
+    worstSeconds: r53.ttlSeconds,
+    source: "the failover records' TTL (alias to the ALB: 60 s)",
+  });
+  add({
+    name: "recovered",
+    after: ["endpoints", "dns-ttl"],
+    seconds: 0,
+    worstSeconds: 0,
+    source: "shoppers reach the standby and it takes orders",
+  });
+  if (unplanned) {
+    add({
+      name: "cache",
+      after: ["decision-and-lease"],
+      seconds: CACHE_PROMOTION_SECONDS,
+      worstSeconds: input.deadlines.cache,
+      source: 'AWS DR workshop, "ElastiCache - Global Datastore": about a minute; worst: deadline',
+      track: true,
+    });
+  }
+  add({
+    name: "media",
+    after: lease,
+    seconds: 300,
+    worstSeconds: input.deadlines.media,
+    source:
+      'EFS User Guide, "Deleting replication configurations": several minutes; worst: deadline',
+    track: true,
+  });
+  add({
+    name: "capacity",
+    after: ["app-tier"],
+    seconds: pilot ? 60 : input.instanceReadySeconds,
+    worstSeconds: input.deadlines.capacity,
+    source: `the rest of the active size boots alongside: ${PLANNING}; worst: deadline`,
+    track: true,
+  });
+
+  for (const [name, m] of Object.entries(input.measurements ?? {})) {
+    const step = steps.find((s) => s.name === name);
+    if (!step) throw new Error(`recoveryMeasurements.${name}: no such step in the timeline`);
+    Object.assign(step, {
+      seconds: m.seconds,
+      worstSeconds: m.worstSeconds,
+      source: `measured: ${m.source}`,
+    });
+  }
+
+  const typical = longestPath(steps, "recovered", (s) => s.seconds);
+  const worst = longestPath(steps, "recovered", (s) => s.worstSeconds);
   return {
-    rtoSeconds: detection + DECISION_SECONDS + promotion,
+    rtoSeconds: typical.seconds,
+    rtoWorstSeconds: worst.seconds,
     // The worst tier bounds the data that can be lost; the database's share is capped by the
-    // budget the automatic path enforces.
+    // budget the automatic path enforces (measured by the replicated heartbeat).
     rpoSeconds: Math.max(input.rpoBudgetSeconds, CACHE_RPO_SECONDS, MEDIA_RPO_SECONDS),
+    criticalPath: worst.path,
     steps,
   };
+}
+
+/** The longest path ending at `target`, by `weight`; ties keep the first step listed. */
+export function longestPath(
+  steps: TimelineStep[],
+  target: string,
+  weight: (s: TimelineStep) => number,
+): { seconds: number; path: string[] } {
+  const byName = new Map(steps.map((s) => [s.name, s]));
+  const memo = new Map<string, { seconds: number; path: string[] }>();
+  const visit = (name: string, seen: string[]): { seconds: number; path: string[] } => {
+    const cached = memo.get(name);
+    if (cached) return cached;
+    const step = byName.get(name);
+    if (!step) throw new Error(`recovery timeline: unknown step ${name}`);
+    if (seen.includes(name)) throw new Error(`recovery timeline: cycle through ${name}`);
+    let best = { seconds: 0, path: [] as string[] };
+    for (const before of step.after) {
+      const candidate = visit(before, [...seen, name]);
+      if (candidate.seconds > best.seconds) best = candidate;
+    }
+    const result = { seconds: best.seconds + weight(step), path: [...best.path, name] };
+    memo.set(name, result);
+    return result;
+  };
+  return visit(target, []);
 }

@@ -152,7 +152,8 @@ export const DEFAULT_DEADLINES: StepDeadlines = {
   overallMs: 780_000,
   cacheMs: 300_000,
   databaseMs: 600_000,
-  mediaMs: 120_000,
+  // EFS: a deleted replication leaves the destination read-only for "several minutes".
+  mediaMs: 600_000,
   endpointsMs: 60_000,
   capacityMs: 600_000,
   gateMs: 30_000,

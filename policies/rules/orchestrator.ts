@@ -213,12 +213,18 @@ export const drOrchestratorRoleScoped: StackValidationPolicy = {
 };
 
 const budgetSchema = {
-  properties: { rtoTargetSeconds: integer("Recovery time objective, seconds.", 300, 1) },
+  properties: {
+    rtoTargetSeconds: integer(
+      "Recovery time objective the worst path must meet, seconds (as Pulumi.yaml's default).",
+      900,
+      1,
+    ),
+  },
 };
 
 export const drRecoveryBudget: StackValidationPolicy = {
   name: "dr-recovery-budget",
-  description: `The recovery budget the orchestrator declares in ${RTO_BUDGET_VARIABLE} (detection + promotion + DNS) is within the RTO target.`,
+  description: `The worst path of the recovery timeline the orchestrator declares in ${RTO_BUDGET_VARIABLE} (detection, database promotion, app tier, endpoints, DNS) is within the RTO target.`,
   enforcementLevel: "advisory",
   configSchema: budgetSchema,
   validateStack: (args, report) => {
@@ -237,7 +243,7 @@ export const drRecoveryBudget: StackValidationPolicy = {
         subject.fail(
           must,
           `${where} is ${show(budget)}`,
-          `Set ${RTO_BUDGET_VARIABLE} to the seconds of detection + promotion + DNS the program computes.`,
+          `Set ${RTO_BUDGET_VARIABLE} to the worst path (rtoWorstSeconds) of the recovery timeline the program computes.`,
         );
         continue;
       }
@@ -245,7 +251,7 @@ export const drRecoveryBudget: StackValidationPolicy = {
         subject.fail(
           must,
           `${where} is ${seconds} s`,
-          "Shorten detection (interval × threshold), the promotion deadline or the TTL, or agree a longer RTO in this policy's rtoTargetSeconds.",
+          "Change the architecture (a warm standby, faster detection, a shorter TTL, a drill-measured figure in recoveryMeasurements) or agree a longer RTO in this policy's rtoTargetSeconds; never edit a cited figure.",
         );
       }
       // The promotion deadline is not compared with the budget: it bounds a stuck run (RDS says

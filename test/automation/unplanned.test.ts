@@ -69,6 +69,33 @@ describe("promote CLI: unplanned failover and resumption", function () {
     assert.equal(authority.phase, "completed");
   });
 
+  it("defers IaC while us-east-1's control planes do not answer; the rerun goes straight to IaC", async () => {
+    const aws = new FakeAws();
+    aws.unreachableRegion = HOME;
+    c = await suite.start(aws);
+    const down = async () => ({
+      answering: false,
+      details: ["IAM: no answer within 5000 ms", "Route 53: HTTP 503"],
+    });
+    const code = await c.run([...UNPLANNED, "--yes"], { controlPlanes: down });
+    assert.equal(code, ExitCode.failed, c.output());
+    assert.match(
+      c.output(),
+      /FAILED: IaC reconciliation deferred: us-east-1's control planes do not answer \(IAM: no answer within 5000 ms; Route 53: HTTP 503\)/,
+    );
+    assert.match(
+      c.output(),
+      /next: do NOT run pulumi by hand meanwhile; once IAM and Route 53 answer/,
+    );
+    assert.equal(c.stackOps.calls.length, 0, "no refresh, preview or up, no config write");
+    assert.equal((await c.authority()).phase, "completed", "the promotion itself is done");
+
+    c.lines.length = 0;
+    assert.equal(await c.run([...UNPLANNED, "--yes"]), ExitCode.ok, c.output());
+    assert.match(c.output(), /skipped +promotion +eu-west-1 is already active/);
+    assert.ok(c.stackOps.calls.some((o) => o.op === "up" && o.stack === "prod-euw1"));
+  });
+
   it("--yes answers the prompt", async () => {
     c = await suite.start();
     assert.equal(await c.run([...UNPLANNED, "--yes"]), ExitCode.ok, c.output());

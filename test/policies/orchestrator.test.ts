@@ -222,18 +222,18 @@ describe("policies: failover orchestrator", () => {
     });
 
     it("flags a budget above the target", () => {
-      const stack = withVariables({ DEADLINE_MS: "100000", RTO_BUDGET_SECONDS: "420" });
+      const stack = withVariables({ DEADLINE_MS: "100000", RTO_BUDGET_SECONDS: "1020" });
       assertViolation(checkStack(drRecoveryBudget, stack), [
-        `${ORCHESTRATOR} must recover within the 300 s RTO target`,
-        "environment.variables.RTO_BUDGET_SECONDS is 420 s",
+        `${ORCHESTRATOR} must recover within the 900 s RTO target`,
+        "environment.variables.RTO_BUDGET_SECONDS is 1020 s",
       ]);
-      assertNoViolations(checkStack(drRecoveryBudget, stack, { rtoTargetSeconds: 600 }));
+      assertNoViolations(checkStack(drRecoveryBudget, stack, { rtoTargetSeconds: 1200 }));
     });
 
     it("flags an orchestrator that declares no budget", () => {
       assertViolation(checkStack(drRecoveryBudget, withVariables({ DEADLINE_MS: "100000" })), [
         "environment.variables.RTO_BUDGET_SECONDS is not set",
-        "detection + promotion + DNS",
+        "the worst path (rtoWorstSeconds) of the recovery timeline",
       ]);
     });
 

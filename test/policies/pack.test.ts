@@ -44,7 +44,7 @@ describe("policies: the pack", () => {
     const resolved = resolvePolicyConfig(allPolicies, prod);
     const mandatory = [...resolved.values()].filter((r) => r.enforcementLevel === "mandatory");
     assert.ok(mandatory.length >= 20, `${mandatory.length} mandatory`);
-    assert.strictEqual(resolved.get("dr-recovery-budget")!.settings.rtoTargetSeconds, 300);
+    assert.strictEqual(resolved.get("dr-recovery-budget")!.settings.rtoTargetSeconds, 900);
     assert.strictEqual(resolved.get("route53-failover-record-ttl")!.settings.maxTtlSeconds, 60);
   });
 

@@ -144,6 +144,10 @@ export async function cli(dynamo: LocalDynamo, aws = new FakeAws()): Promise<Cli
     user: "alice",
     timings: { observeTimeoutMs: 1_000, quiesce: { settleMs: 0, deadlineMs: 500 } },
     probe: async () => ({ ok: true, detail: "HTTP 200", ms: 3 }),
+    controlPlanes: async () => ({
+      answering: true,
+      details: ["IAM: HTTP 403", "Route 53: HTTP 403"],
+    }),
   });
   return {
     aws,
