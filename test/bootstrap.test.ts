@@ -87,6 +87,9 @@ function sandbox(): Sandbox {
     `#!/usr/bin/env bash
 set -euo pipefail
 data=${JSON.stringify(aws)}
+# Every call must carry the watcher's timeouts: a dead endpoint must not stall it.
+[[ "$1 $2 $3 $4" == "--cli-connect-timeout 5 --cli-read-timeout 10" ]] || { echo "unbounded aws call: $*" >&2; exit 1; }
+shift 4
 case "$1 $2" in
   "ssm get-parameters-by-path") cat "$data/parameters.json" ;;
   "ssm get-parameter")

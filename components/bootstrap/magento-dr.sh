@@ -27,6 +27,10 @@ CRON_MARKER="$STATE_DIR/magento-cron-enabled"
 SESSION_MODULE=MagentoDr_DynamoDbSession
 SESSION_MODULE_DIR="$MAGENTO_ROOT/app/code/MagentoDr/DynamoDbSession"
 
+# Every AWS CLI call is bounded: a blackholed endpoint must not stall the watcher (the AWS CLI's
+# default socket timeouts are 60 s each, per retry).
+aws() { command aws --cli-connect-timeout 5 --cli-read-timeout 10 "$@"; }
+
 log() {
   printf '{"component":"magento-dr","stack":"%s","event":"%s","detail":"%s"}\n' "$STACK" "$1" "${2:-}" >&2
 }

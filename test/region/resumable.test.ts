@@ -51,7 +51,7 @@ describe("scenario 30: resumable promotion runs (short lease, heartbeat, resume)
       signal: new AbortController().signal,
       deadlineAt: Date.now() + 1_000,
       log: memoryLogger().logger,
-      });
+    });
     assert.equal(h.sim.callsOf("PromoteReadReplica").length, 1);
 
     let pending: Promise<unknown> | undefined;
