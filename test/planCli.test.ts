@@ -53,7 +53,8 @@ describe("offline plan: CLI", () => {
       "+ magento-dr:index:RegionStack  prod-euw1",
       "Resources: ",
       "Failover functions: 6",
-      "Recovery budget",
+      "Recovery timeline",
+      "critical path: detection -> decision-and-lease -> database -> endpoints -> recovered",
       "Policies:",
     ]) {
       assert.ok(out.includes(section), `missing "${section}"`);

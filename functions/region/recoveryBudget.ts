@@ -212,7 +212,8 @@ export function recoveryBudget(
   }
   add({
     name: "media",
-    after: lease,
+    // Planned: after the database, so the replication copies until the fence has drained.
+    after: unplanned ? lease : ["database"],
     seconds: 300,
     worstSeconds: input.deadlines.media,
     source:

@@ -84,5 +84,7 @@ const CAPACITY_TRACK: PromotionTrack = {
 export function tracksFor(mode: PromotionMode): PromotionTrack[] {
   return mode === "unplanned"
     ? [CACHE_TRACK, MEDIA_TRACK, CAPACITY_TRACK]
-    : [MEDIA_TRACK, CAPACITY_TRACK];
+    : // Planned: the replication keeps copying until the database is promoted (after the CLI's
+      // quiesce), so media written just before the fence is not cut off.
+      [{ ...MEDIA_TRACK, startsAfter: "database" }, CAPACITY_TRACK];
 }

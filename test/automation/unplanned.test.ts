@@ -107,7 +107,10 @@ describe("promote CLI: unplanned failover and resumption", function () {
     aws.state.lag.ReplicaLag = [3]; // within budget, but writes never drain
     c = await suite.start(aws);
     assert.equal(await c.run(["planned", "--to", "prod-euw1"]), ExitCode.failed, c.output());
-    assert.match(c.output(), /FAILED: the promotion of eu-west-1 is incomplete: quiesce/);
+    assert.match(
+      c.output(),
+      /FAILED: the promotion of eu-west-1 is incomplete \(the shop is still in maintenance\): quiesce/,
+    );
     assert.match(
       c.output(),
       /next: fix the cause above, then `npm run promote -- planned --to prod-euw1` \(it resumes/,

@@ -241,21 +241,21 @@ describe("policies: both sides of each bound", () => {
         }),
       );
 
-    it("accepts 1 s and exactly the 300 s target", () => {
+    it("accepts 1 s and exactly the 900 s target", () => {
       assertNoViolations(withBudget("1"));
-      assertNoViolations(withBudget("300"));
+      assertNoViolations(withBudget("900"));
     });
 
-    it("flags 301 s, and a budget that is 0, negative, not a number or missing", () => {
-      assertViolation(withBudget("301"), [
-        "must recover within the 300 s RTO target",
-        "environment.variables.RTO_BUDGET_SECONDS is 301 s",
-        "Shorten detection",
+    it("flags 901 s, and a budget that is 0, negative, not a number or missing", () => {
+      assertViolation(withBudget("901"), [
+        "must recover within the 900 s RTO target",
+        "environment.variables.RTO_BUDGET_SECONDS is 901 s",
+        "Change the architecture",
       ]);
       for (const budget of ["0", "-5", "soon"]) {
         assertViolation(withBudget(budget), [
           `environment.variables.RTO_BUDGET_SECONDS is "${budget}"`,
-          "Set RTO_BUDGET_SECONDS to the seconds of detection + promotion + DNS",
+          "Set RTO_BUDGET_SECONDS to the worst path (rtoWorstSeconds) of the recovery timeline",
         ]);
       }
       assertViolation(withBudget(undefined), [
