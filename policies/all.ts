@@ -12,6 +12,7 @@ import { loggingPolicies } from "./rules/logging";
 import { multiAzPolicies } from "./rules/multiAz";
 import { networkPolicies } from "./rules/network";
 import { orchestratorPolicies } from "./rules/orchestrator";
+import { replicationRegionPolicies } from "./rules/replicationRegion";
 import { s3PublicAccessPolicies } from "./rules/s3PublicAccess";
 import { sessionsPolicies } from "./rules/sessions";
 import { standbyPolicies } from "./rules/standby";
@@ -42,6 +43,7 @@ export const policiesByConcern: Record<Concern, Policies> = {
   DR: [
     ...dnsFailoverPolicies,
     ...standbyPolicies,
+    ...replicationRegionPolicies,
     ...failoverSafetyPolicies,
     ...orchestratorPolicies,
   ],

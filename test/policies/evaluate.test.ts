@@ -31,17 +31,21 @@ const singleDb = (props: object) =>
   planned([{ cls: aws.rds.Instance, name: "db", props, protect: true }]);
 const DB_URN = "urn:pulumi:test::magento-dr::aws:rds/instance:Instance::db";
 
+// The one setting without a default: which regions the standby stacks run in.
+const STANDBY = { "dr-replication-targets-standby": { standbyRegions: ["eu-west-1"] } };
+
 describe("policies: offline evaluator", () => {
   it("finds nothing to report on the compliant home and standby stacks, even with prod.json", () => {
     for (const stack of [homeStack(), standbyStack()]) {
-      assert.deepStrictEqual(evaluatePolicies(planned(stack)).violations, []);
+      assert.deepStrictEqual(evaluatePolicies(planned(stack), { config: STANDBY }).violations, []);
       assert.deepStrictEqual(evaluatePolicies(planned(stack), { config: prod }).violations, []);
     }
   });
 
   it("reads the same compliant stacks through the preview proxy without tripping on it", () => {
     for (const stack of [homeStack(), standbyStack()]) {
-      assert.deepStrictEqual(evaluatePolicies(planned(stack), { dryRun: true }).violations, []);
+      const options = { dryRun: true, config: STANDBY };
+      assert.deepStrictEqual(evaluatePolicies(planned(stack), options).violations, []);
     }
   });
 
