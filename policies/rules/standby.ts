@@ -25,7 +25,7 @@ function mountsOwnFileSystem(mount: PolicyResource, fileSystems: PolicyResource[
 export const drStandbyStackComplete: StackValidationPolicy = {
   name: "dr-standby-stack-complete",
   description:
-    "A standby stack has the database replica, the cache group in the Global Datastore, a mount of the replicated EFS and the failover orchestrator.",
+    "A standby stack has the database replica, the cache group in the Global Datastore, a mount of the replicated EFS, a search domain and the failover orchestrator.",
   enforcementLevel: "advisory",
   validateStack: (args, report) => {
     if (!isStandbyStack(args.resources)) return;
@@ -62,6 +62,16 @@ export const drStandbyStackComplete: StackValidationPolicy = {
       missing(
         "an aws.efs.MountTarget on the EFS replica the home stack's replication created",
         "Mount the replica's file system id (a home stack output); do not create a new, empty file system.",
+      );
+    }
+    // Search is rebuilt, not replicated, by default: the domain must exist before the disaster so
+    // the promotion only reindexes into it. (The table replica has no resource in the standby: the
+    // home stack's Table.replicas creates it, which dr-home-stack-replicates and
+    // dr-replication-targets-standby check.)
+    if (ofType(args.resources, aws.opensearch.Domain).length === 0) {
+      missing(
+        "an aws.opensearch.Domain (the standby's search domain)",
+        "Deploy the search tier in the standby region too (components/search.ts).",
       );
     }
     if (promotingFunctions(args.resources).length === 0) {

@@ -262,6 +262,7 @@ export function standbyStack(): Declared[] {
       protect: true,
       ignoreChanges: ["globalReplicationGroupId"],
     },
+    { cls: aws.opensearch.Domain, name: "standby-search", props: searchDomain, protect: true },
     {
       cls: aws.efs.MountTarget,
       name: "standby-media-mount-0",

@@ -80,6 +80,13 @@ describe("policies: standby completeness", () => {
       ]);
     });
 
+    it("flags a standby without a search domain", () => {
+      assertViolation(
+        checkStack(drStandbyStackComplete, without(standbyStack(), "standby-search")),
+        [`${STANDBY} an aws.opensearch.Domain`],
+      );
+    });
+
     it("flags a standby without the orchestrator", () => {
       assertViolation(
         checkStack(drStandbyStackComplete, without(standbyStack(), "standby-orchestrator")),
