@@ -103,10 +103,12 @@ describe("scenario 29: the serving lease (never two writers)", function () {
   });
 
   it("the orchestrator waits for the old serving lease to run out before it takes over", async () => {
-    // Simulated time runs 1000x real time, so the 100 s lease runs out in a fraction of the test.
-    const start = Date.now();
+    // Simulated time runs 20x real time from the renewal on, so the 100 s lease (plus the skew
+    // allowance) runs out about 5.5 s into the promotion: long enough that a loaded machine still
+    // reaches the take before it, short enough for the test.
+    let start = Date.now();
     const base = 1_900_000_000_000;
-    const warp = () => base + (Date.now() - start) * 1_000;
+    const warp = () => base + (Date.now() - start) * 20;
     const store = new AuthorityStore({
       client: h.authorityClient,
       tableName: h.settings.authority.tableName,
@@ -114,6 +116,7 @@ describe("scenario 29: the serving lease (never two writers)", function () {
       now: warp,
     });
     const renewed = await store.renewServing(HOME, DEFAULT_SERVING_TTL_MS);
+    start = Date.now();
     const report = await h.promote(
       { holder: "orchestrator:eu-west-1:wait" },
       { authority: store, now: warp },
