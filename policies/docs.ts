@@ -1,4 +1,4 @@
-// Prints the pack as a Markdown table for the README, from the policy objects themselves:
+// Prints the pack as a Markdown table for docs/policies.md, from the policy objects themselves:
 //   npx ts-node --transpile-only policies/docs.ts
 import * as fs from "fs";
 import * as path from "path";

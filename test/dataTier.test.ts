@@ -286,10 +286,10 @@ describe("data tier: endpoints for Magento", () => {
       parameters.get("/magento-dr/prod-euw1/db/writer-host")?.ignoreChanges,
       [],
     );
-    // The README's ownership section names exactly this list.
-    const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
-    const documented = /the SSM\s+parameters the automation owns \(([^)]*)\)/.exec(readme)?.[1];
-    assert.ok(documented, "README lists the automation-owned parameters");
+    // The architecture page's ownership section names exactly this list.
+    const doc = fs.readFileSync(path.join(__dirname, "..", "docs", "architecture.md"), "utf8");
+    const documented = /the SSM\s+parameters the automation owns \(([^)]*)\)/.exec(doc)?.[1];
+    assert.ok(documented, "docs/architecture.md lists the automation-owned parameters");
     assert.deepStrictEqual(
       [...documented.matchAll(/`([^`]+)`/g)].map((m) => m[1]),
       AUTOMATION_OWNED_PARAMETERS,

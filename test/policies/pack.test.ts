@@ -67,7 +67,7 @@ describe("policies: the pack", () => {
     assert.match(index, /new PolicyPack\(POLICY_PACK_NAME, \{ policies: allPolicies \}\)/);
   });
 
-  it("documents every policy in the README table, with its production level", () => {
+  it("documents every policy in the docs/policies.md table, with its production level", () => {
     const table = policyTable().split("\n");
     assert.strictEqual(table.length, allPolicies.length + 2);
     assert.ok(
