@@ -7,6 +7,7 @@ import { dnsFailoverPolicies } from "./rules/dnsFailover";
 import { encryptionPolicies } from "./rules/encryption";
 import { failoverSafetyPolicies } from "./rules/failoverSafety";
 import { globalDatastorePolicies } from "./rules/globalDatastore";
+import { internetIngressPolicies } from "./rules/internetIngress";
 import { leastPrivilegePolicies } from "./rules/leastPrivilege";
 import { loggingPolicies } from "./rules/logging";
 import { multiAzPolicies } from "./rules/multiAz";
@@ -37,7 +38,7 @@ export const policiesByConcern: Record<Concern, Policies> = {
   BAK: backupPolicies,
   LP: [...leastPrivilegePolicies, ...sessionsPolicies],
   ENC: encryptionPolicies,
-  NET: [...networkPolicies, ...s3PublicAccessPolicies],
+  NET: [...networkPolicies, ...internetIngressPolicies, ...s3PublicAccessPolicies],
   DEL: deletionProtectionPolicies,
   LOG: loggingPolicies,
   DR: [

@@ -20,7 +20,7 @@ export const rdsInstanceNotPublic: ResourceValidationPolicy = {
   }),
 };
 
-const PUBLIC_CIDRS = ["0.0.0.0/0", "::/0"];
+export const PUBLIC_CIDRS = ["0.0.0.0/0", "::/0"];
 
 const ingressSchema = {
   properties: {
@@ -51,7 +51,7 @@ interface PlainIngress {
 }
 
 /** An ingress rule from a `snapshot` of one of those. */
-function ingressRule(where: string, plain: unknown): IngressRule {
+export function ingressRule(where: string, plain: unknown): IngressRule {
   if (plain === UNKNOWN) {
     return { where, cidrs: UNKNOWN, protocol: UNKNOWN, fromPort: UNKNOWN, toPort: UNKNOWN };
   }
