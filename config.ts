@@ -128,6 +128,16 @@ export interface DrConfig {
   mediaReplicaFileSystemId?: string;
   /** Valid but costly or risky choices, printed by the program (pulumi.log.warn) and the plan. */
   warnings: string[];
+  /**
+   * IAM roles operators run `npm run promote` as: the only principals besides the failover
+   * functions that the authority table's resource policy lets write items.
+   */
+  operatorRoleArns: string[];
+  /**
+   * Where Magento instances may open HTTPS besides the stack's own data stores and VPC endpoints
+   * (payment and shipping integrations): IPv4 CIDRs and managed prefix list ids.
+   */
+  appEgressHttps: { cidrs: string[]; prefixListIds: string[] };
 
   // Derived, never read from config:
   isHome: boolean;
@@ -414,6 +424,36 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
     "an EFS file system id such as fs-0123456789abcdef0",
   );
 
+  function list(k: string, pattern: RegExp, expected: string): string[] {
+    const v = rawValue(k);
+    if (v === undefined || v === "") return [];
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(v);
+    } catch {
+      parsed = undefined;
+    }
+    if (!Array.isArray(parsed) || parsed.some((e) => typeof e !== "string" || !pattern.test(e))) {
+      bad(k, v, `a list of ${expected}`);
+      return [];
+    }
+    return parsed as string[];
+  }
+  const operatorRoleArns = list(
+    "operatorRoleArns",
+    /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/,
+    "IAM role ARNs (arn:aws:iam::<account>:role/<name>)",
+  );
+  const egress = list(
+    "appEgressHttps",
+    /^(pl-[0-9a-f]{8,17}|((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d))$/,
+    'IPv4 CIDRs ("203.0.113.0/24") or managed prefix list ids ("pl-0123456789abcdef0")',
+  );
+  const appEgressHttps = {
+    cidrs: egress.filter((e) => !e.startsWith("pl-")),
+    prefixListIds: egress.filter((e) => e.startsWith("pl-")),
+  };
+
   const alarmThresholds = { ...DEFAULT_THRESHOLDS };
   const thresholdsRaw = rawValue("alarmThresholds");
   if (thresholdsRaw !== undefined && thresholdsRaw !== "") {
@@ -543,6 +583,8 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
     createOpenSearchServiceRole,
     sessionStore,
     mediaReplicaFileSystemId,
+    operatorRoleArns,
+    appEgressHttps,
     isHome: regionValue === homeRegion,
     isActive,
     failoverRole,

@@ -15,7 +15,7 @@ export interface ConfigKeyDeclaration {
    * The value a stack file may leave out. A key without one is required: the Pulumi CLI refuses
    * to run the program of a stack that does not set it.
    */
-  default?: string | number | boolean | Record<string, unknown>;
+  default?: string | number | boolean | string[] | Record<string, unknown>;
   description: string;
 }
 
@@ -256,5 +256,21 @@ export const CONFIG_TABLE: readonly ConfigKeyDeclaration[] = [
     default: "",
     description:
       "Standby stack only; pin the media replica's file system id after the first deployment (pulumi stack output mediaFileSystemId) so a re-created replication can never move the standby off its promoted data.",
+  },
+  {
+    key: "operatorRoleArns",
+    type: "array",
+    items: "string",
+    default: [],
+    description:
+      "IAM roles operators run `npm run promote` as; with the failover functions, the only principals the authority table's resource policy lets write items (docs/security.md).",
+  },
+  {
+    key: "appEgressHttps",
+    type: "array",
+    items: "string",
+    default: ["0.0.0.0/0"],
+    description:
+      "Where Magento instances may open HTTPS (443) besides the stack's data stores and VPC endpoints, for payment and shipping integrations; IPv4 CIDRs or managed prefix list ids (pl-...). Every other port goes only to the stack's own security groups (docs/security.md).",
   },
 ];

@@ -15,7 +15,6 @@ export interface ParsedArgs {
   to?: string;
   dryRun: boolean;
   yes: boolean;
-  user?: string;
   settings: SettingsChoice;
   /** hold: how long (ms), why, or clear the hold in force. */
   hold?: { forMs: number; reason: string } | { clear: true };
@@ -24,7 +23,6 @@ export interface ParsedArgs {
 export type ParseResult = { kind: "help" } | { kind: "run"; args: ParsedArgs };
 
 const NEEDS_TARGET: Mode[] = ["planned", "unplanned", "failback"];
-const USER_NAME = /^[A-Za-z0-9._@-]{1,64}$/;
 
 /** Parses argv (without node and the script). `topology` validates stack names. */
 export function parseArgs(argv: string[], topology: Topology): ParseResult {
@@ -67,11 +65,11 @@ export function parseArgs(argv: string[], topology: Topology): ParseResult {
         args.to = take();
         break;
       case "--user":
-        args.user = take();
-        if (!USER_NAME.test(args.user)) {
-          throw new UsageError(`--user "${args.user}": expected 1-64 of A-Z a-z 0-9 . _ @ -`);
-        }
-        break;
+        // A name the operator types is self-declared; the lease holder and the audit name the
+        // AWS principal the CLI's requests are signed as (sts:GetCallerIdentity).
+        throw new UsageError(
+          "--user is not accepted: the operator is the AWS identity the CLI runs as (sts:GetCallerIdentity)",
+        );
       case "--settings": {
         const value = take();
         if (value !== "deployed" && value !== "plan") {

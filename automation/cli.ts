@@ -1,12 +1,12 @@
 // `npm run promote -- <mode> [options]`: wires the real world (Pulumi Automation API, AWS SDK,
 // the terminal) into main.ts and exits with its code. Progress goes to stdout; the step library's
 // JSON log lines and Pulumi's engine output go to stderr, so `2> promote.log` keeps them.
-import * as os from "node:os";
 import { createLogger } from "../functions/region/log";
 import { probeOnce } from "../functions/region/probes";
 import { controlPlanesAnswer, fetchStatus } from "./controlPlanes";
 import { PROJECT_DIR } from "../plan/stackConfig";
 import { sdkAwsFactory } from "./aws";
+import { stsIdentity } from "./identity";
 import { DEFAULT_QUIESCE } from "./cliSteps";
 import type { CliDeps } from "./context";
 import { parseOrExit, runMode } from "./main";
@@ -29,6 +29,16 @@ async function main(): Promise<number> {
   );
   if (typeof parsed === "number") return parsed;
 
+  let user: string;
+  try {
+    user = await stsIdentity(topology!.regions[0])();
+  } catch (error) {
+    printError(
+      `FAILED: cannot establish who you are with sts:GetCallerIdentity (${(error as Error).message}); ` +
+        "run with the AWS credentials you promote with",
+    );
+    return 1;
+  }
   const pulumi = new PulumiStacks(PROJECT_DIR, (text) => process.stderr.write(text));
   const settings =
     parsed.settings === "plan"
@@ -51,7 +61,7 @@ async function main(): Promise<number> {
     print,
     now: Date.now,
     log: createLogger({ component: "promote-cli" }, (fields) => printError(JSON.stringify(fields))),
-    user: parsed.user ?? process.env.USER ?? os.userInfo().username,
+    user,
     timings: { observeTimeoutMs: 10_000, quiesce: DEFAULT_QUIESCE },
     probe: (url) => probeOnce(url, 5_000),
     controlPlanes: () => controlPlanesAnswer(fetchStatus(5_000)),

@@ -28,7 +28,7 @@ export interface CliDeps {
   now: () => number;
   /** The step library's JSON log lines (stderr in the real CLI). */
   log: Logger;
-  /** The operator, for the lease holder "operator:<user>" and the audit. */
+  /** The operator's AWS principal ARN (sts:GetCallerIdentity), for the lease holder and audit. */
   user: string;
   timings: CliTimings;
   /** HTTP probe of a region's public health URL (status only). */

@@ -2,7 +2,8 @@
 export const HELP = `Usage: npm run promote -- <mode> [options]
 
 Moves production between regions with the same step library and authority lease as the failover
-Lambdas (holder "operator:<user>"), then reconciles IaC with the Pulumi Automation API.
+Lambdas (holder "operator:<the AWS principal you run as>", read with sts:GetCallerIdentity),
+then reconciles IaC with the Pulumi Automation API.
 
 Modes
   status                   Each stack's region and role, the authority epoch and lease, replication
@@ -39,7 +40,6 @@ Options
   --dry-run                Print the ordered steps (API, region, resource), the config changes and
                            the stack updates; change nothing (only read calls are made).
   --yes                    Answer the confirmation prompt (unplanned, failback, drill).
-  --user <name>            Operator name for the lease holder and the audit (default: $USER).
   --settings <source>      Where the failover settings come from: "deployed" (default: the
                            orchestrator's FAILOVER_SETTINGS and the outputs in the stacks' Pulumi
                            state) or "plan" (the offline plan of this checkout; for dry runs).

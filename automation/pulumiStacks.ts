@@ -2,9 +2,19 @@
 // logged in). One LocalWorkspace stack per name, selected once. The engine's own output streams to
 // the operator line by line, so a long `up` is visibly alive.
 //
+// Reads never decrypt: the Automation API's `outputs()` and `exportStack()` run the CLI with
+// --show-secrets (see LocalWorkspace.stackOutputs / exportStack in @pulumi/pulumi), which
+// decrypts every secret of the stack on every `status` and `--dry-run`. What the CLI needs (the
+// outputs, and the failover functions' settings in the deployed resources) is plain, so it runs
+// `pulumi stack output --json` and `pulumi stack export` itself, without --show-secrets: secret
+// outputs stay "[secret]" and secret values in the state stay ciphertext. Only `up`, `preview`
+// and `refresh` (real runs, which must run the program) decrypt.
+//
 // Never cancels anything: when another update holds a stack, the call fails with StackBusy and the
 // operator is told to wait for it (cancelling someone's update mid-flight leaves their resources
 // in an unknown state, the opposite of what a failover needs).
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import {
   ConcurrentUpdateError,
   LocalWorkspace,
@@ -24,6 +34,12 @@ import {
 
 export const ACTIVE_REGION_KEY = "magento-dr:activeRegion";
 
+interface StateResource {
+  urn: string;
+  type: string;
+  outputs?: Record<string, unknown>;
+}
+
 export class PulumiStacks implements StackOps, StackStateReader {
   private readonly stacks = new Map<string, Promise<Stack>>();
 
@@ -31,6 +47,8 @@ export class PulumiStacks implements StackOps, StackStateReader {
     private readonly workDir: string,
     /** Receives the engine's output, line by line. */
     private readonly onOutput: (text: string) => void,
+    /** The Pulumi CLI the reads run (the Automation API runs the same one from PATH). */
+    private readonly pulumiCommand = "pulumi",
   ) {}
 
   async setActiveRegion(stack: string, region: string): Promise<void> {
@@ -74,18 +92,33 @@ export class PulumiStacks implements StackOps, StackStateReader {
   }
 
   async outputs(stack: string): Promise<Record<string, unknown>> {
-    const outputs = await (await this.stack(stack)).outputs();
-    return Object.fromEntries(Object.entries(outputs).map(([key, o]) => [key, o.value]));
+    await this.stack(stack);
+    return JSON.parse(await this.read(["stack", "output", "--json", "--stack", stack])) as Record<
+      string,
+      unknown
+    >;
   }
 
   async resources(stack: string) {
-    const exported = await (await this.stack(stack)).exportStack();
-    const resources = (exported.deployment?.resources ?? []) as {
-      urn: string;
-      type: string;
-      outputs?: Record<string, unknown>;
-    }[];
+    await this.stack(stack);
+    const resources = (await this.exported(stack)).deployment?.resources ?? [];
     return resources.map((r) => ({ urn: r.urn, type: r.type, outputs: r.outputs ?? {} }));
+  }
+
+  /** The stack's state without --show-secrets: secret values stay encrypted. */
+  private async exported(stack: string): Promise<{ deployment?: { resources?: StateResource[] } }> {
+    return JSON.parse(await this.read(["stack", "export", "--stack", stack])) as {
+      deployment?: { resources?: StateResource[] };
+    };
+  }
+
+  /** Runs a read-only `pulumi` command in the project directory and returns its stdout. */
+  protected async read(args: string[]): Promise<string> {
+    const { stdout } = await promisify(execFile)(this.pulumiCommand, args, {
+      cwd: this.workDir,
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    return stdout;
   }
 
   private stack(name: string): Promise<Stack> {
@@ -108,7 +141,7 @@ export class PulumiStacks implements StackOps, StackStateReader {
         `stack ${name} does not exist in this backend (${(error as Error).message}): check \`pulumi whoami\` and the backend URL`,
       );
     }
-    const exported = await stack.exportStack();
+    const exported = await this.exported(name);
     if ((exported.deployment?.resources ?? []).length === 0) {
       throw new Error(
         `stack ${name} has no deployed resources in this backend: check \`pulumi whoami\` and the backend URL`,

@@ -5,6 +5,7 @@ import { albLogWriter } from "./albLogDelivery";
 import { Capacity } from "../config";
 import { TIER_PORTS } from "./network";
 import { INSTANCE_METRIC_NAMESPACE } from "./bootstrap/userData";
+import { AUTHORITY_ITEM, onItems } from "./authorityAccess";
 
 /** TLS 1.3 with a TLS 1.2 floor: the current ALB policy AWS recommends. */
 export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -457,12 +458,12 @@ export class MagentoAppTier extends pulumi.ComponentResource {
       );
     }
     if (args.authorityTableArn) {
-      statements.push({
-        Sid: "ReadFailoverAuthority",
-        Effect: "Allow",
-        Action: ["dynamodb:GetItem"],
-        Resource: [args.authorityTableArn],
-      });
+      // The authority item only: an instance reads who is active, nothing of the audit.
+      statements.push(
+        onItems("ReadFailoverAuthority", ["dynamodb:GetItem"], args.authorityTableArn, [
+          AUTHORITY_ITEM,
+        ]),
+      );
     }
     if (args.sessions) statements.push(...sessionStatements(args.sessions, args.region));
     new aws.iam.RolePolicy(

@@ -28,6 +28,36 @@ export interface PolicyStatement {
   Condition?: Record<string, Record<string, pulumi.Input<string> | pulumi.Input<string>[]>>;
 }
 
+/**
+ * What Lambda needs to attach a function to the VPC, instead of AWSLambdaVPCAccessExecutionRole
+ * (whose actions all apply to "*", and which also grants logs:* on every log group). Per "Giving
+ * Lambda functions access to resources in an Amazon VPC" (Lambda Developer Guide):
+ * ec2:DescribeNetworkInterfaces "only works if it's allowed on all resources", and the
+ * interface-changing actions may be limited to the account and region (`arn:aws:ec2:<region>:
+ * <account>:*\/*`). Logging is the OwnLogs statement (the function's own group only).
+ */
+export function vpcStatements(accountRegionEc2: pulumi.Input<string>): PolicyStatement[] {
+  return [
+    {
+      Sid: "VpcDescribe",
+      Effect: "Allow",
+      Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
+      Resource: ["*"],
+    },
+    {
+      Sid: "VpcNetworkInterfaces",
+      Effect: "Allow",
+      Action: [
+        "ec2:CreateNetworkInterface",
+        "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:UnassignPrivateIpAddresses",
+      ],
+      Resource: [accountRegionEc2],
+    },
+  ];
+}
+
 export interface FailoverFunctionArgs<E, R> {
   description: string;
   /** Builds the handler once per container; must capture only plain values. */
@@ -129,7 +159,18 @@ export class FailoverFunction<E, R> extends pulumi.ComponentResource {
         Action: ["sqs:SendMessage"],
         Resource: [args.failureQueueArn],
       },
-      keyUse("FailureDestinationKey", ["kms:GenerateDataKey", "kms:Decrypt"], args.failureQueueKey),
+      // Only as SQS encrypts the failed event ("kms:ViaService", AWS KMS Developer Guide).
+      keyUse(
+        "FailureDestinationKey",
+        ["kms:GenerateDataKey", "kms:Decrypt"],
+        args.failureQueueKey,
+        {
+          StringEquals: { "kms:ViaService": pulumi.interpolate`sqs.${region}.amazonaws.com` },
+        },
+      ),
+      ...(args.vpc
+        ? vpcStatements(pulumi.interpolate`arn:aws:ec2:${region}:${accountId}:*/*`)
+        : []),
       ...args.statements,
     ];
     const policy = new aws.iam.RolePolicy(
@@ -141,20 +182,6 @@ export class FailoverFunction<E, R> extends pulumi.ComponentResource {
       { parent: this },
     );
     const dependsOn: pulumi.Resource[] = [policy];
-    if (args.vpc) {
-      // Creating and deleting the function's network interfaces needs ec2 actions that IAM only
-      // grants on "*"; AWS's managed policy for exactly that is narrower than anything written here.
-      dependsOn.push(
-        new aws.iam.RolePolicyAttachment(
-          `${name}-vpc`,
-          {
-            role: role.name,
-            policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
-          },
-          { parent: this },
-        ),
-      );
-    }
 
     const fn = new aws.lambda.CallbackFunction<E, R>(
       `${name}-fn`,

@@ -39,6 +39,12 @@ export interface RegionalNetworkArgs {
    * @default 3
    */
   availabilityZones?: number;
+  /**
+   * Where the Magento instances may open HTTPS besides the stack's own data stores and VPC
+   * endpoints (payment and shipping integrations): IPv4 CIDRs and managed prefix list ids.
+   * @default { cidrs: ["0.0.0.0/0"], prefixListIds: [] }
+   */
+  appEgressHttps?: { cidrs: string[]; prefixListIds: string[] };
 }
 
 /**
@@ -97,7 +103,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
       tier: string,
       description: string,
       ingress: aws.types.input.ec2.SecurityGroupIngress[],
-      egress: aws.types.input.ec2.SecurityGroupEgress[],
+      egress: aws.types.input.ec2.SecurityGroupEgress[] | undefined,
     ) =>
       new aws.ec2.SecurityGroup(
         `${name}-${tier}`,
@@ -126,8 +132,8 @@ export class RegionalNetwork extends pulumi.ComponentResource {
       "app",
       "Magento instances: only the load balancer may connect",
       [{ ...tcp(TIER_PORTS.http, "from the load balancer"), securityGroups: [alb.id] }],
-      // Instances reach payment gateways, package mirrors and AWS APIs through the NAT gateways.
-      [{ protocol: "-1", fromPort: 0, toPort: 0, ...anywhere, description: "outbound" }],
+      // Rules of their own (appEgress below): they name the data tiers' groups, which name this one.
+      undefined,
     );
     const lambda = group(
       "lambda",
@@ -189,7 +195,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     // A gateway endpoint is attached to route tables; awsx creates them inside the VPC component,
     // so they are looked up once the VPC exists.
     const routeTables = aws.ec2.getRouteTablesOutput({ vpcId: vpc.vpcId }, { parent: this });
-    new aws.ec2.VpcEndpoint(
+    const dynamodb = new aws.ec2.VpcEndpoint(
       `${name}-dynamodb`,
       {
         vpcId: vpc.vpcId,
@@ -200,6 +206,18 @@ export class RegionalNetwork extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+
+    this.appEgress(name, app, {
+      targets: [
+        [TIER_PORTS.mysql, "db", { referencedSecurityGroupId: database.id }],
+        [TIER_PORTS.redis, "cache", { referencedSecurityGroupId: cache.id }],
+        [TIER_PORTS.nfs, "efs", { referencedSecurityGroupId: fileSystem.id }],
+        [TIER_PORTS.https, "search", { referencedSecurityGroupId: search.id }],
+        [TIER_PORTS.https, "endpoints", { referencedSecurityGroupId: endpoints.id }],
+        [TIER_PORTS.https, "dynamodb", { prefixListId: dynamodb.prefixListId }],
+      ],
+      https: args.appEgressHttps ?? { cidrs: ["0.0.0.0/0"], prefixListIds: [] },
+    });
 
     this.albSecurityGroupId = alb.id;
     this.appSecurityGroupId = app.id;
@@ -214,5 +232,59 @@ export class RegionalNetwork extends pulumi.ComponentResource {
       privateSubnetIds: this.privateSubnetIds,
       isolatedSubnetIds: this.isolatedSubnetIds,
     });
+  }
+
+  /**
+   * What a Magento instance may open: each data tier on its own port, the VPC endpoints, the
+   * DynamoDB gateway endpoint, and HTTPS to the configured integrations. Every other destination
+   * and port is closed, so a redirected endpoint parameter cannot reach a host of its writer's
+   * choosing on the Redis, MySQL or NFS ports. (A security group created by the provider loses
+   * AWS's default allow-all egress rule; these rules are then all there is.)
+   */
+  private appEgress(
+    name: string,
+    app: aws.ec2.SecurityGroup,
+    args: {
+      targets: [
+        number,
+        string,
+        { referencedSecurityGroupId?: pulumi.Input<string>; prefixListId?: pulumi.Input<string> },
+      ][];
+      https: { cidrs: string[]; prefixListIds: string[] };
+    },
+  ): void {
+    const rule = (
+      suffix: string,
+      port: number,
+      description: string,
+      to: {
+        referencedSecurityGroupId?: pulumi.Input<string>;
+        prefixListId?: pulumi.Input<string>;
+        cidrIpv4?: string;
+      },
+    ) =>
+      new aws.vpc.SecurityGroupEgressRule(
+        `${name}-app-to-${suffix}`,
+        {
+          securityGroupId: app.id,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          description,
+          ...to,
+        },
+        { parent: this },
+      );
+    for (const [port, tier, to] of args.targets) rule(tier, port, `Magento to ${tier}`, to);
+    args.https.cidrs.forEach((cidrIpv4, i) =>
+      rule(`https-${i}`, TIER_PORTS.https, "HTTPS to integrations (payments, shipping)", {
+        cidrIpv4,
+      }),
+    );
+    args.https.prefixListIds.forEach((prefixListId, i) =>
+      rule(`https-pl-${i}`, TIER_PORTS.https, "HTTPS to integrations (payments, shipping)", {
+        prefixListId,
+      }),
+    );
   }
 }

@@ -6,15 +6,22 @@ import {
   createOrchestratorHandler,
   createWitnessHandler,
   DEFAULT_SDK_TIMEOUTS,
-  DETECTOR_SOURCE,
-  FAILOVER_DETAIL_TYPE,
-  OPERATOR_SOURCE,
+  REJECTED_EVENT,
   RegionFailoverSettingsInput,
   resolveSettings,
 } from "../functions/region";
 import { FailoverFunction, PolicyStatement } from "./failoverFunction";
 import { KeyRef, keyUse } from "./arns";
 import { regionGateMetric } from "./regionGate";
+import { pageOnCount } from "./securityAlarms";
+import {
+  AUTHORITY_ITEM,
+  HOLD_ITEM,
+  INCIDENT_ITEMS,
+  onItems,
+  signalsItem,
+  witnessItem,
+} from "./authorityAccess";
 
 /** Lambda timeout of the orchestrator: RDS promotion takes minutes. */
 export const PROMOTION_TIMEOUT_SECONDS = 900;
@@ -108,6 +115,8 @@ export interface RegionFailoverArgs {
 export class RegionFailover extends pulumi.ComponentResource {
   public readonly detector: FailoverFunction<unknown, unknown>;
   public readonly orchestrator: FailoverFunction<unknown, unknown>;
+  /** Roles that write the authority table (its resource policy admits only them and operators). */
+  public readonly writerRoleArns: pulumi.Output<string>[];
   public readonly witness?: FailoverFunction<unknown, unknown>;
 
   constructor(name: string, args: RegionFailoverArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -139,16 +148,24 @@ export class RegionFailover extends pulumi.ComponentResource {
       RTO_BUDGET_SECONDS: String(args.rtoBudgetSeconds),
     };
     const a = args.arns;
-    // From the plain project name, so the statement is known at preview (the settings hold
-    // outputs of resources not yet created).
+    // From the plain project name and region, so the statements are known at preview (the
+    // settings hold outputs of resources not yet created).
     const gate = regionGateMetric(args.settings.project as string).namespace;
+    const localRegion = args.settings.localRegion;
     const promote: PolicyStatement[] = [
-      {
-        Sid: "Authority",
-        Effect: "Allow",
-        Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
-        Resource: [a.authorityTable],
-      },
+      // The lease, the audit and this region's detector counts; reads also the witnesses'.
+      onItems("AuthorityRead", ["dynamodb:GetItem"], a.authorityTable, [
+        AUTHORITY_ITEM,
+        HOLD_ITEM,
+        INCIDENT_ITEMS,
+        "signals#*",
+        "witness#*",
+      ]),
+      onItems("AuthorityWrite", ["dynamodb:PutItem", "dynamodb:UpdateItem"], a.authorityTable, [
+        AUTHORITY_ITEM,
+        INCIDENT_ITEMS,
+        signalsItem(localRegion),
+      ]),
       {
         Sid: "ReadCache",
         Effect: "Allow",
@@ -209,7 +226,13 @@ export class RegionFailover extends pulumi.ComponentResource {
         Condition: { StringEquals: { "cloudwatch:namespace": gate } },
       },
       { Sid: "Notify", Effect: "Allow", Action: ["sns:Publish"], Resource: [a.topic] },
-      keyUse("NotifyKey", ["kms:GenerateDataKey", "kms:Decrypt"], a.topicKey),
+      // Only as SNS encrypts the notice ("kms:ViaService", AWS KMS Developer Guide); a topic's
+      // key is in the topic's region.
+      keyUse("NotifyKey", ["kms:GenerateDataKey", "kms:Decrypt"], a.topicKey, {
+        StringEquals: {
+          "kms:ViaService": pulumi.interpolate`sns.${a.topicKey.region}.amazonaws.com`,
+        },
+      }),
     ];
     const common = {
       environment,
@@ -243,7 +266,14 @@ export class RegionFailover extends pulumi.ComponentResource {
     // invocation (an asynchronous invoke; functions/region/requestPromotion.ts), so a detector
     // run stays short and a killed promotion is resumed by the next detector run.
     const detectorStatements = promote.filter((s) =>
-      ["Authority", "ReadCache", "RegionGate", "Notify", "NotifyKey"].includes(s.Sid),
+      [
+        "AuthorityRead",
+        "AuthorityWrite",
+        "ReadCache",
+        "RegionGate",
+        "Notify",
+        "NotifyKey",
+      ].includes(s.Sid),
     );
     this.detector = new FailoverFunction(
       `${name}-detector`,
@@ -284,18 +314,7 @@ export class RegionFailover extends pulumi.ComponentResource {
     );
     this.detector.runEvery("rate(1 minute)");
 
-    const requests = new aws.cloudwatch.EventRule(
-      `${name}-requests`,
-      {
-        description: "Failover requests from the detector and the operator CLI",
-        eventPattern: JSON.stringify({
-          source: [DETECTOR_SOURCE, OPERATOR_SOURCE],
-          "detail-type": [FAILOVER_DETAIL_TYPE],
-        }),
-      },
-      { parent: this },
-    );
-    this.orchestrator.triggerFrom("requests", requests);
+    this.authenticatedRequests(name, args.topicArn);
 
     if (args.witness) {
       const witnessRegion = args.witness.region;
@@ -311,13 +330,15 @@ export class RegionFailover extends pulumi.ComponentResource {
               settings: resolveSettings(JSON.parse(process.env.FAILOVER_SETTINGS ?? "{}")),
             }),
           environment: { FAILOVER_SETTINGS: witnessSettingsJson, WITNESS_REGION: witnessRegion },
+          // Its own verdicts only: a witness can never move the authority item.
           statements: [
-            {
-              Sid: "Authority",
-              Effect: "Allow",
-              Action: ["dynamodb:GetItem", "dynamodb:PutItem"],
-              Resource: [a.authorityTable],
-            },
+            onItems("AuthorityRead", ["dynamodb:GetItem"], a.authorityTable, [
+              AUTHORITY_ITEM,
+              witnessItem(witnessRegion),
+            ]),
+            onItems("WitnessVerdicts", ["dynamodb:PutItem"], a.authorityTable, [
+              witnessItem(witnessRegion),
+            ]),
           ],
           ...MINUTE_WATCHER,
           logRetentionDays: args.logRetentionDays,
@@ -371,12 +392,100 @@ export class RegionFailover extends pulumi.ComponentResource {
       "A promotion track (cache, media, search, capacity) did not finish: the shop serves on its fallback",
       { metricName: settings.apply((s) => s.trackAlarmMetricName ?? "PromotionTrackFailed") },
     );
+    // The gate trips the shop over to this region: whoever publishes it, operators hear of it.
+    const gateMetric = settings.apply((s) => resolveSettings(s).gate);
+    pageOnCount(
+      `${name}-gate-tripped`,
+      {
+        alarmName: `${name}-gate-tripped`,
+        description:
+          "The region gate is closed: the PRIMARY record fails over to this region. Expected only during a promotion; otherwise find who published the metric",
+        namespace: gateMetric.namespace,
+        metricName: gateMetric.metricName,
+        dimensions: gateMetric.dimensions,
+        statistic: "Maximum",
+        topicArn: args.topicArn,
+      },
+      this,
+    );
+    this.writerRoleArns = [this.detector.roleArn, this.orchestrator.roleArn];
+    if (this.witness) this.writerRoleArns.push(this.witness.roleArn);
     this.registerOutputs({
       detectorArn: this.detector.functionArn,
       orchestratorArn: this.orchestrator.functionArn,
     });
   }
+
+  /**
+   * Who can make the orchestrator promote. Only the detector's requests are accepted, delivered by
+   * an asynchronous invoke; a Lambda invocation carries no caller identity (the handler's context
+   * has none for an IAM caller), and a function policy cannot deny other principals of the
+   * account, so the transport proves nothing. What does: the orchestrator acts only on a quorum
+   * decision the detector recorded in the authority table (`detectorConfirmation`), and that table
+   * takes item writes only from the failover roles and the operators' roles (its resource policy,
+   * authorityAccess.ts). A forged request therefore changes nothing: it is refused, logged, and
+   * pages through a metric filter on the orchestrator's log group. No rule on the default event
+   * bus reaches the orchestrator any more (anyone may put events there); a tripwire rule instead
+   * pages the operator topic for every magento-dr event on it, since nothing of ours sends one.
+   */
+  private authenticatedRequests(name: string, topicArn: pulumi.Input<string>) {
+    const tripwire = new aws.cloudwatch.EventRule(
+      `${name}-forged-requests`,
+      {
+        description:
+          "magento-dr events on the default bus: none of ours sends one there, so each is a forgery",
+        eventPattern: JSON.stringify({ source: [{ prefix: "magento-dr." }] }),
+      },
+      { parent: this },
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-forged-requests`,
+      {
+        rule: tripwire.name,
+        arn: topicArn,
+        // A fixed text: the forger's detail is not forwarded to the people paged.
+        inputTransformer: {
+          inputPaths: { source: "$.source", id: "$.id", time: "$.time", account: "$.account" },
+          inputTemplate:
+            '"FORGED failover request on the default event bus of account <account>: source <source>, event <id> at <time>. Nothing was changed (no rule there reaches the orchestrator). Find the sender in CloudTrail (PutEvents)."',
+        },
+      },
+      { parent: this },
+    );
+
+    const rejected = new aws.cloudwatch.LogMetricFilter(
+      `${name}-rejected-requests`,
+      {
+        logGroupName: this.orchestrator.logGroupName,
+        // A quoted term matches the phrase anywhere in the line, whatever the log format wraps
+        // around our JSON ("Filter pattern syntax for metric filters", CloudWatch Logs).
+        pattern: `"${REJECTED_EVENT}"`,
+        metricTransformation: {
+          name: "RejectedFailoverRequests",
+          namespace: REQUEST_METRIC_NAMESPACE,
+          value: "1",
+          defaultValue: "0",
+        },
+      },
+      { parent: this },
+    );
+    pageOnCount(
+      `${name}-rejected-requests`,
+      {
+        alarmName: `${name}-rejected-requests`,
+        description:
+          "The orchestrator refused a promotion request (forged, replayed, stale or malformed): nothing was changed; find the sender",
+        namespace: REQUEST_METRIC_NAMESPACE,
+        metricName: rejected.metricTransformation.name,
+        topicArn,
+      },
+      this,
+    );
+  }
 }
+
+/** Namespace of the orchestrator's refused-request count (from its log group). */
+export const REQUEST_METRIC_NAMESPACE = "MagentoDR/FailoverRequests";
 
 export interface FenceArgs {
   settings: {
@@ -416,12 +525,12 @@ export class RegionFence extends FailoverFunction<unknown, unknown> {
         statements: [
           // Reads the authority; in the active region renews the serving lease (UpdateItem of
           // the "authority" item, and a conditional PutItem creating it at epoch 0 once).
-          {
-            Sid: "Authority",
-            Effect: "Allow",
-            Action: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"],
-            Resource: [args.authorityTableArn],
-          },
+          onItems(
+            "Authority",
+            ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"],
+            args.authorityTableArn,
+            [AUTHORITY_ITEM],
+          ),
           {
             Sid: "ReadCapacity",
             Effect: "Allow",

@@ -23,6 +23,7 @@ import { Notifications } from "./notifications";
 import { TierAutomation } from "./tierAutomation";
 import { Monitoring } from "./monitoring";
 import { SecurityAlarms } from "./securityAlarms";
+import { authorityTablePolicy } from "./authorityAccess";
 import { regionalHostName } from "./regionGate";
 import { authorityTable, RegionFailover, RegionFence } from "./regionFailover";
 import { DEFAULT_RECOVERY_INPUT, recoveryBudget } from "../functions/region/recoveryBudget";
@@ -84,7 +85,12 @@ export class RegionStack extends pulumi.ComponentResource {
 
     const network = new RegionalNetwork(
       `${name}-net`,
-      { cidrBlock: cfg.vpcCidr, region: cfg.region, availabilityZones: AVAILABILITY_ZONES },
+      {
+        cidrBlock: cfg.vpcCidr,
+        region: cfg.region,
+        availabilityZones: AVAILABILITY_ZONES,
+        appEgressHttps: cfg.appEgressHttps,
+      },
       { parent: this },
     );
 
@@ -418,7 +424,7 @@ export class RegionStack extends pulumi.ComponentResource {
 
     let failover: RegionFailover | undefined;
     if (cfg.region === cfg.authorityRegion) {
-      authorityTable(
+      const table = authorityTable(
         `${name}-authority`,
         { tableName: authorityTableName, protect: cfg.protect },
         this,
@@ -495,6 +501,17 @@ export class RegionStack extends pulumi.ComponentResource {
           topicArn: notifications.topicArn,
         },
         { parent: this },
+      );
+      authorityTablePolicy(
+        `${name}-authority`,
+        {
+          tableArn: table.arn,
+          writerRoleArns: failover.writerRoleArns,
+          // Every region's fence role (`<stack>-fence-role-<suffix>`, FailoverFunction's naming).
+          writerRolePatterns: [pulumi.interpolate`arn:aws:iam::${accountId}:role/*-fence-role-*`],
+          operatorRoleArns: cfg.operatorRoleArns,
+        },
+        this,
       );
     }
     this.recovery = recovery;

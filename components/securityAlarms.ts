@@ -2,6 +2,42 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { INSTANCE_METRIC_NAMESPACE } from "./bootstrap/userData";
 
+/** An alarm that pages `topicArn` as soon as a count metric is 1 or more in a minute. */
+export function pageOnCount(
+  name: string,
+  args: {
+    alarmName?: string;
+    description: string;
+    namespace: pulumi.Input<string>;
+    metricName: pulumi.Input<string>;
+    dimensions?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    topicArn: pulumi.Input<string>;
+    /** @default "Sum" (a count); "Maximum" for a level such as the region gate */
+    statistic?: "Sum" | "Maximum";
+  },
+  parent: pulumi.Resource,
+): aws.cloudwatch.MetricAlarm {
+  return new aws.cloudwatch.MetricAlarm(
+    name,
+    {
+      name: args.alarmName,
+      alarmDescription: args.description,
+      namespace: args.namespace,
+      metricName: args.metricName,
+      dimensions: args.dimensions,
+      statistic: args.statistic ?? "Sum",
+      period: 60,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+      alarmActions: [args.topicArn],
+      okActions: [args.topicArn],
+    },
+    { parent },
+  );
+}
+
 export interface SecurityAlarmsArgs {
   /** Prefix of the alarm names (`<project>-<stack>`). */
   namePrefix: string;
@@ -21,26 +57,19 @@ export class SecurityAlarms extends pulumi.ComponentResource {
   constructor(name: string, args: SecurityAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("magento-dr:automation:SecurityAlarms", name, {}, opts);
     const endpointRejected = `${args.namePrefix}-endpoint-rejected`;
-    new aws.cloudwatch.MetricAlarm(
+    pageOnCount(
       `${name}-endpoint-rejected`,
       {
-        name: endpointRejected,
-        alarmDescription:
+        alarmName: endpointRejected,
+        description:
           "An instance refused an endpoint parameter that names a host this stack did not create " +
           "(it keeps its last good env.php): find who wrote the SSM parameter",
         namespace: INSTANCE_METRIC_NAMESPACE,
         metricName: "EndpointRejected",
         dimensions: { Stack: args.stack },
-        statistic: "Sum",
-        period: 60,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
-        alarmActions: [args.topicArn],
-        okActions: [args.topicArn],
+        topicArn: args.topicArn,
       },
-      { parent: this },
+      this,
     );
     this.alarmNames.push(endpointRejected);
     this.registerOutputs({});

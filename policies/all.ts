@@ -17,6 +17,9 @@ import { replicationRegionPolicies } from "./rules/replicationRegion";
 import { s3PublicAccessPolicies } from "./rules/s3PublicAccess";
 import { sessionsPolicies } from "./rules/sessions";
 import { standbyPolicies } from "./rules/standby";
+import { authorityTablePolicies } from "./rules/authorityTable";
+import { egressPolicies } from "./rules/egress";
+import { triggerPolicies } from "./rules/triggers";
 
 export const POLICY_PACK_NAME = "magento-dr";
 
@@ -36,9 +39,14 @@ export const CONCERN_TITLES: Record<Concern, string> = {
 export const policiesByConcern: Record<Concern, Policies> = {
   MAZ: [...multiAzPolicies, ...globalDatastorePolicies],
   BAK: backupPolicies,
-  LP: [...leastPrivilegePolicies, ...sessionsPolicies],
+  LP: [...leastPrivilegePolicies, ...sessionsPolicies, ...authorityTablePolicies],
   ENC: encryptionPolicies,
-  NET: [...networkPolicies, ...internetIngressPolicies, ...s3PublicAccessPolicies],
+  NET: [
+    ...networkPolicies,
+    ...internetIngressPolicies,
+    ...s3PublicAccessPolicies,
+    ...egressPolicies,
+  ],
   DEL: deletionProtectionPolicies,
   LOG: loggingPolicies,
   DR: [
@@ -47,6 +55,7 @@ export const policiesByConcern: Record<Concern, Policies> = {
     ...replicationRegionPolicies,
     ...failoverSafetyPolicies,
     ...orchestratorPolicies,
+    ...triggerPolicies,
   ],
 };
 

@@ -120,10 +120,14 @@ describe("region failover: the standby deploys the automation", () => {
       Number(orchestrator.inputs.environment.variables.DEADLINE_MS) <
         orchestrator.inputs.timeout * 1000,
     );
-    const rule = one(standby, "aws:cloudwatch/eventRule:EventRule", "-failover-requests");
-    assert.deepStrictEqual(JSON.parse(rule.inputs.eventPattern), {
-      source: ["magento-dr.detector", "magento-dr.operator"],
-      "detail-type": ["RegionFailoverRequested"],
+    // The detector invokes it; events (which anyone may put on the default bus) only page.
+    const tripwire = one(
+      standby,
+      "aws:cloudwatch/eventRule:EventRule",
+      "-failover-forged-requests",
+    );
+    assert.deepStrictEqual(JSON.parse(tripwire.inputs.eventPattern), {
+      source: [{ prefix: "magento-dr." }],
     });
   });
 
@@ -200,7 +204,7 @@ describe("region failover: the standby deploys the automation", () => {
     assert.deepStrictEqual(resources("PromoteDatabase"), [
       "arn:aws:rds:eu-west-1:123456789012:db:magento-dr-prod-euw1",
     ]);
-    assert.deepStrictEqual(resources("Authority"), [
+    assert.deepStrictEqual(resources("AuthorityWrite"), [
       "arn:aws:dynamodb:eu-west-1:123456789012:table/magento-dr-authority",
     ]);
     assert.ok(

@@ -10,7 +10,8 @@ function userDataOf(plan: Awaited<ReturnType<typeof planOf>>): string {
   return Buffer.from(template.inputs.userData, "base64").toString();
 }
 
-describe("security: endpoints the instances accept", () => {
+describe("security: endpoints the instances accept", function () {
+  this.timeout(300_000); // the first test plans the stacks (shared with the other files)
   for (const stack of ["prod-use1", "prod-euw1"]) {
     it(`${stack}: the launch template carries the stack's own endpoints as the allowlist`, async () => {
       const plan = await planOf(stack);
@@ -54,5 +55,160 @@ describe("security: endpoints the instances accept", () => {
     assert.deepStrictEqual(statement.Condition, {
       StringEquals: { "cloudwatch:namespace": "MagentoDR/Instances" },
     });
+  });
+});
+
+describe("security: who can make the orchestrator promote", function () {
+  this.timeout(300_000);
+  const TYPE = {
+    rule: "aws:cloudwatch/eventRule:EventRule",
+    target: "aws:cloudwatch/eventTarget:EventTarget",
+    filter: "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+  };
+
+  it("is reached by no event rule: only the detector's role may invoke it, and no trigger names another source", async () => {
+    const plan = await planOf("prod-euw1");
+    // Anyone in the account may put events on the default bus: no rule there targets it.
+    const orchestratorTargets = plan.run.resources.filter(
+      (r) => r.type === TYPE.target && r.name.includes("-failover-orchestrator-"),
+    );
+    assert.deepStrictEqual(orchestratorTargets, []);
+    const permissions = plan.run.resources.filter(
+      (r) =>
+        r.type === "aws:lambda/permission:Permission" && r.name.includes("-failover-orchestrator-"),
+    );
+    assert.deepStrictEqual(permissions, [], "no service may invoke the orchestrator");
+    const roles = plan.run.resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy");
+    const invokers = roles.filter((r) =>
+      JSON.parse(r.inputs.policy).Statement.some((st: { Action: string[] }) =>
+        st.Action.includes("lambda:InvokeFunction"),
+      ),
+    );
+    assert.deepStrictEqual(
+      invokers.map((r) => r.name),
+      [invokers.find((r) => r.name.includes("-failover-detector-"))?.name],
+      "only the detector's role is granted lambda:InvokeFunction",
+    );
+  });
+
+  it("pages on a forged request on the default bus, and on any request the orchestrator refuses", async () => {
+    const plan = await planOf("prod-euw1");
+    const tripwire = one(plan, TYPE.rule, "-failover-forged-requests");
+    assert.strictEqual(
+      tripwire.inputs.eventBusName,
+      undefined,
+      "the tripwire is on the default bus",
+    );
+    assert.deepStrictEqual(JSON.parse(tripwire.inputs.eventPattern), {
+      source: [{ prefix: "magento-dr." }],
+    });
+    const target = one(plan, TYPE.target, "-failover-forged-requests");
+    assert.match(String(target.inputs.arn), /sns/, "the target is the operator topic");
+    assert.match(target.inputs.inputTransformer.inputTemplate, /FORGED failover request/);
+    const filter = one(plan, TYPE.filter, "-failover-rejected-requests");
+    assert.strictEqual(filter.inputs.pattern, '"event-rejected"');
+    const alarm = one(plan, ALARM, "-failover-rejected-requests");
+    assert.strictEqual(alarm.inputs.metricName, "RejectedFailoverRequests");
+    assert.strictEqual(alarm.inputs.threshold, 1);
+    assert.strictEqual(alarm.inputs.alarmActions.length, 1);
+  });
+});
+
+describe("security: least privilege and egress", function () {
+  this.timeout(300_000);
+  const statementsOf = (plan: Awaited<ReturnType<typeof planOf>>, suffix: string) =>
+    JSON.parse(one(plan, "aws:iam/rolePolicy:RolePolicy", suffix).inputs.policy).Statement as {
+      Sid: string;
+      Action: string[];
+      Resource: string[];
+      Condition?: Record<string, Record<string, unknown>>;
+    }[];
+  const leadingKeys = (s: { Condition?: Record<string, Record<string, unknown>> }) =>
+    s.Condition?.["ForAllValues:StringLike"]?.["dynamodb:LeadingKeys"];
+
+  it("limits every writer of the authority table to its own items, and denies everyone else", async () => {
+    const plan = await planOf("prod-euw1");
+    const witness = statementsOf(plan, "-failover-witness-policy");
+    assert.deepStrictEqual(
+      leadingKeys(witness.find((s) => s.Sid === "WitnessVerdicts")!),
+      ["witness#us-west-2"],
+      "the witness writes its verdicts only",
+    );
+    const orchestrator = statementsOf(plan, "-failover-orchestrator-policy");
+    assert.deepStrictEqual(leadingKeys(orchestrator.find((s) => s.Sid === "AuthorityWrite")!), [
+      "authority",
+      "incident#*",
+      "signals#eu-west-1",
+    ]);
+    const fence = statementsOf(plan, "-fence-policy");
+    assert.deepStrictEqual(leadingKeys(fence.find((s) => s.Sid === "Authority")!), ["authority"]);
+    const instances = statementsOf(plan, "-app-instance");
+    assert.deepStrictEqual(leadingKeys(instances.find((s) => s.Sid === "ReadFailoverAuthority")!), [
+      "authority",
+    ]);
+    const policy = JSON.parse(
+      one(plan, "aws:dynamodb/resourcePolicy:ResourcePolicy", "-authority").inputs.policy,
+    );
+    const [deny] = policy.Statement;
+    assert.strictEqual(deny.Effect, "Deny");
+    assert.ok(
+      deny.Action.includes("dynamodb:PutItem") && deny.Action.includes("dynamodb:UpdateItem"),
+    );
+    const admitted: string[] = deny.Condition.ArnNotLike["aws:PrincipalArn"];
+    assert.strictEqual(
+      admitted.length,
+      5,
+      "detector, orchestrator, witness, every region's fence and one operator role",
+    );
+    assert.ok(admitted.includes("arn:aws:iam::123456789012:role/*-fence-role-*"));
+    assert.ok(admitted.includes("arn:aws:iam::123456789012:role/magento-dr-operator"));
+  });
+
+  it("pages when the region gate trips, and uses keys only through their services", async () => {
+    const plan = await planOf("prod-euw1");
+    const gate = one(plan, ALARM, "-failover-gate-tripped");
+    assert.strictEqual(gate.inputs.namespace, "magento-dr/RegionGate");
+    assert.strictEqual(gate.inputs.metricName, "FailoverActive");
+    assert.strictEqual(gate.inputs.alarmActions.length, 1);
+    const orchestrator = statementsOf(plan, "-failover-orchestrator-policy");
+    const viaService = (sid: string) =>
+      orchestrator.find((s) => s.Sid === sid)!.Condition?.StringEquals;
+    assert.deepStrictEqual(viaService("NotifyKey"), {
+      "kms:ViaService": "sns.eu-west-1.amazonaws.com",
+    });
+    assert.deepStrictEqual(viaService("FailureDestinationKey"), {
+      "kms:ViaService": "sqs.eu-west-1.amazonaws.com",
+    });
+  });
+
+  it("lets instances out only to the data tiers, the VPC endpoints and HTTPS", async () => {
+    const plan = await planOf("prod-use1");
+    const app = one(plan, "aws:ec2/securityGroup:SecurityGroup", "-net-app");
+    assert.strictEqual(app.inputs.egress, undefined, "no inline allow-all rule");
+    const rules = plan.run.resources.filter(
+      (r) => r.type === "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    );
+    const byName = Object.fromEntries(
+      rules.map((r) => [r.name.replace(/.*-app-to-/, ""), r.inputs]),
+    );
+    assert.deepStrictEqual(Object.keys(byName).sort(), [
+      "cache",
+      "db",
+      "dynamodb",
+      "efs",
+      "endpoints",
+      "https-0",
+      "search",
+    ]);
+    assert.strictEqual(byName.db.fromPort, 3306);
+    assert.ok(byName.db.referencedSecurityGroupId);
+    assert.strictEqual(byName.cache.fromPort, 6379);
+    assert.deepStrictEqual(
+      [byName["https-0"].fromPort, byName["https-0"].cidrIpv4],
+      [443, "0.0.0.0/0"],
+    );
+    for (const inputs of Object.values(byName)) {
+      assert.ok(inputs.cidrIpv4 === undefined || inputs.fromPort === 443, JSON.stringify(inputs));
+    }
   });
 });

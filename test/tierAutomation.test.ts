@@ -107,10 +107,28 @@ describe("tier automation: functions", () => {
       StringEquals: { "cloudwatch:namespace": "MagentoDR/Search" },
     });
 
+    // No managed policy at all: the checker's VPC access is two statements of its own.
     const attachments = ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
-    assert.deepStrictEqual(
-      attachments.map((a) => a.inputs.policyArn),
-      ["arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"],
+    assert.deepStrictEqual(attachments, []);
+    const checkerPolicy = policyOf(plan, checker.role).Statement;
+    const eni = checkerPolicy.find((s) => s.Sid === "VpcNetworkInterfaces")!;
+    assert.deepStrictEqual(eni.Resource, ["arn:aws:ec2:us-east-1:123456789012:*/*"]);
+    const describeEni = checkerPolicy.find((s) => s.Sid === "VpcDescribe")!;
+    assert.deepStrictEqual(describeEni.Action, [
+      "ec2:DescribeNetworkInterfaces",
+      "ec2:DescribeSubnets",
+    ]);
+    const queueKey = checkerPolicy.find((s) => s.Sid === "FailureDestinationKey")!;
+    assert.deepStrictEqual((queueKey.Condition as Record<string, unknown>).StringEquals, {
+      "kms:ViaService": "sqs.us-east-1.amazonaws.com",
+    });
+    assert.ok(
+      checkerPolicy.every(
+        (s) =>
+          !(s.Action as string[]).some(
+            (a) => a.startsWith("logs:Create") && a !== "logs:CreateLogStream",
+          ),
+      ),
     );
   });
 

@@ -1,12 +1,23 @@
-// The failover request event: EventBridge-shaped, so it can come from an EventBridge rule, an
-// async Invoke, the detector in-process or the operator CLI alike. Validation is total: anything
-// that is not exactly a request for THIS region, from a known source in OUR account, recent and
+// The failover request event: EventBridge-shaped, so it can come from the orchestrator's own
+// event bus, an async Invoke or the detector in-process alike. Validation is total: anything that
+// is not exactly a request for THIS region, from the detector in OUR account, recent and
 // well-typed, is rejected with a reason, before anything is read or written.
+//
+// Only the detector may request a promotion by event. An event cannot say who sent it (an
+// EventBridge event carries no caller identity, and neither does a Lambda invocation), so an
+// operator's name in one would be self-declared: operators promote with the CLI instead, whose
+// every call AWS signs and CloudTrail attributes, and whose audit records the caller's ARN from
+// sts:GetCallerIdentity. The detector's requests are authenticated twice over: its bus admits
+// only the detector's role (regionFailover.ts), and the orchestrator acts only on a quorum
+// decision the detector recorded in the authority table, which only the detector's role may write.
 import type { PromotionMode } from "./authority";
 import type { RegionFailoverSettings } from "./settings";
 
 export const DETECTOR_SOURCE = "magento-dr.detector";
+/** Refused by the orchestrator (see above); events with it on the default bus page operators. */
 export const OPERATOR_SOURCE = "magento-dr.operator";
+/** The log event of a refused request; a metric filter on it pages operators. */
+export const REJECTED_EVENT = "event-rejected";
 export const FAILOVER_DETAIL_TYPE = "RegionFailoverRequested";
 
 /** Clock skew tolerated on an event's timestamp. */
@@ -19,13 +30,11 @@ export interface FailoverRequestDetail {
   targetRegion: string;
   /** The authority epoch the request was decided against. */
   epoch: number;
-  /** Who asked: a user name for the operator source. */
-  requestedBy?: string;
 }
 
 export interface FailoverEvent {
   id: string;
-  source: typeof DETECTOR_SOURCE | typeof OPERATOR_SOURCE;
+  source: typeof DETECTOR_SOURCE;
   account: string;
   region: string;
   time: string;
@@ -37,7 +46,6 @@ export type ParsedEvent =
   { ok: true; event: FailoverEvent; timeMs: number } | { ok: false; reason: string; field: string };
 
 const INCIDENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
-const USER = /^[A-Za-z0-9._@-]{1,64}$/;
 
 export function parseFailoverEvent(
   input: unknown,
@@ -49,7 +57,13 @@ export function parseFailoverEvent(
     return fail("event", "not an object");
   }
   const e = input as Record<string, unknown>;
-  if (e.source !== DETECTOR_SOURCE && e.source !== OPERATOR_SOURCE) {
+  if (e.source === OPERATOR_SOURCE) {
+    return fail(
+      "source",
+      "operator requests by event are refused (an event cannot prove its sender): use npm run promote",
+    );
+  }
+  if (e.source !== DETECTOR_SOURCE) {
     return fail("source", `unknown source ${JSON.stringify(e.source)}`);
   }
   if (e["detail-type"] !== FAILOVER_DETAIL_TYPE) {
@@ -90,11 +104,7 @@ export function parseFailoverEvent(
   if (typeof detail.epoch !== "number" || !Number.isSafeInteger(detail.epoch) || detail.epoch < 0) {
     return fail("detail.epoch", "expected a non-negative integer");
   }
-  if (e.source === OPERATOR_SOURCE) {
-    if (typeof detail.requestedBy !== "string" || !USER.test(detail.requestedBy)) {
-      return fail("detail.requestedBy", "an operator request names its user");
-    }
-  } else if (detail.mode !== "unplanned") {
+  if (detail.mode !== "unplanned") {
     return fail("detail.mode", "the detector only requests unplanned failovers");
   }
   return { ok: true, event: input as FailoverEvent, timeMs };

@@ -7,7 +7,7 @@ import { createAuthorityClient, createRegionalClients, type RegionalClients } fr
 import { SignalStore } from "./detection";
 import { describeError } from "./errors";
 import { HoldStore } from "./hold";
-import { DETECTOR_SOURCE, parseFailoverEvent } from "./event";
+import { parseFailoverEvent, REJECTED_EVENT } from "./event";
 import { cloudWatchLagReader, rdsReplicaLagMetric, type LagReader } from "./lag";
 import { bounded, createLogger, type Logger } from "./log";
 import {
@@ -129,14 +129,13 @@ export function createOrchestratorHandler(
       const parsed = parseFailoverEvent(event, settings, d.now());
       if (!parsed.ok) {
         // The logger cuts every value to a bounded size (log.ts): the reason quotes the event.
-        d.log.warn("event-rejected", { field: parsed.field, reason: parsed.reason });
+        d.log.warn(REJECTED_EVENT, { field: parsed.field, reason: parsed.reason });
         return {
           outcome: "rejected",
           reason: bounded(`${parsed.field}: ${parsed.reason}`) as string,
         };
       }
-      const { detail, source } = parsed.event;
-      const automatic = source === DETECTOR_SOURCE;
+      const { detail } = parsed.event;
       const invocation =
         context?.awsRequestId ?? `${d.now()}-${Math.random().toString(36).slice(2)}`;
       return await promoteRegion(d, {
@@ -144,11 +143,9 @@ export function createOrchestratorHandler(
         mode: detail.mode,
         epoch: detail.epoch,
         fromRegion: detail.failedRegion,
-        trigger: automatic ? "detector" : `operator:${detail.requestedBy}`,
-        holder: automatic
-          ? `orchestrator:${settings.localRegion}:${invocation}`
-          : `operator:${detail.requestedBy}`,
-        requireDetection: automatic,
+        trigger: "detector",
+        holder: `orchestrator:${settings.localRegion}:${invocation}`,
+        requireDetection: true,
       });
     } catch (error) {
       d.log.error("orchestrator-error", describeError(error));

@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { ExitCode } from "../../automation/errors";
 import { AuthorityStore } from "../../functions/region/authority";
 import { createRegionalClients } from "../../functions/region/clients";
-import { buildFailoverEvent, OPERATOR_SOURCE } from "../../functions/region/event";
+import { SignalStore } from "../../functions/region/detection";
+import { buildFailoverEvent, DETECTOR_SOURCE } from "../../functions/region/event";
 import { cloudWatchLagReader, rdsReplicaLagMetric } from "../../functions/region/lag";
 import { memoryLogger } from "../../functions/region/log";
 import { createOrchestratorHandler } from "../../functions/region/orchestrator";
@@ -68,18 +69,29 @@ describe("promote CLI: concurrent promotions", function () {
       lagReaders: [cloudWatchLagReader(clients.cloudWatch, rdsReplicaLagMetric(IDS.standby.db))],
       log: memoryLogger().logger,
     });
+    // The Lambda acts on the detector's recorded quorum decision (operators use the CLI).
+    await new SignalStore({
+      client: suite.dynamo().client(STANDBY),
+      tableName: c.tableName,
+    }).writeDetector(STANDBY, {
+      target: HOME,
+      canaryFailures: 3,
+      route53Failures: 0,
+      lastAction: "failover",
+      decidedAt: Date.now(),
+      epoch: 0,
+    });
     const event = buildFailoverEvent({
-      source: OPERATOR_SOURCE,
+      source: DETECTOR_SOURCE,
       accountId: settings.accountId,
       region: STANDBY,
       now: Date.now(),
       detail: {
-        incidentId: "console-request-1",
+        incidentId: "auto-us-east-1-to-eu-west-1-epoch-0",
         mode: "unplanned",
         failedRegion: HOME,
         targetRegion: STANDBY,
         epoch: 0,
-        requestedBy: "carol",
       },
     });
     const [code, lambdaResult] = await Promise.all([

@@ -6,9 +6,10 @@ import {
   buildFailoverEvent,
   DETECTOR_SOURCE,
   OPERATOR_SOURCE,
+  REJECTED_EVENT,
   type FailoverRequestDetail,
 } from "../../functions/region/event";
-import type { PromotionReport } from "../../functions/region/orchestrator";
+import type { PromotionReport, PromotionRequest } from "../../functions/region/orchestrator";
 import { AuthorityStore } from "../../functions/region/authority";
 import { CACHE_FALLBACK_HOST } from "../../functions/region/steps";
 import { assert, assertFields } from "./helpers/assertions";
@@ -49,23 +50,20 @@ describe("region orchestrator: promotion scenarios", function () {
         ...detail,
       },
     });
-  const operatorEvent = (user: string, detail: Partial<FailoverRequestDetail> = {}) =>
-    buildFailoverEvent({
-      source: OPERATOR_SOURCE,
-      accountId: ACCOUNT,
-      region: STANDBY,
-      now: h.clock.now,
-      detail: {
-        incidentId: `op-${user}`,
-        mode: "unplanned",
-        failedRegion: HOME,
-        targetRegion: STANDBY,
-        epoch: 0,
-        requestedBy: user,
-        ...detail,
-      },
+  /** What `npm run promote` runs for an operator: the same library, the operator's own lease. */
+  const operatorPromotion = (user: string, request: Partial<PromotionRequest> = {}) =>
+    h.promote({
+      incidentId: `op-${user}`,
+      holder: `operator:${user}`,
+      trigger: `operator:${user}`,
+      ...request,
     });
-  /** What the detector persists when its quorum says "failover" (the handler checks it). */
+  /** An operator request by event: refused, since an event cannot prove who sent it. */
+  const operatorEvent = (detail: Partial<FailoverRequestDetail> = {}) => ({
+    ...detectorEvent(detail),
+    source: OPERATOR_SOURCE,
+    detail: { ...detectorEvent(detail).detail, requestedBy: "alice" },
+  });
   const detectorDecided = (epoch = 0) =>
     h.signals.writeDetector(STANDBY, {
       target: HOME,
@@ -201,12 +199,44 @@ describe("region orchestrator: promotion scenarios", function () {
     assert.equal((await h.incidents.read(INCIDENT))?.runs.length, 1);
   });
 
+  it("security scenario: a forged operator event is refused, nothing changes, and the alarm's log line is written", async () => {
+    // Even with a real quorum decision on record, a request by event must come from the detector.
+    await detectorDecided();
+    const before = await h.authority.read();
+    const report = await h.handler()(operatorEvent());
+    assert.equal(report.outcome, "rejected");
+    assert.match(
+      (report as { reason: string }).reason,
+      /^source: operator requests by event are refused/,
+    );
+    assert.deepEqual(h.sim.calls, [], "nothing was read or written in AWS");
+    await assertNothingChanged(before);
+    // The metric filter on the orchestrator's log group counts lines holding this term.
+    const rejected = h.logs.filter((l) => JSON.stringify(l).includes(`"${REJECTED_EVENT}"`));
+    assert.equal(rejected.length, 1);
+    assert.equal(rejected[0].field, "source");
+    // A detector-sourced forgery with no recorded decision behind it changes nothing either.
+    h.logs.length = 0;
+    await h.signals.writeDetector(STANDBY, {
+      target: HOME,
+      canaryFailures: 0,
+      route53Failures: 0,
+      lastAction: "none",
+      decidedAt: h.clock.now,
+      epoch: 0,
+    });
+    const forged = (await h.handler()(detectorEvent())) as PromotionReport;
+    assert.notEqual(forged.outcome, "completed");
+    assert.equal(h.sim.writes().length, 0, JSON.stringify(forged));
+    assert.deepEqual((await h.authority.read()).activeRegion, before.activeRegion);
+  });
+
   it("scenario 5: the detector and an operator trigger at once: exactly one promotion; the authority decides", async () => {
     await detectorDecided();
     const handler = h.handler();
     const reports = (await Promise.all([
       handler(detectorEvent()),
-      handler(operatorEvent("alice")),
+      operatorPromotion("alice"),
     ])) as PromotionReport[];
     assert.deepEqual(reports.map((r) => r.outcome).sort(), ["completed", "lease-conflict"]);
     assert.equal(count("PromoteReadReplica"), 1);
@@ -456,7 +486,7 @@ describe("region orchestrator: promotion scenarios", function () {
     );
     // The same request freshly stamped (a retrying client) and a new one at the current epoch.
     assert.equal(((await handler(detectorEvent())) as PromotionReport).outcome, "ignored");
-    const again = (await handler(operatorEvent("carol", { epoch: 1 }))) as PromotionReport;
+    const again = await operatorPromotion("carol", { epoch: 1 });
     assert.equal(again.outcome, "ignored");
     assert.match(again.reason, /already-active/);
     await assertNothingChanged(before);
