@@ -4,6 +4,13 @@
 import { recoveryBudget, type RecoveryMeasurement } from "./functions/region/recoveryBudget";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_TABLE } from "./configSchema";
+import {
+  replicationInstanceProblem,
+  replicationVersionProblem,
+} from "./policies/lib/searchReplication";
+
+/** Magento's default index prefix (catalog/search/opensearch_index_prefix). */
+export const DEFAULT_SEARCH_INDEX_PREFIX = "magento2";
 
 /** Regions this program knows how to deploy to (commercial partition). */
 export const KNOWN_REGIONS = [
@@ -61,6 +68,8 @@ export interface AlarmThresholds {
   searchFreeStorageGiB: number;
   /** OpenSearch JVM memory pressure, percent. */
   searchJvmPressurePercent: number;
+  /** Operations the standby's follower indices may trail their leaders by (10 minutes running). */
+  searchReplicationLagOperations: number;
   /** ALB 5xx responses per minute. */
   alb5xxPerMinute: number;
 }
@@ -102,6 +111,11 @@ export interface DrConfig {
   searchMasterInstanceType: string;
   searchDataNodes: number;
   searchVolumeGiB: number;
+  /** Magento's index prefix (Stores > Configuration > Catalog > Search Engine): the replicated and
+   * promoted indices are `<prefix>_*`. */
+  searchIndexPrefix: string;
+  /** Extra search endpoints the health checker may move Magento to, after the region's own. */
+  searchFallbackEndpoints: string[];
   alarmThresholds: AlarmThresholds;
   /** Where operators are paged (SNS email subscription); optional. */
   alertEmail?: string;
@@ -175,6 +189,7 @@ export const DEFAULT_THRESHOLDS: AlarmThresholds = {
   dbFreeStorageGiB: 20,
   searchFreeStorageGiB: 20,
   searchJvmPressurePercent: 85,
+  searchReplicationLagOperations: 1000,
   alb5xxPerMinute: 50,
 };
 
@@ -223,6 +238,31 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
     } else bad(k, v, "true or false");
     // Stryker disable next-line BooleanLiteral: equivalent, a recorded problem makes parseConfig throw before the value is used
     return true;
+  }
+  /** An optional JSON list of distinct host names (or https:// base URLs). */
+  function hostList(k: string): string[] {
+    const v = rawValue(k);
+    if (v === undefined || v === "") return [];
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(v);
+    } catch {
+      parsed = undefined;
+    }
+    const host = /^(https:\/\/)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i;
+    if (
+      !Array.isArray(parsed) ||
+      parsed.some((e) => typeof e !== "string" || !host.test(e)) ||
+      new Set(parsed).size !== parsed.length
+    ) {
+      bad(
+        k,
+        v,
+        'a JSON list of distinct host names, such as ["vpc-search-b.eu-west-1.es.amazonaws.com"]',
+      );
+      return [];
+    }
+    return parsed as string[];
   }
   function region(k: string): string {
     const v = str(k, /./, "an AWS region code");
@@ -393,6 +433,25 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
     );
   }
   const searchVolumeGiB = int("searchVolumeGiB", 10, 16384);
+  // Every region's domain takes part in cross-cluster replication (policies/lib/searchReplication.ts
+  // cites what the service requires).
+  const versionProblem = searchEngineVersion && replicationVersionProblem(searchEngineVersion);
+  if (versionProblem)
+    bad("searchEngineVersion", searchEngineVersion, `a version that replicates: ${versionProblem}`);
+  for (const [k, type] of [
+    ["searchInstanceType", searchInstanceType],
+    ["searchMasterInstanceType", searchMasterInstanceType],
+  ] as const) {
+    const problem = type && replicationInstanceProblem(type);
+    if (problem) bad(k, type, `an instance type that replicates: ${problem}`);
+  }
+  const searchIndexPrefix =
+    optionalStr(
+      "searchIndexPrefix",
+      /^[a-z][a-z0-9_]{0,39}$/,
+      "Magento's search index prefix: lower-case letters, digits and underscores, such as magento2",
+    ) ?? DEFAULT_SEARCH_INDEX_PREFIX;
+  const searchFallbackEndpoints = hostList("searchFallbackEndpoints");
 
   const alertEmail = optionalStr("alertEmail", /^[^@\s]+@[^@\s]+\.[^@\s]+$/, "an e-mail address");
   const witnessRegion = optionalStr(
@@ -574,6 +633,8 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
     searchMasterInstanceType,
     searchDataNodes,
     searchVolumeGiB,
+    searchIndexPrefix,
+    searchFallbackEndpoints,
     alarmThresholds,
     alertEmail,
     witnessRegion,

@@ -196,6 +196,20 @@ export const CONFIG_TABLE: readonly ConfigKeyDeclaration[] = [
     description: "OpenSearch gp3 volume per data node, GiB.",
   },
   {
+    key: "searchIndexPrefix",
+    type: "string",
+    default: "magento2",
+    description:
+      'Magento\'s search index prefix (Stores > Configuration > Catalog > Catalog > Catalog Search); indices "<prefix>_*" are replicated to the standby and promoted with it.',
+  },
+  {
+    key: "searchFallbackEndpoints",
+    type: "string",
+    default: "[]",
+    description:
+      "JSON list of extra search endpoints (host names) the search health checker may move Magento to after the region's own domain fails; see docs/search.md for the network path they need.",
+  },
+  {
     key: "alarmThresholds",
     type: "object",
     default: {},

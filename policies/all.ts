@@ -15,6 +15,7 @@ import { networkPolicies } from "./rules/network";
 import { orchestratorPolicies } from "./rules/orchestrator";
 import { replicationRegionPolicies } from "./rules/replicationRegion";
 import { s3PublicAccessPolicies } from "./rules/s3PublicAccess";
+import { searchReplicationPolicies } from "./rules/searchReplication";
 import { sessionsPolicies } from "./rules/sessions";
 import { standbyPolicies } from "./rules/standby";
 import { authorityTablePolicies } from "./rules/authorityTable";
@@ -56,6 +57,7 @@ export const policiesByConcern: Record<Concern, Policies> = {
     ...failoverSafetyPolicies,
     ...orchestratorPolicies,
     ...triggerPolicies,
+    ...searchReplicationPolicies,
   ],
 };
 

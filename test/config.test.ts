@@ -202,6 +202,53 @@ describe("config", () => {
     );
   });
 
+  it("rejects a search engine without cross-cluster replication", () => {
+    assert.match(
+      rejection({ "magento-dr:searchEngineVersion": "OpenSearch_1.0" }),
+      /magento-dr:searchEngineVersion = "OpenSearch_1.0": expected a version that replicates: OpenSearch_1.0 has no cross-cluster replication/,
+    );
+  });
+
+  it("rejects burstable search instances, data or master, which cannot replicate", () => {
+    assert.match(
+      rejection({ "magento-dr:searchInstanceType": "t3.medium.search" }),
+      /magento-dr:searchInstanceType = "t3.medium.search": expected an instance type that replicates: t3.medium.search is a burstable/,
+    );
+    assert.match(
+      rejection({ "magento-dr:searchMasterInstanceType": "m3.medium.search" }),
+      /magento-dr:searchMasterInstanceType = "m3.medium.search": expected an instance type that replicates/,
+    );
+  });
+
+  it("defaults Magento's index prefix and rejects one Magento could not have", () => {
+    const parsed = parseConfig(baseConfig(), PROJECT, "prod-euw1");
+    assert.strictEqual(parsed.searchIndexPrefix, "magento2");
+    assert.deepStrictEqual(parsed.searchFallbackEndpoints, []);
+    assert.match(
+      rejection({ "magento-dr:searchIndexPrefix": "Shop*" }),
+      /magento-dr:searchIndexPrefix = "Shop\*": expected Magento's search index prefix/,
+    );
+  });
+
+  it("accepts fallback search endpoints as a list of distinct host names only", () => {
+    const hosts = '["vpc-second-abc.eu-west-1.es.amazonaws.com"]';
+    const parsed = parseConfig(
+      { ...baseConfig(), "magento-dr:searchFallbackEndpoints": hosts },
+      PROJECT,
+      "prod-euw1",
+    );
+    assert.deepStrictEqual(parsed.searchFallbackEndpoints, [
+      "vpc-second-abc.eu-west-1.es.amazonaws.com",
+    ]);
+    for (const bad of ['"one.host"', '["a.host","a.host"]', '["http://a.host"]', '["a host"]']) {
+      assert.match(
+        rejection({ "magento-dr:searchFallbackEndpoints": bad }),
+        /magento-dr:searchFallbackEndpoints = .*: expected a JSON list of distinct host names/,
+        bad,
+      );
+    }
+  });
+
   it("reports every problem at once", () => {
     const message = rejection({ "magento-dr:amiId": "nope", "magento-dr:domainName": "x" });
     assert.match(message, /2 problems/);
