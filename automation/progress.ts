@@ -3,7 +3,13 @@
 // the drill's timing report and for tests that check the order of steps.
 
 export type Outcome =
-  "done" | "already-done" | "capacity-not-reached" | "skipped" | "failed" | "not-run";
+  | "done"
+  | "already-done"
+  | "capacity-not-reached"
+  | "reindex-requested"
+  | "skipped"
+  | "failed"
+  | "not-run";
 
 export interface ProgressRecord {
   name: string;

@@ -90,6 +90,21 @@ export function callsOf(step: string, c: CatalogContext): PlannedCall[] {
           resource: `${s.gate.namespace}/${s.gate.metricName} = ${c.gate.value} (${c.gate.value === 1 ? "trips the PRIMARY record's health check" : "reopens the PRIMARY record"})`,
         },
       ];
+    case "search":
+      return s.search
+        ? [
+            {
+              api: 'lambda:Invoke {"action":"promote"} (stops replication, settles aliases, counts documents)',
+              region: local,
+              resource: s.search.replicationFunctionName,
+            },
+            {
+              api: "ssm:PutParameter (only if the indices are missing or empty)",
+              region: local,
+              resource: `${s.search.reindexParameter} = the lease epoch`,
+            },
+          ]
+        : [];
     case "audit":
       return [
         {

@@ -16,6 +16,8 @@ export const AUTOMATION_OWNED_PARAMETERS = [
   "maintenance",
   "cache/primary-host",
   "search/endpoint",
+  // Written by the promotion's search step (the lease epoch) when the indices need a reindex.
+  "search/reindex-requested",
 ];
 
 export interface MagentoEndpointsArgs {

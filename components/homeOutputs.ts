@@ -11,6 +11,8 @@ export const HOME_OUTPUT_NAMES = [
   "databaseUserSecretArn",
   "albHealthCheckId",
   "mediaFileSystemId",
+  "searchDomainName",
+  "searchEngineVersion",
 ] as const;
 
 export type HomeOutputName = (typeof HOME_OUTPUT_NAMES)[number];

@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import { AlarmThresholds } from "../config";
 import { cacheAlarmPrefix, SEARCH_METRIC_NAMESPACE } from "./tierAutomation";
 import { SEARCH_METRICS } from "../functions/searchHealth";
+import { REPLICATION_METRICS } from "../functions/searchReplication/handler";
 
 const GIB = 1024 ** 3;
 
@@ -230,6 +231,33 @@ export class Monitoring extends pulumi.ComponentResource {
       threshold: 1,
       periods: 3,
       treatMissingData: "breaching",
+    });
+
+    // Cross-cluster replication, from the search replication function's metrics (docs/search.md).
+    const replication = { DomainName: args.searchDomainName };
+    alarm({
+      name: `${args.searchDomainName}-search-replication-stopped`,
+      description:
+        "The region's search domain does not follow the active region (rule missing, an index paused or failed, nothing following), or the replication function stopped reporting, for 5 minutes",
+      namespace: SEARCH_METRIC_NAMESPACE,
+      metricName: REPLICATION_METRICS.healthy,
+      dimensions: replication,
+      statistic: "Minimum",
+      comparisonOperator: "LessThanThreshold",
+      threshold: 1,
+      periods: 5,
+      treatMissingData: "breaching",
+    });
+    alarm({
+      name: `${args.searchDomainName}-search-replication-behind`,
+      description: `Follower indices trail their leaders by more than ${t.searchReplicationLagOperations} operations for 10 minutes`,
+      namespace: SEARCH_METRIC_NAMESPACE,
+      metricName: REPLICATION_METRICS.lag,
+      dimensions: replication,
+      statistic: "Minimum",
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: t.searchReplicationLagOperations,
+      periods: 10,
     });
 
     const lb = { LoadBalancer: args.albArnSuffix };

@@ -89,6 +89,8 @@ export interface RegionFailoverArgs {
     topicKey: KeyRef;
     /** Route 53 health check on the active region's ALB (read by the detector). */
     activeRegionHealthCheck: pulumi.Input<string>;
+    /** The search replication function the search step invokes (settings.search). */
+    searchReplicationFunction?: pulumi.Input<string>;
   };
   failureQueueArn: pulumi.Input<string>;
   failureQueueKey: KeyRef;
@@ -225,6 +227,16 @@ export class RegionFailover extends pulumi.ComponentResource {
         Resource: ["*"],
         Condition: { StringEquals: { "cloudwatch:namespace": gate } },
       },
+      ...(a.searchReplicationFunction
+        ? [
+            {
+              Sid: "PromoteSearch",
+              Effect: "Allow" as const,
+              Action: ["lambda:InvokeFunction"],
+              Resource: [a.searchReplicationFunction],
+            },
+          ]
+        : []),
       { Sid: "Notify", Effect: "Allow", Action: ["sns:Publish"], Resource: [a.topic] },
       // Only as SNS encrypts the notice ("kms:ViaService", AWS KMS Developer Guide); a topic's
       // key is in the topic's region.

@@ -16,11 +16,15 @@ import {
   TTL_ATTRIBUTE,
 } from "./sessions";
 import { Search } from "./search";
+import { SearchReplicationLink } from "./searchReplication";
+import { replicationPairProblem } from "../policies/lib/searchReplication";
 import { SharedSecrets } from "./sharedSecrets";
 import { arns, KeyRef } from "./arns";
 import { MagentoEndpoints } from "./endpoints";
 import { Notifications } from "./notifications";
 import { TierAutomation } from "./tierAutomation";
+import { SearchReplicationAutomation } from "./searchReplicationAutomation";
+import { leaderAlias } from "./searchReplication";
 import { Monitoring } from "./monitoring";
 import { SecurityAlarms } from "./securityAlarms";
 import { authorityTablePolicy } from "./authorityAccess";
@@ -221,8 +225,35 @@ export class RegionStack extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // The hosts the search checker may point Magento at; also the only ones instances accept.
-    const searchEndpoints = [search.endpoint];
+    // The hosts the search checker may point Magento at (the region's own domain first, then
+    // configured extra candidates, docs/search.md); also the only ones instances accept.
+    const searchEndpoints = [search.endpoint, ...cfg.searchFallbackEndpoints];
+    if (!cfg.isHome) {
+      const problem = replicationPairProblem(cfg.searchEngineVersion, home!.searchEngineVersion);
+      if (problem) {
+        throw new Error(
+          `RegionStack ${name}: searchEngineVersion = ${cfg.searchEngineVersion} cannot follow the home domain: ${problem}; ` +
+            "set the same major version in both stacks (upgrade the follower first)",
+        );
+      }
+      // The standby follows the home domain; the second link lets the home domain follow this
+      // one after a failover, which is how a failback gets fresh search data (docs/search.md).
+      // Both belong to this stack so the home stack never reads the standby's outputs.
+      const homeDomain = { domainName: home!.searchDomainName, region: cfg.homeRegion };
+      const localDomain = { domainName: search.domainName, region: cfg.region };
+      new SearchReplicationLink(
+        `${name}-search-follow-home`,
+        { accountId, follower: localDomain, leader: homeDomain },
+        { parent: this },
+      );
+      if (cfg.region === cfg.authorityRegion) {
+        new SearchReplicationLink(
+          `${name}-search-home-follows`,
+          { accountId, follower: homeDomain, leader: localDomain },
+          { parent: this },
+        );
+      }
+    }
 
     // In a standby region every endpoint is local: the replica database (writer once promoted),
     // the member cache group, the local search domain and the replicated media.
@@ -241,6 +272,7 @@ export class RegionStack extends pulumi.ComponentResource {
           "cache/auth-secret-arn": secrets.arns.cacheAuth,
           "search/endpoint": search.endpoint,
           "search/secret-arn": search.credentialsSecretArn,
+          "search/reindex-requested": "0",
           "sessions/table": sessionsTableName,
           // Magento's session store, and where its items live: the region's own replica.
           "sessions/store": cfg.sessionStore,
@@ -359,6 +391,37 @@ export class RegionStack extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // Every region's domain can follow: the standby follows the home domain, and after a failover
+    // the home domain follows the standby (the links above, all owned by the standby stack).
+    const searchReplication = new SearchReplicationAutomation(
+      `${name}-search-replication`,
+      {
+        region: cfg.region,
+        domainName: search.domainName,
+        endpoint: search.endpoint,
+        indexPrefix: cfg.searchIndexPrefix,
+        leaderAliases: Object.fromEntries(
+          (cfg.isHome
+            ? otherRegions.filter((r) => r === cfg.authorityRegion)
+            : [cfg.homeRegion]
+          ).map((r) => [r, leaderAlias(r)]),
+        ),
+        secretArn: search.credentialsSecretArn,
+        secretKeyArn: key.arn,
+        authority: {
+          tableName: authorityTableName,
+          region: cfg.authorityRegion,
+          tableArn: authorityTableArn,
+          initialActiveRegion: cfg.activeRegion,
+        },
+        privateSubnetIds: network.privateSubnetIds,
+        lambdaSecurityGroupId: network.lambdaSecurityGroupId,
+        failureQueueArn: notifications.failureQueueArn,
+        failureQueueKey: notifications.key,
+        logRetentionDays: cfg.logRetentionDays,
+      },
+      { parent: this },
+    );
     new Monitoring(
       `${name}-monitoring`,
       {
@@ -376,7 +439,10 @@ export class RegionStack extends pulumi.ComponentResource {
         albArnSuffix: app.albArnSuffix,
         targetGroupArnSuffix: app.targetGroupArnSuffix,
         healthCheckId: dns.albHealthCheckId,
-        functionLogGroups: automation.functions.map((f) => f.logGroupName),
+        functionLogGroups: [
+          ...automation.functions.map((f) => f.logGroupName),
+          searchReplication.logGroupName,
+        ],
       },
       { parent: this },
     );
@@ -467,6 +533,10 @@ export class RegionStack extends pulumi.ComponentResource {
             media: { fileSystemId: cfg.mediaReplicaFileSystemId ?? home!.mediaReplicaFileSystemId },
             parameters: mapValues(PROMOTED_PARAMETERS, (key) => `${parameterPath}${key}`),
             searchEndpoint: search.endpoint,
+            search: searchReplication.functionName.apply((replicationFunctionName) => ({
+              replicationFunctionName,
+              reindexParameter: `${parameterPath}search/reindex-requested`,
+            })),
             capacity: { autoScalingGroupName: asgName, ...cfg.activeCapacity },
             notifyTopicArn: notifications.topicArn,
             rpoBudgetSeconds: cfg.rpoBudgetSeconds,
@@ -478,11 +548,15 @@ export class RegionStack extends pulumi.ComponentResource {
             globalReplicationGroup: pulumi.interpolate`arn:aws:elasticache::${accountId}:globalreplicationgroup:${home!.globalDatastoreId}`,
             database: arns.database(cfg.region, accountId, physicalName),
             fileSystems: [media.fileSystemArn, homeMediaArn],
-            parameters: Object.values(PROMOTED_PARAMETERS).map(parameterArn),
+            parameters: [
+              ...Object.values(PROMOTED_PARAMETERS).map(parameterArn),
+              parameterArn("search/reindex-requested"),
+            ],
             autoScalingGroup: arns.autoScalingGroup(cfg.region, accountId, asgName),
             topic: notifications.topicArn,
             topicKey: notifications.key,
             activeRegionHealthCheck: pulumi.interpolate`arn:aws:route53:::healthcheck/${home!.albHealthCheckId}`,
+            searchReplicationFunction: searchReplication.functionArn,
           },
           failureQueueArn: notifications.failureQueueArn,
           failureQueueKey: notifications.key,
@@ -529,6 +603,8 @@ export class RegionStack extends pulumi.ComponentResource {
       cacheReplicationGroupId: cache.replicationGroupId,
       sessionsTableName,
       searchEndpoint: search.endpoint,
+      searchDomainName: search.domainName,
+      searchEngineVersion: pulumi.output(cfg.searchEngineVersion),
       parameterPath: pulumi.output(parameterPath),
       alertTopicArn: notifications.topicArn,
       ...(cfg.isHome

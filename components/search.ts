@@ -40,7 +40,8 @@ export interface SearchArgs {
  * Magento's catalog search: an OpenSearch domain in the VPC with zone awareness over three AZs,
  * three dedicated masters, encryption at rest and between nodes, HTTPS only, fine-grained access
  * control with a master user whose credentials Magento reads from Secrets Manager, and its logs
- * in CloudWatch with retention. Each region has its own domain: Magento reindexes after failover.
+ * in CloudWatch with retention. Each region has its own domain; the standby's follows the home
+ * domain through cross-cluster replication (SearchReplicationLink, docs/search.md).
  */
 export class Search extends pulumi.ComponentResource {
   public readonly endpoint: pulumi.Output<string>;
@@ -48,6 +49,7 @@ export class Search extends pulumi.ComponentResource {
   public readonly credentialsSecretArn: pulumi.Output<string>;
   /** The secret as a policy names it before it exists (./arns.ts). */
   public readonly credentialsSecretPolicyArn: pulumi.Output<string>;
+  public readonly domainName: pulumi.Output<string>;
 
   constructor(name: string, args: SearchArgs, opts?: pulumi.ComponentResourceOptions) {
     super("magento-dr:data:Search", name, {}, opts);
@@ -167,6 +169,16 @@ export class Search extends pulumi.ComponentResource {
               Action: "es:ESHttp*",
               Resource: pulumi.interpolate`${domainArn}/*`,
             },
+            // Cross-cluster replication: "you must include the es:ESCrossClusterGet permission on
+            // the remote (leader) domain ... applied for /leader-domain and not /leader-domain/*"
+            // (OpenSearch Service Developer Guide, "Cross-cluster replication", Permissions).
+            // Every domain may lead: the standby leads after a failover, for the failback.
+            {
+              Effect: "Allow",
+              Principal: { AWS: pulumi.interpolate`arn:aws:iam::${args.accountId}:root` },
+              Action: "es:ESCrossClusterGet",
+              Resource: domainArn,
+            },
           ],
         }),
         logPublishingOptions: logTypes.map((logType, i) => ({
@@ -183,6 +195,7 @@ export class Search extends pulumi.ComponentResource {
     this.domainArn = domain.arn;
     this.credentialsSecretArn = secret.arn;
     this.credentialsSecretPolicyArn = arns.secret(args.region, args.accountId, secret.name);
+    this.domainName = domain.domainName;
     this.registerOutputs({ endpoint: this.endpoint, domainArn: this.domainArn });
   }
 }

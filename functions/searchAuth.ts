@@ -25,25 +25,31 @@ export function basicAuthFromSecret(
   const client = lazy(() => deps.secretsManager ?? new SecretsManagerClient(clientConfig(region)));
   const now = deps.now ?? Date.now;
   let cached: { header: string; readAt: number } | undefined;
+  // Concurrent requests share one read instead of each fetching the secret.
+  let reading: Promise<{ header: string; readAt: number }> | undefined;
+  const read = async () => {
+    const { SecretString } = await client().send(new GetSecretValueCommand({ SecretId: secretId }));
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(SecretString ?? "");
+    } catch {
+      parsed = undefined;
+    }
+    const { username, password } = (parsed ?? {}) as { username?: unknown; password?: unknown };
+    if (typeof username !== "string" || typeof password !== "string") {
+      throw new Error(`secret ${secretId} must hold {"username", "password"} strings`);
+    }
+    return {
+      header: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`,
+      readAt: now(),
+    };
+  };
   return async () => {
     if (!cached || now() - cached.readAt > SECRET_CACHE_MS) {
-      const { SecretString } = await client().send(
-        new GetSecretValueCommand({ SecretId: secretId }),
-      );
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(SecretString ?? "");
-      } catch {
-        parsed = undefined;
-      }
-      const { username, password } = (parsed ?? {}) as { username?: unknown; password?: unknown };
-      if (typeof username !== "string" || typeof password !== "string") {
-        throw new Error(`secret ${secretId} must hold {"username", "password"} strings`);
-      }
-      cached = {
-        header: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`,
-        readAt: now(),
-      };
+      reading ??= read().finally(() => {
+        reading = undefined;
+      });
+      cached = await reading;
     }
     return { Authorization: cached.header };
   };

@@ -217,6 +217,68 @@ describe("data tier: search", () => {
   });
 });
 
+describe("data tier: search replication", () => {
+  const OUTBOUND = "aws:opensearch/outboundConnection:OutboundConnection";
+  const ACCEPTER = "aws:opensearch/inboundConnectionAccepter:InboundConnectionAccepter";
+
+  it("the standby follows the home domain over a DIRECT connection the home region accepts", async () => {
+    const home = await planOf("prod-use1");
+    const standby = await planOf("prod-euw1");
+    assert.deepStrictEqual(
+      ofType(home, OUTBOUND),
+      [],
+      "the home stack reads nothing of the standby",
+    );
+    const follow = one(standby, OUTBOUND, "follow-home-connection");
+    assert.strictEqual(follow.region, "eu-west-1");
+    assert.strictEqual(follow.inputs.connectionMode, "DIRECT");
+    assert.strictEqual(follow.inputs.connectionAlias, "leader-us-east-1");
+    assert.deepStrictEqual(follow.inputs.localDomainInfo, {
+      ownerId: "123456789012",
+      region: "eu-west-1",
+      domainName: "magento-dr-prod-euw1",
+    });
+    assert.deepStrictEqual(follow.inputs.remoteDomainInfo, {
+      ownerId: "123456789012",
+      region: "us-east-1",
+      domainName: home.run.outputs.searchDomainName,
+    });
+    const accept = one(standby, ACCEPTER, "follow-home-accept");
+    assert.strictEqual(accept.region, "us-east-1", "accepted on the leader's side");
+    assert.strictEqual(accept.parent, follow.parent);
+  });
+
+  it("the standby also owns the way back: the home domain follows it after a failover", async () => {
+    const standby = await planOf("prod-euw1");
+    const back = one(standby, OUTBOUND, "home-follows-connection");
+    assert.strictEqual(back.region, "us-east-1");
+    assert.strictEqual(back.inputs.connectionAlias, "leader-eu-west-1");
+    assert.strictEqual(back.inputs.localDomainInfo.domainName, "magento-dr-prod-use1");
+    assert.strictEqual(one(standby, ACCEPTER, "home-follows-accept").region, "eu-west-1");
+  });
+
+  it("every domain lets its followers read it (es:ESCrossClusterGet on the domain, not /*)", async () => {
+    for (const stack of ["prod-use1", "prod-euw1"]) {
+      const i = one(await planOf(stack), DOMAIN).inputs;
+      const statement = JSON.parse(i.accessPolicies).Statement.find(
+        (s: { Action: string }) => s.Action === "es:ESCrossClusterGet",
+      );
+      assert.match(
+        statement.Resource,
+        /^arn:aws:es:[a-z0-9-]+:123456789012:domain\/magento-dr-prod-[a-z0-9]+$/,
+      );
+      assert.strictEqual(statement.Principal.AWS, "arn:aws:iam::123456789012:root");
+    }
+  });
+
+  it("refuses a standby on another major version than the home domain, naming both", async () => {
+    await assert.rejects(
+      planOf("prod-euw1", ["searchEngineVersion=OpenSearch_1.3"]),
+      /searchEngineVersion = OpenSearch_1.3 cannot follow the home domain: follower OpenSearch_1.3 and leader OpenSearch_2.13 are not on the same major version/,
+    );
+  });
+});
+
 describe("data tier: media", () => {
   it("replicates the home file system to the standby, which mounts the replica", async () => {
     const home = await planOf("prod-use1");

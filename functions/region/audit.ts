@@ -9,7 +9,8 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 
-export type StepOutcome = "done" | "already-done" | "capacity-not-reached" | "failed" | "not-run";
+export type StepOutcome =
+  "done" | "already-done" | "capacity-not-reached" | "reindex-requested" | "failed" | "not-run";
 
 export interface StepRecord {
   name: string;

@@ -6,8 +6,8 @@ import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EFSClient } from "@aws-sdk/client-efs";
-import { ElastiCacheClient } from "@aws-sdk/client-elasticache";
 import { LambdaClient } from "@aws-sdk/client-lambda";
+import { ElastiCacheClient } from "@aws-sdk/client-elasticache";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { SNSClient } from "@aws-sdk/client-sns";
@@ -53,6 +53,8 @@ export interface RegionalClients {
   autoScaling: AutoScalingClient;
   cloudWatch: CloudWatchClient;
   sns: SNSClient;
+  /** Invokes the search replication function, which alone can reach the VPC-only domain. */
+  lambda: LambdaClient;
 }
 
 export function createRegionalClients(
@@ -70,6 +72,7 @@ export function createRegionalClients(
     autoScaling: new AutoScalingClient(config),
     cloudWatch: new CloudWatchClient(config),
     sns: new SNSClient(config),
+    lambda: new LambdaClient(config),
   };
 }
 

@@ -90,7 +90,10 @@ export interface PromotionDeps {
 }
 
 const ok = (r: StepRecord) =>
-  r.outcome === "done" || r.outcome === "already-done" || r.outcome === "capacity-not-reached";
+  r.outcome === "done" ||
+  r.outcome === "already-done" ||
+  r.outcome === "capacity-not-reached" ||
+  r.outcome === "reindex-requested";
 
 export async function promoteRegion(
   deps: PromotionDeps,

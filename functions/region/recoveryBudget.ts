@@ -35,7 +35,7 @@ export interface RecoveryBudgetInput {
   /** Seconds from launch to InService: boot, user data, ALB healthy threshold x interval. */
   instanceReadySeconds: number;
   /** The promotion's step deadlines, in seconds: the worst a step can take in one run. */
-  deadlines: { database: number; cache: number; media: number; capacity: number };
+  deadlines: { database: number; cache: number; media: number; capacity: number; search?: number };
   /** Figures measured in a drill, by step name; they replace the planning figures. */
   measurements?: Record<string, RecoveryMeasurement>;
 }
@@ -78,6 +78,16 @@ const RDS_PROMOTION =
   'RDS User Guide, "Promoting a read replica": it reboots the replica and "can take several minutes or longer"';
 const PLANNING = "planning figure until a drill measures it (recoveryMeasurements)";
 
+/**
+ * Search, a track off the critical path (steps/search.ts): one Lambda invocation in the VPC that
+ * stops replication per follower index (`POST _plugins/_replication/<index>/_stop`, "Terminates
+ * replication and converts the follower index to a standard index": OpenSearch, "Cross-cluster
+ * replication API"), one `_aliases` call and a `_count` per alias: a few dozen requests for a
+ * catalog of a few stores. A planning figure (cold start in the VPC included) until a drill
+ * measures it. It never delays the RTO; a missing or empty index means a reindex, not an outage.
+ */
+export const SEARCH_STEP_SECONDS = 30;
+
 export const DEFAULT_RECOVERY_INPUT: RecoveryBudgetInput = {
   mode: "unplanned",
   standby: "pilot-light",
@@ -93,6 +103,7 @@ export const DEFAULT_RECOVERY_INPUT: RecoveryBudgetInput = {
     cache: DEFAULT_DEADLINES.cacheMs / 1000,
     media: DEFAULT_DEADLINES.mediaMs / 1000,
     capacity: DEFAULT_DEADLINES.capacityMs / 1000,
+    search: DEFAULT_DEADLINES.searchMs / 1000,
   },
 };
 
@@ -226,6 +237,15 @@ export function recoveryBudget(
     seconds: pilot ? 60 : input.instanceReadySeconds,
     worstSeconds: input.deadlines.capacity,
     source: `the rest of the active size boots alongside: ${PLANNING}; worst: deadline`,
+    track: true,
+  });
+  add({
+    name: "search",
+    // Planned: after the database, so the follower indices copy until the fence has drained.
+    after: unplanned ? lease : ["database"],
+    seconds: SEARCH_STEP_SECONDS,
+    worstSeconds: input.deadlines.search ?? DEFAULT_DEADLINES.searchMs / 1000,
+    source: `stop replication, settle Magento's aliases, count documents: ${PLANNING}; worst: deadline`,
     track: true,
   });
 

@@ -39,6 +39,8 @@ export interface StepDeadlines {
   capacityMs: number;
   gateMs: number;
   notifyMs: number;
+  /** Invoking the search replication function (its own timeout is 120 s) and a page. */
+  searchMs: number;
 }
 
 export interface RetrySettings {
@@ -88,6 +90,9 @@ export interface RegionFailoverSettings {
   };
   /** The local OpenSearch endpoint written to `parameters.searchEndpoint`. */
   searchEndpoint: string;
+  /** The search step's function (in the VPC, beside the domain) and the parameter the instances
+   * watch for a reindex request; omit when the region's domain follows no other. */
+  search?: { replicationFunctionName: string; reindexParameter: string };
   capacity: { autoScalingGroupName: string; min: number; desired: number; max: number };
   /** The region gate: a metric in THIS region whose alarm feeds the PRIMARY record's health check. */
   gate: { namespace: string; metricName: string; dimensions: Record<string, string> };
@@ -158,6 +163,7 @@ export const DEFAULT_DEADLINES: StepDeadlines = {
   capacityMs: 600_000,
   gateMs: 30_000,
   notifyMs: 15_000,
+  searchMs: 150_000,
 };
 
 /** A killed run's lease runs out within a minute; the detector (every minute) then resumes it. */

@@ -16,6 +16,8 @@
 // Planned switchover: the old region still serves correctly, so traffic moves last, once the data
 // tier is promoted (the cache too: a planned switchover swaps its roles, it never falls back),
 // the endpoints point here and the app tier serves.
+// Search is a track of its own (steps/search.ts): nothing waits for it, and a failure there never
+// keeps the shop in maintenance.
 import type { PromotionMode } from "./authority";
 import { cacheStep, repointCache } from "./steps/cache";
 import { appTierStep, capacityStep } from "./steps/capacity";
@@ -24,6 +26,7 @@ import { databaseStep } from "./steps/database";
 import { endpointsStep } from "./steps/endpoints";
 import { gateStep } from "./steps/gate";
 import { mediaStep } from "./steps/media";
+import { searchStep } from "./steps/search";
 
 export type { PromotionStep, PromotionTrack, StepContext, StepResult } from "./steps/context";
 export {
@@ -40,6 +43,7 @@ export { endpointsStep, StaleEpochError } from "./steps/endpoints";
 export { gateStep, gateMetricCommand, publishGate, GATE_CLOSED_VALUE } from "./steps/gate";
 export { mediaStep, mediaWritable, observeMedia } from "./steps/media";
 export { notify } from "./steps/notify";
+export { searchStep } from "./steps/search";
 
 export const ALL_STEPS: PromotionStep[] = [
   cacheStep,
@@ -49,6 +53,7 @@ export const ALL_STEPS: PromotionStep[] = [
   capacityStep,
   endpointsStep,
   gateStep,
+  searchStep,
 ];
 
 /** The critical path, phase by phase. */
@@ -73,6 +78,12 @@ const MEDIA_TRACK: PromotionTrack = {
     "the media file system is still read-only (replication overwrite protection not ENABLED): " +
     "uploads fail, existing media is served; the next run retries the deletion",
 };
+const SEARCH_TRACK: PromotionTrack = {
+  step: searchStep,
+  whenFailed:
+    "search still follows the old region or its indices are not ready: the catalog search and " +
+    "layered navigation are degraded, checkout works; the next run retries (docs/search.md)",
+};
 const CAPACITY_TRACK: PromotionTrack = {
   step: capacityStep,
   startsAfter: "app-tier",
@@ -83,8 +94,13 @@ const CAPACITY_TRACK: PromotionTrack = {
 /** The tracks: off the critical path, each with its own deadline, alarm and notice. */
 export function tracksFor(mode: PromotionMode): PromotionTrack[] {
   return mode === "unplanned"
-    ? [CACHE_TRACK, MEDIA_TRACK, CAPACITY_TRACK]
+    ? [CACHE_TRACK, MEDIA_TRACK, CAPACITY_TRACK, SEARCH_TRACK]
     : // Planned: the replication keeps copying until the database is promoted (after the CLI's
       // quiesce), so media written just before the fence is not cut off.
-      [{ ...MEDIA_TRACK, startsAfter: "database" }, CAPACITY_TRACK];
+      // Search likewise: its follower indices copy until the database is promoted.
+      [
+        { ...MEDIA_TRACK, startsAfter: "database" },
+        CAPACITY_TRACK,
+        { ...SEARCH_TRACK, startsAfter: "database" },
+      ];
 }

@@ -32,6 +32,7 @@ describe("promote CLI: --dry-run changes nothing", function () {
       /the shop takes orders after 5: maintenance off/,
       /t +media +elasticfilesystem:DeleteReplicationConfiguration.*\n.*in eu-west-1: replication into fs-/,
       /t +capacity +autoscaling:UpdateAutoScalingGroup\n.*\n.*after app-tier; if not done: the app tier serves with fewer instances/,
+      /t +search +lambda:Invoke \{"action":"promote"\}.*\n.*in eu-west-1: prod-euw1-search-replication-fn-fn-/,
       /6 +audit +dynamodb:UpdateItem/,
       /Pulumi\.prod-euw1\.yaml +magento-dr:activeRegion +us-east-1 -> eu-west-1/,
       /Pulumi\.prod-use1\.yaml +magento-dr:activeRegion +us-east-1 -> eu-west-1/,

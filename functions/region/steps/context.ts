@@ -22,7 +22,8 @@ export interface StepContext {
 }
 
 export interface StepResult {
-  outcome: "done" | "already-done" | "capacity-not-reached";
+  /** The last two are degraded successes: the promotion completes, an alarm or page follows. */
+  outcome: "done" | "already-done" | "capacity-not-reached" | "reindex-requested";
   detail: string;
 }
 
