@@ -13,6 +13,9 @@
 //      a datastore nothing replicates into: its content is stale, accepted at the confirmation
 //      (flush it after the switch; sessions started meanwhile are lost) and rejoining the other
 //      side is a documented step.
+//    - search (AUTOMATED, automation/searchFailback.ts): the target's stale indices are dropped
+//      and copied afresh by cross-cluster replication; the switch waits (refused, rerun) until
+//      the copy is complete; after the switch the region left behind is resynced the same way.
 // 2. A planned switchover to the target (same checks and steps as `planned`), then IaC for every
 //    stack, home first: its `up` recreates the home -> standby EFS replication, the standby's `up`
 //    then mounts the new replica.
@@ -23,6 +26,8 @@ import { blocks, observeConvergence, type Convergence } from "./failbackConverge
 import { followUps } from "./failbackManual";
 import { startMediaTowards } from "./mediaReplication";
 import { reconcilePlan } from "./reconcile";
+import { describeResync, resyncSearch, searchNotReady } from "./searchFailback";
+import { stackInRegion } from "./topology";
 import {
   confirmOrRefuse,
   execute,
@@ -71,6 +76,22 @@ export async function failback(run: Run): Promise<void> {
       )),
     );
   }
+  // Search: the target's stale indices make way for a fresh copy; the switch waits for it.
+  const region = prepared.target.stack.region;
+  const search = await run.progress.step(
+    "search-resync",
+    `drop the stale search indices in ${region} and follow ${prepared.fromRegion}`,
+    () => resyncSearch(prepared.clients, prepared.target.settings),
+    (r) => ({ result: describeResync(r) }),
+  );
+  const searchWait = search && searchNotReady(search);
+  if (searchWait) {
+    throw new Refused(
+      `search in ${region} is not a complete copy of ${prepared.fromRegion} yet: ${searchWait}`,
+      "rerun failback in a few minutes (the copy continues meanwhile); nothing was switched",
+      [...changed, `search indices in ${region} resynced`],
+    );
+  }
   const readiness = await readReadiness(run, prepared, convergence.cacheWasDetached);
   // A detached cache has nothing replicating into it: its lag has no meaning, its loss was accepted.
   if (convergence.cacheWasDetached) {
@@ -94,7 +115,29 @@ export async function failback(run: Run): Promise<void> {
     convergence.cacheWasDetached ? ["cache"] : [],
   );
   printDone(run, prepared, report);
+  await resyncLeftRegion(run, prepared);
   for (const line of followUps(run, prepared, convergence.cacheWasDetached)) deps.print(line);
+}
+
+/** The region just left follows again: its indices, live until the switch, are stale now. */
+async function resyncLeftRegion(run: Run, prepared: Prepared): Promise<void> {
+  const left = stackInRegion(run.deps.topology, prepared.fromRegion);
+  if (!left) return;
+  try {
+    const settings = await run.deps.settings.settingsFor(left);
+    const clients = run.deps.aws.regional(left.region, settings);
+    await run.progress.step(
+      "search-resync",
+      `drop the stale search indices in ${left.region} and follow ${prepared.target.stack.region}`,
+      () => resyncSearch(clients, settings),
+      (r) => ({ result: describeResync(r) }),
+    );
+  } catch (error) {
+    // The failback itself is done; this only delays the way back's search copy.
+    run.deps.print(
+      `search in ${left.region} does not follow yet (${(error as Error).message}); run: aws lambda invoke --region ${left.region} --function-name <${left.stack} searchReplicationFunctionName output> --payload '{"action":"resync"}' /dev/stdout`,
+    );
+  }
 }
 
 function printConvergence(run: Run, convergence: Convergence) {
@@ -118,6 +161,11 @@ function failbackQuestion(prepared: Prepared, convergence: Convergence): string 
   if (convergence.cacheWasDetached) {
     lines.push(
       `The cache in ${region} holds data from before the failover: flush it after the switch; sessions started in ${prepared.fromRegion} are lost.`,
+    );
+  }
+  if (prepared.target.settings.search) {
+    lines.push(
+      `Search indices in ${region} that do not follow ${prepared.fromRegion} will be DROPPED and copied afresh.`,
     );
   }
   lines.push(

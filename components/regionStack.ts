@@ -604,6 +604,7 @@ export class RegionStack extends pulumi.ComponentResource {
       sessionsTableName,
       searchEndpoint: search.endpoint,
       searchDomainName: search.domainName,
+      searchReplicationFunctionName: searchReplication.functionName,
       searchEngineVersion: pulumi.output(cfg.searchEngineVersion),
       parameterPath: pulumi.output(parameterPath),
       alertTopicArn: notifications.topicArn,

@@ -17,6 +17,9 @@ export function cacheAlarmPrefix(replicationGroupId: string): string {
 /** CloudWatch namespace of the search checker's metrics (its PutMetricData is limited to it). */
 export const SEARCH_METRIC_NAMESPACE = "MagentoDR/Search";
 
+/** The seed's switch: leave after 3 consecutive failures, come back after 5 successes. */
+export const SEARCH_CHECKER_THRESHOLDS = { failureThreshold: 3, recoveryThreshold: 5 } as const;
+
 export interface TierAutomationArgs {
   region: string;
   accountId: pulumi.Input<string>;
@@ -156,8 +159,7 @@ export class TierAutomation extends pulumi.ComponentResource {
       timeoutMs: 5000,
       rounds: 3,
       roundIntervalMs: 20000,
-      failureThreshold: 3,
-      recoveryThreshold: 5,
+      ...SEARCH_CHECKER_THRESHOLDS,
       yellowIs: "healthy" as const,
     };
     const searchHealth = new FailoverFunction(

@@ -52,7 +52,7 @@ describe("offline plan: CLI", () => {
     for (const section of [
       "+ magento-dr:index:RegionStack  prod-euw1",
       "Resources: ",
-      "Failover functions: 6",
+      "Failover functions: 7",
       "Recovery timeline",
       "critical path: detection -> decision-and-lease -> database -> endpoints -> recovered",
       "Policies:",

@@ -89,6 +89,7 @@ describe("region failover: the standby deploys the automation", () => {
         .sort();
     assert.deepStrictEqual(await names("prod-use1"), [
       "prod-use1-fence-fn",
+      "prod-use1-search-replication-fn-fn",
       "prod-use1-tiers-cache-sync-fn",
       "prod-use1-tiers-search-health-fn",
     ]);
@@ -97,6 +98,7 @@ describe("region failover: the standby deploys the automation", () => {
       "prod-euw1-failover-orchestrator-fn",
       "prod-euw1-failover-witness-fn",
       "prod-euw1-fence-fn",
+      "prod-euw1-search-replication-fn-fn",
       "prod-euw1-tiers-cache-sync-fn",
       "prod-euw1-tiers-search-health-fn",
     ]);

@@ -136,6 +136,11 @@ export function localize(
     media: { fileSystemId: out("mediaFileSystemId") },
     parameters,
     searchEndpoint: out("searchEndpoint"),
+    // The search step invokes the function beside this stack's own domain.
+    search: template.search && {
+      replicationFunctionName: out("searchReplicationFunctionName"),
+      reindexParameter: `${parameterPath}search/reindex-requested`,
+    },
     capacity: { autoScalingGroupName: out("autoScalingGroupName"), ...stack.activeCapacity },
     notifyTopicArn: out("alertTopicArn"),
   });

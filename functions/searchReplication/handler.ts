@@ -21,6 +21,7 @@ import {
   DomainState,
   dropIndex,
   ensureRule,
+  isBootstrapping,
   isFollowing,
   leftovers,
   magentoAliases,
@@ -81,6 +82,8 @@ export interface ReplicationReport {
   dropped?: string[];
   aliases?: AliasReport[];
   following?: number;
+  /** Follower indices still copying (BOOTSTRAPPING): not yet a complete copy. */
+  bootstrapping?: number;
   lagOperations?: number;
 }
 
@@ -191,6 +194,7 @@ export function createSearchReplicationHandler(
       ruleCreated,
       dropped: dropped.map((i) => i.name),
       following: following.length,
+      bootstrapping: following.filter(isBootstrapping).length,
       lagOperations: Math.max(0, ...following.map((i) => i.lagOperations)),
     };
   }
@@ -259,6 +263,7 @@ export function createSearchReplicationHandler(
         activeRegion,
         problems: role === "leader" ? [] : followerProblems(state, ruleName),
         following: following.length,
+        bootstrapping: following.filter(isBootstrapping).length,
         lagOperations: Math.max(0, ...following.map((i) => i.lagOperations)),
       };
     } else report = await reconcile(activeRegion);

@@ -100,6 +100,11 @@ export async function observe(client: OpenSearchClient, prefix: string): Promise
   return { indices, rules, aliases };
 }
 
+/** Still copying the leader's data: stopping it now would leave a partial index. */
+export function isBootstrapping(index: IndexState): boolean {
+  return index.status.startsWith("BOOTSTRAP");
+}
+
 export function isFollowing(index: IndexState): boolean {
   return FOLLOWING.includes(index.status);
 }

@@ -33,6 +33,15 @@ describe("promote CLI: failback", function () {
     return switched;
   }
 
+  /** The search replication function's invocations, as "<region> <action>". */
+  function searchActions(x: Cli): string[] {
+    return x.aws.calls
+      .filter((call) => call.command === "Invoke")
+      .map(
+        (call) => `${call.region} ${JSON.parse(Buffer.from(call.input.Payload).toString()).action}`,
+      );
+  }
+
   /** What an operator does by hand (RUNBOOK): the home database rebuilt as a replica. */
   function rebuildHomeReplica(x: Cli) {
     x.aws.state.databases[IDS.home.db] = {
@@ -91,7 +100,12 @@ describe("promote CLI: failback", function () {
     assert.match(c.questions[0], /Media in fs-898c2e8978d42d1ec \(us-east-1\) will be OVERWRITTEN/);
     assert.deepEqual(
       c.aws.writes().map((w) => `${w.command} ${w.region}`),
-      ["UpdateFileSystemProtection us-east-1", "CreateReplicationConfiguration eu-west-1"],
+      [
+        "UpdateFileSystemProtection us-east-1",
+        "CreateReplicationConfiguration eu-west-1",
+        // Search: the home domain's stale indices make way for a fresh copy (docs/search.md).
+        "Invoke us-east-1",
+      ],
     );
     assert.match(
       c.output(),
@@ -128,6 +142,12 @@ describe("promote CLI: failback", function () {
     assert.equal(authority.phase, "completed");
     assert.equal(c.aws.state.caches[IDS.home.cache].role, "PRIMARY");
     assert.equal(c.aws.state.databases[IDS.home.db].source, undefined);
+    // Search: resynced at home, promoted there, then the region left follows afresh.
+    assert.deepEqual(searchActions(c), [
+      "us-east-1 resync",
+      "us-east-1 promote",
+      "eu-west-1 resync",
+    ]);
     // IaC on every stack, home first, each up after a clean preview.
     assert.deepEqual(
       c.stackOps.calls.filter((o) => o.op !== "setActiveRegion").map((o) => `${o.op} ${o.stack}`),
@@ -145,6 +165,30 @@ describe("promote CLI: failback", function () {
       c.output(),
       /left to do by hand .*\n.*prod-euw1: its database served during the failover/,
     );
+  });
+
+  it("waits for the search copy at home: refused (nothing switched) while indices still copy", async () => {
+    c = await switchedOver();
+    rebuildHomeReplica(c);
+    c.aws.state.replications.push({
+      source: IDS.standby.fs,
+      sourceRegion: STANDBY,
+      destination: IDS.home.fs,
+      destinationRegion: HOME,
+      status: "ENABLED",
+      syncAfter: 0,
+      lastReplicated: new Date(),
+    });
+    c.aws.state.search[HOME] = { problems: [], bootstrapping: 2 };
+    c.answers.push(HOME);
+    assert.equal(await c.run(FAILBACK), ExitCode.refused, c.output());
+    assert.match(c.questions[0] ?? "", /Search indices in us-east-1 .* will be DROPPED/);
+    assert.match(
+      c.output(),
+      /REFUSED: search in us-east-1 is not a complete copy of eu-west-1 yet: 2 index\(es\) still copying/,
+    );
+    assert.deepEqual(searchActions(c), ["us-east-1 resync"]);
+    assert.equal((await c.authority()).activeRegion, STANDBY, "nothing switched");
   });
 
   it("after an unplanned failover: removes the old outbound replication and accepts the stale cache", async () => {
@@ -195,6 +239,7 @@ describe("promote CLI: failback", function () {
         `DeleteReplicationConfiguration us-east-1 ${IDS.home.fs}`,
         `UpdateFileSystemProtection us-east-1 ${IDS.home.fs}`,
         `CreateReplicationConfiguration eu-west-1 ${IDS.standby.fs}`,
+        "Invoke us-east-1 undefined",
       ],
     );
 

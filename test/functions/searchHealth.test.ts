@@ -23,6 +23,7 @@ import {
 } from "../../functions/searchHealth";
 import { healthUrl, probeEndpoint, ProbeStatus, sweep } from "../../functions/searchProbe";
 import { MemoryStateStore } from "../../functions/searchState";
+import { SEARCH_CHECKER_THRESHOLDS } from "../../components/tierAutomation";
 import { captureLogs, FAKE_CREDENTIALS, fakeParameterStore, puts } from "./fakeAws";
 
 const TIMEOUT_MS = 200;
@@ -324,6 +325,31 @@ describe("searchHealth handler", () => {
   const metricInputs = () =>
     cloudwatchMock.commandCalls(PutMetricDataCommand).map((c) => c.args[0].input);
   const endpointWrites = () => puts(ssmMock).filter(([name]) => name !== STATE_PARAM);
+
+  it("the deployed thresholds: 3 consecutive failures move to the fallback, 5 successes bring it back", async () => {
+    // The region's own domain first, then a configured extra candidate (searchFallbackEndpoints).
+    const deployed = { ...SEARCH_CHECKER_THRESHOLDS, endpoints: [A, B], rounds: 1 };
+    const parameters = fakeParameterStore(ssmMock, { [ENDPOINT_PARAM]: A, [EPOCH_PARAM]: "1" });
+    const store = new MemoryStateStore();
+    const minute = () => handlerFor(deployed, store)();
+    behave("error-500", "green");
+    const failing = [await minute(), await minute(), await minute()];
+    assert.deepEqual(
+      failing.map((r) => r.outcome),
+      ["degraded", "degraded", "switched"],
+      "the third consecutive failure moves the endpoint",
+    );
+    assert.equal(parameters.value(ENDPOINT_PARAM), B);
+    behave("green", "green");
+    const recovering: string[] = [];
+    for (let i = 0; i < 5; i++) recovering.push((await minute()).outcome);
+    assert.deepEqual(
+      recovering,
+      ["healthy", "healthy", "healthy", "healthy", "switched"],
+      "recovery needs its own threshold: back only on the fifth success",
+    );
+    assert.equal(parameters.value(ENDPOINT_PARAM), A);
+  });
 
   it("publishes per-endpoint health and the tier health of the current endpoint", async () => {
     fakeParameterStore(ssmMock, { [ENDPOINT_PARAM]: A, [EPOCH_PARAM]: "4" });

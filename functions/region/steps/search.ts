@@ -10,7 +10,8 @@
 // maintenance, and a search that is not ready yet shows as a degraded catalog, not an outage.
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { GetParametersCommand, PutParameterCommand } from "@aws-sdk/client-ssm";
-import type { ReplicationReport } from "../../searchReplication/handler";
+import type { LambdaClient } from "@aws-sdk/client-lambda";
+import type { ReplicationReport, SearchReplicationAction } from "../../searchReplication/handler";
 import { callOptions, retryThrottled, type PromotionStep, type StepContext } from "./context";
 import { notify } from "./notify";
 
@@ -27,7 +28,24 @@ function parseReport(payload: Uint8Array | undefined, functionError?: string): R
   return report as ReplicationReport;
 }
 
-function summary(report: ReplicationReport): string {
+/** Invokes a region's search replication function and returns its report (operator CLI too). */
+export async function invokeSearchReplication(
+  lambda: LambdaClient,
+  functionName: string,
+  action: SearchReplicationAction,
+  signal?: AbortSignal,
+): Promise<ReplicationReport> {
+  const out = await lambda.send(
+    new InvokeCommand({
+      FunctionName: functionName,
+      Payload: Buffer.from(JSON.stringify({ action })),
+    }),
+    { abortSignal: signal },
+  );
+  return parseReport(out.Payload, out.FunctionError);
+}
+
+export function summary(report: ReplicationReport): string {
   const aliases = (report.aliases ?? [])
     .map((a) => `${a.alias} -> ${a.index ?? "none"} (${a.documents} docs)`)
     .join(", ");
@@ -61,16 +79,14 @@ export const searchStep: PromotionStep = {
     const search = ctx.settings.search;
     if (!search) return { outcome: "already-done", detail: "no search replication configured" };
     // Throttled when the function's minute reconcile is running (reserved concurrency 1).
-    const out = await retryThrottled(ctx, () =>
-      ctx.clients.lambda.send(
-        new InvokeCommand({
-          FunctionName: search.replicationFunctionName,
-          Payload: Buffer.from(JSON.stringify({ action: "promote" })),
-        }),
-        callOptions(ctx),
+    const report = await retryThrottled(ctx, () =>
+      invokeSearchReplication(
+        ctx.clients.lambda,
+        search.replicationFunctionName,
+        "promote",
+        ctx.signal,
       ),
     );
-    const report = parseReport(out.Payload, out.FunctionError);
     if (report.problems.length === 0) return { outcome: "done", detail: summary(report) };
 
     const first = await requestReindex(ctx, search.reindexParameter);

@@ -37,6 +37,7 @@ import {
   PromoteReadReplicaCommand,
   RDSClient,
 } from "@aws-sdk/client-rds";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import {
   GetParameterCommand,
@@ -98,6 +99,8 @@ export interface FakeState {
   messages: { region: string; subject: string }[];
   /** GetMetricData answers by metric name. */
   lag: Record<string, number[]>;
+  /** What each region's search replication function reports (docs/search.md); healthy if unset. */
+  search: Record<string, { problems: string[]; lagOperations?: number; bootstrapping?: number }>;
 }
 
 /** Names as the program (and so the offline plan) gives them. */
@@ -154,6 +157,7 @@ export function steadyState(now = Date.now()): FakeState {
     metrics: [],
     messages: [],
     lag: { ReplicaLag: [0, 0], GlobalDatastoreReplicationLag: [0.4] },
+    search: {},
   };
 }
 
@@ -426,6 +430,31 @@ export class FakeAws {
           for (const m of input.MetricData)
             s.metrics.push({ region, name: m.MetricName, value: m.Value });
           return {};
+        },
+      ],
+    ]);
+    // The search replication function answers its report (functions/searchReplication/handler.ts).
+    stub(LambdaClient, "lambda", [
+      [
+        InvokeCommand,
+        (input, region) => {
+          const { action } = JSON.parse(Buffer.from(input.Payload).toString("utf8"));
+          const search = s.search[region] ?? { problems: [] };
+          const report = {
+            action,
+            role: action === "promote" ? "leader" : "follower",
+            activeRegion: region,
+            problems: search.problems,
+            stopped: [],
+            dropped: [],
+            aliases: [
+              { alias: "magento2_product_1", index: "magento2_product_1_v1", documents: 10 },
+            ],
+            following: 1,
+            bootstrapping: search.bootstrapping ?? 0,
+            lagOperations: search.lagOperations ?? 0,
+          };
+          return { StatusCode: 200, Payload: Buffer.from(JSON.stringify(report)) };
         },
       ],
     ]);
