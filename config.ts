@@ -435,14 +435,19 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
   const searchVolumeGiB = int("searchVolumeGiB", 10, 16384);
   // Every region's domain takes part in cross-cluster replication (policies/lib/searchReplication.ts
   // cites what the service requires).
-  const versionProblem = searchEngineVersion && replicationVersionProblem(searchEngineVersion);
+  // Only a well-formed value is judged again: a malformed one already has its message.
+  const wellFormed = (value: string, pattern: RegExp) => value !== "" && pattern.test(value);
+  const versionProblem =
+    wellFormed(searchEngineVersion, /^OpenSearch_\d+\.\d+$/) &&
+    replicationVersionProblem(searchEngineVersion);
   if (versionProblem)
     bad("searchEngineVersion", searchEngineVersion, `a version that replicates: ${versionProblem}`);
   for (const [k, type] of [
     ["searchInstanceType", searchInstanceType],
     ["searchMasterInstanceType", searchMasterInstanceType],
   ] as const) {
-    const problem = type && replicationInstanceProblem(type);
+    const problem =
+      wellFormed(type, /^[a-z0-9]+\.[a-z0-9]+\.search$/) && replicationInstanceProblem(type);
     if (problem) bad(k, type, `an instance type that replicates: ${problem}`);
   }
   const searchIndexPrefix =
