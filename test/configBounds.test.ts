@@ -456,7 +456,7 @@ describe("config bounds: empty values and lists in messages", () => {
       ),
     );
     const fields =
-      "cacheReplicationLagSeconds, cacheEngineCpuPercent, cacheMemoryPercent, cacheEvictionsPerMinute, cacheConnections, dbReplicaLagSeconds, dbCpuPercent, dbFreeStorageGiB, searchFreeStorageGiB, searchJvmPressurePercent, alb5xxPerMinute";
+      "cacheReplicationLagSeconds, cacheEngineCpuPercent, cacheMemoryPercent, cacheEvictionsPerMinute, cacheConnections, dbReplicaLagSeconds, dbCpuPercent, dbFreeStorageGiB, searchFreeStorageGiB, searchJvmPressurePercent, searchReplicationLagOperations, alb5xxPerMinute";
     assert.deepStrictEqual(problems({ alarmThresholds: '{"nope": 1}' }), [
       `${k("alarmThresholds")} = {"nope":1}: expected only the fields ${fields}`,
     ]);

@@ -19,6 +19,8 @@ describe("literal lists: what a deploy must not overwrite", () => {
           "epoch",
           "maintenance",
           "search/endpoint",
+          // The promotion's search step writes its epoch here when a reindex is needed.
+          "search/reindex-requested",
         ],
         stack,
       );
