@@ -329,6 +329,30 @@ describe("instance bootstrap", function () {
     assert.ok(fs.existsSync(flag));
   });
 
+  it("asks Magento for a search reindex once per request, only where Magento serves", () => {
+    const s = fresh();
+    const log = () => fs.readFileSync(path.join(s.dir, "systemctl.log"), "utf8");
+    const resets = () =>
+      log()
+        .split("\n")
+        .filter((l) => l === "start magento-search-reset.service");
+    s.setParameter("search/reindex-requested", "7");
+    assert.strictEqual(s.run().status, 0);
+    assert.deepStrictEqual(resets(), [], "a standby (us-east-1 active) never reindexes");
+    s.setParameter("active-region", "eu-west-1");
+    const { status, stderr } = s.run();
+    assert.strictEqual(status, 0);
+    assert.match(
+      stderr,
+      /"event":"search-reset","detail":"catalogsearch_fulltext marked invalid for request 7"/,
+    );
+    assert.strictEqual(s.run().status, 0);
+    assert.strictEqual(resets().length, 1, "once per request");
+    s.setParameter("search/reindex-requested", "8");
+    assert.strictEqual(s.run().status, 0);
+    assert.strictEqual(resets().length, 2, "a newer promotion's request is honoured");
+  });
+
   it("stays in maintenance while the fence says so, even in the active region", () => {
     const s = fresh();
     const flag = path.join(s.root, "var/.maintenance.flag");

@@ -193,6 +193,23 @@ set_role() {
   fi
 }
 
+# A promotion that found the search indices missing or empty asks for a reindex: the search step
+# sets search/reindex-requested to its lease epoch (docs/search.md). Once per value, and only where
+# Magento serves, mark the search indexer invalid; Magento's cron (indexer_reindex_all_invalid,
+# active region only) rebuilds it. A failed reset is retried on the next sync.
+reset_search_if_requested() {
+  local requested done_file="$STATE_DIR/search-reset-done"
+  requested="$(param search/reindex-requested 2>/dev/null)" || return 0
+  [[ -n "$requested" && "$requested" != "0" ]] || return 0
+  [[ "$(cat "$done_file" 2>/dev/null)" != "$requested" ]] || return 0
+  if systemctl start magento-search-reset.service; then
+    printf '%s' "$requested" >"$done_file"
+    log search-reset "catalogsearch_fulltext marked invalid for request $requested"
+  else
+    log search-reset-failed "indexer:reset failed; retried on the next sync"
+  fi
+}
+
 # The role is changed only on what was read: a failed read keeps the instance as it is (it
 # neither fences a healthy region nor unfences a fenced one); the next run tries again. Except
 # the serving lease: once it can no longer be confirmed, the instance fences itself (fail CLOSED).
@@ -224,6 +241,7 @@ sync() {
     maintenance="off"
   fi
   set_role "$active" "$maintenance"
+  if [[ "$active" == "$REGION" && "$maintenance" != "on" ]]; then reset_search_if_requested; fi
   return $((status >= 2))
 }
 
@@ -320,6 +338,16 @@ Type=oneshot
 User=$MAGENTO_USER
 WorkingDirectory=$MAGENTO_ROOT
 ExecStart=/usr/bin/php $MAGENTO_ROOT/bin/magento cron:run
+UNIT
+  cat >/etc/systemd/system/magento-search-reset.service <<UNIT
+[Unit]
+Description=Mark Magento's catalog search index invalid so its cron rebuilds it (docs/search.md)
+
+[Service]
+Type=oneshot
+User=$MAGENTO_USER
+WorkingDirectory=$MAGENTO_ROOT
+ExecStart=/usr/bin/php $MAGENTO_ROOT/bin/magento indexer:reset catalogsearch_fulltext
 UNIT
   cat >/etc/systemd/system/magento-cron.timer <<UNIT
 [Unit]
