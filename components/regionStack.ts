@@ -407,7 +407,8 @@ export class RegionStack extends pulumi.ComponentResource {
           ).map((r) => [r, leaderAlias(r)]),
         ),
         secretArn: search.credentialsSecretArn,
-        secretKeyArn: key.arn,
+        secretPolicyArn: search.credentialsSecretPolicyArn,
+        secretKey: dataKey,
         authority: {
           tableName: authorityTableName,
           region: cfg.authorityRegion,
@@ -556,7 +557,7 @@ export class RegionStack extends pulumi.ComponentResource {
             topic: notifications.topicArn,
             topicKey: notifications.key,
             activeRegionHealthCheck: pulumi.interpolate`arn:aws:route53:::healthcheck/${home!.albHealthCheckId}`,
-            searchReplicationFunction: searchReplication.functionArn,
+            searchReplicationFunction: searchReplication.fn.policyArn,
           },
           failureQueueArn: notifications.failureQueueArn,
           failureQueueKey: notifications.key,

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { keyUse, type KeyRef } from "./arns";
 import { PolicyStatement } from "./failoverFunction";
 
 import { SEARCH_METRIC_NAMESPACE } from "./tierAutomation";
@@ -7,12 +8,14 @@ export { SEARCH_METRIC_NAMESPACE };
 
 /**
  * What a function that signs in to a search domain needs: the domain user's secret, the key it is
- * encrypted with (only through Secrets Manager), and its own metrics namespace.
+ * encrypted with (only through Secrets Manager), and its own metrics namespace. The secret and the
+ * key are named so the document is known at the first preview (the secret's name pattern, the
+ * key's alias: components/arns.ts).
  */
 export function searchFunctionStatements(
   region: string,
-  secretArn: pulumi.Input<string>,
-  secretKeyArn: pulumi.Input<string>,
+  secretPolicyArn: pulumi.Input<string>,
+  secretKey: KeyRef,
   metricsSid: string,
 ): PolicyStatement[] {
   return [
@@ -20,17 +23,11 @@ export function searchFunctionStatements(
       Sid: "SearchCredentials",
       Effect: "Allow",
       Action: ["secretsmanager:GetSecretValue"],
-      Resource: [secretArn],
+      Resource: [secretPolicyArn],
     },
-    {
-      Sid: "SearchCredentialsKey",
-      Effect: "Allow",
-      Action: ["kms:Decrypt"],
-      Resource: [secretKeyArn],
-      Condition: {
-        StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` },
-      },
-    },
+    keyUse("SearchCredentialsKey", ["kms:Decrypt"], secretKey, {
+      StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` },
+    }),
     {
       Sid: metricsSid,
       Effect: "Allow",

@@ -15,9 +15,13 @@ export interface SearchReplicationAutomationArgs {
   indexPrefix: string;
   /** Connection alias on this domain per region it can follow (SearchReplicationLink). */
   leaderAliases: Record<string, string>;
-  /** The domain's master-user secret (fine-grained access control) and its key. */
+  /**
+   * The domain's master-user secret (fine-grained access control): its ARN for the function, the
+   * ARN pattern known before it exists for the policy, and the key it is encrypted with.
+   */
   secretArn: pulumi.Input<string>;
-  secretKeyArn: pulumi.Input<string>;
+  secretPolicyArn: pulumi.Input<string>;
+  secretKey: KeyRef;
   /** Where the active region is decided. */
   authority: {
     tableName: string;
@@ -100,8 +104,8 @@ export class SearchReplicationAutomation extends pulumi.ComponentResource {
           },
           ...searchFunctionStatements(
             args.region,
-            args.secretArn,
-            args.secretKeyArn,
+            args.secretPolicyArn,
+            args.secretKey,
             "ReplicationMetrics",
           ),
         ],

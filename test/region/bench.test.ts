@@ -14,7 +14,7 @@ describe("bench/promotion", function () {
       "stepLatencyMs",
       "tiers",
     ]);
-    assert.equal(result.tiers, 7);
+    assert.equal(result.tiers, 8);
     assert.ok(result.parallelMs > 0 && result.sequentialMs > 0);
     assert.ok(result.shopReadyMs > 0 && result.shopReadyMs <= result.parallelMs);
   });

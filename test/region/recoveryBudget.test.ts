@@ -47,7 +47,7 @@ describe("region recovery timeline", () => {
     const base = recoveryBudget();
     assert.deepEqual(
       base.steps.filter((s) => s.track).map((s) => s.name),
-      ["cache", "media", "capacity"],
+      ["cache", "media", "capacity", "search"],
     );
     const slowMedia = recoveryBudget({
       ...DEFAULT_RECOVERY_INPUT,
