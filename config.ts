@@ -164,6 +164,15 @@ export interface DrConfig {
   capacity: Capacity;
 }
 
+/** A JSON value, or undefined when the text is not JSON (the caller reports what it expected). */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A config problem: names the key, the value and what was expected. */
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -243,12 +252,7 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
   function hostList(k: string): string[] {
     const v = rawValue(k);
     if (v === undefined || v === "") return [];
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(v);
-    } catch {
-      parsed = undefined;
-    }
+    const parsed = parseJson(v);
     const host = /^(https:\/\/)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i;
     if (
       !Array.isArray(parsed) ||
@@ -281,13 +285,7 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
   if (regionsRaw === undefined || regionsRaw === "") {
     problems.push(`${key("regions")} is required but missing: expected a list of AWS regions`);
   } else {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(regionsRaw);
-      // Stryker disable next-line BlockStatement: equivalent, parsed is already undefined
-    } catch {
-      parsed = undefined;
-    }
+    const parsed = parseJson(regionsRaw);
     if (!Array.isArray(parsed) || parsed.length < 2 || parsed.some((r) => typeof r !== "string")) {
       bad("regions", regionsRaw, "a list of at least two AWS region codes, in failover priority");
     } else {
@@ -491,12 +489,7 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
   function list(k: string, pattern: RegExp, expected: string): string[] {
     const v = rawValue(k);
     if (v === undefined || v === "") return [];
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(v);
-    } catch {
-      parsed = undefined;
-    }
+    const parsed = parseJson(v);
     if (!Array.isArray(parsed) || parsed.some((e) => typeof e !== "string" || !pattern.test(e))) {
       bad(k, v, `a list of ${expected}`);
       return [];
@@ -521,13 +514,7 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
   const alarmThresholds = { ...DEFAULT_THRESHOLDS };
   const thresholdsRaw = rawValue("alarmThresholds");
   if (thresholdsRaw !== undefined && thresholdsRaw !== "") {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(thresholdsRaw);
-      // Stryker disable next-line BlockStatement: equivalent, parsed is already undefined
-    } catch {
-      parsed = undefined;
-    }
+    const parsed = parseJson(thresholdsRaw);
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       bad(
         "alarmThresholds",
@@ -556,12 +543,7 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
   if (measurementsRaw !== undefined && measurementsRaw !== "") {
     const expected =
       'an object of step name -> {"seconds", "worstSeconds" >= seconds, "source"}, e.g. {"database": {"seconds": 240, "worstSeconds": 420, "source": "drill 2026-11-20"}}';
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(measurementsRaw);
-    } catch {
-      parsed = undefined;
-    }
+    const parsed = parseJson(measurementsRaw);
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       bad("recoveryMeasurements", measurementsRaw, expected);
     } else {
