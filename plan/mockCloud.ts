@@ -35,6 +35,29 @@ export type PlanMode = "preview" | "deployed";
  */
 export const UNKNOWN_MARKER: string = pulumi.runtime.unknownValue;
 
+const RULE_TYPES = new Set([
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+]);
+const RULE_DESTINATIONS = ["cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId"];
+
+/**
+ * EC2 refuses a security group rule that does not name exactly one peer: "You must specify exactly
+ * one of the following destinations: an IPv4 address range, an IPv6 address range, a prefix list,
+ * or a security group" (AWS::EC2::SecurityGroupEgress, CloudFormation reference; the same for
+ * ingress). A rule whose peer resolved to nothing would otherwise plan cleanly and fail at `up`.
+ * In a preview a peer not yet known (the unknown marker) counts as named.
+ */
+function assertOneRuleDestination(name: string, inputs: Record<string, unknown>): void {
+  const named = RULE_DESTINATIONS.filter((k) => inputs[k] !== undefined && inputs[k] !== "");
+  if (named.length !== 1) {
+    throw new Error(
+      `offline plan: security group rule "${name}" names ${named.length === 0 ? "no" : named.join(" and ")} ` +
+        `destination; EC2 needs exactly one of ${RULE_DESTINATIONS.join(", ")}`,
+    );
+  }
+}
+
 export class MockCloud implements pulumi.runtime.Mocks {
   constructor(
     private readonly stackRegion: string,
@@ -113,6 +136,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
     const arn = `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${args.name}/${physicalName}`;
     const base = { ...inputs, arn, name: physicalName };
     const id = (prefix: string, length = 17) => `${prefix}${hex(seed, length)}`;
+    if (RULE_TYPES.has(args.type)) assertOneRuleDestination(args.name, inputs);
     // A StackReference reads a stack that exists (the home stack is deployed first): known.
     if (this.mode === "preview" && args.type !== "pulumi:pulumi:StackReference") {
       return this.previewOf(args, physicalName);
@@ -196,7 +220,21 @@ export class MockCloud implements pulumi.runtime.Mocks {
       case "aws:ec2/launchTemplate:LaunchTemplate":
         return { id: id("lt-"), state: { ...base, latestVersion: 1 } };
       case "aws:ec2/vpcEndpoint:VpcEndpoint":
-        return { id: id("vpce-"), state: { ...base } };
+        // A gateway endpoint exposes its service's AWS-managed prefix list (`prefix_list_id`,
+        // computed: "The prefix list ID of the exposed AWS service", provider schema); one list
+        // per service and region, so the id is seeded by the service name, not the resource.
+        return {
+          id: id("vpce-"),
+          state: {
+            ...base,
+            ...(inputs.vpcEndpointType === "Gateway"
+              ? { prefixListId: `pl-${hex(String(inputs.serviceName), 8)}` }
+              : {}),
+          },
+        };
+      case "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":
+      case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
+        return { id: id("sgr-"), state: { ...base } };
       case "aws:efs/fileSystem:FileSystem":
         return {
           id: id("fs-"),

@@ -213,6 +213,12 @@ describe("security: least privilege and egress", function () {
       [byName["https-0"].fromPort, byName["https-0"].cidrIpv4],
       [443, "0.0.0.0/0"],
     );
+    // DynamoDB through the gateway endpoint: its prefix list, the only destination of the rule.
+    assert.match(String(byName.dynamodb.prefixListId), /^pl-[0-9a-f]+$/);
+    assert.strictEqual(
+      one(plan, "aws:ec2/vpcEndpoint:VpcEndpoint", "-net-dynamodb").inputs.vpcEndpointType,
+      "Gateway",
+    );
     for (const inputs of Object.values(byName)) {
       assert.ok(inputs.cidrIpv4 === undefined || inputs.fromPort === 443, JSON.stringify(inputs));
     }
