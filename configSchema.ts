@@ -269,7 +269,7 @@ export const CONFIG_TABLE: readonly ConfigKeyDeclaration[] = [
     type: "string",
     default: "",
     description:
-      "Standby stack only; pin the media replica's file system id after the first deployment (pulumi stack output mediaFileSystemId) so a re-created replication can never move the standby off its promoted data.",
+      "Standby stack only; pin the media replica's file system id after the first deployment (the home stack's output mediaReplicaFileSystemId). Unpinned, the standby stays on the file system it first mounted and warns when the home stack names another; pinned, changing it moves the standby's mounts.",
   },
   {
     key: "operatorRoleArns",

@@ -4,8 +4,11 @@ import * as aws from "@pulumi/aws";
 export type MediaSource =
   /** Create the file system here; optionally replicate it to `replicaRegion`. */
   | { kind: "primary"; replicaRegion?: string }
-  /** Mount the replica the home stack's replication created in this region (read-only until promotion). */
-  | { kind: "replica"; fileSystemId: pulumi.Input<string> };
+  /**
+   * Mount the replica the home stack's replication created in this region (read-only until
+   * promotion). `pinned` when the id is the operator's (the stack's config), not the home stack's.
+   */
+  | { kind: "replica"; fileSystemId: pulumi.Input<string>; pinned: boolean };
 
 export interface MediaArgs {
   source: MediaSource;
@@ -46,7 +49,8 @@ export class Media extends pulumi.ComponentResource {
     super("magento-dr:data:Media", name, {}, opts);
     const protect = args.protect ?? true;
 
-    let fileSystemId: pulumi.Output<string>;
+    // The file system this stack asks to mount; for a replica, what config or the home stack says.
+    let wantedFileSystemId: pulumi.Output<string>;
     if (args.source.kind === "primary") {
       const fileSystem = new aws.efs.FileSystem(
         `${name}-fs`,
@@ -65,13 +69,28 @@ export class Media extends pulumi.ComponentResource {
         { fileSystemId: fileSystem.id, backupPolicy: { status: "ENABLED" } },
         { parent: this },
       );
-      fileSystemId = fileSystem.id;
+      wantedFileSystemId = fileSystem.id;
       if (args.source.replicaRegion) {
+        // The replica is encrypted with a customer key of its own region from its creation: "After
+        // the file system is created, you cannot change the KMS key" (EFS API Reference,
+        // DestinationToCreate), and without one EFS uses the account's default key there. The
+        // standby stack deploys after this one, so this stack creates that key in the replica's
+        // region (resource-level `region`), as Sessions does for the table's replicas.
+        const replicaKey = new aws.kms.Key(
+          `${name}-replica-key`,
+          {
+            region: args.source.replicaRegion,
+            description: `${name}: encryption of the media replica in ${args.source.replicaRegion}`,
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+          },
+          { parent: this, protect },
+        );
         const replication = new aws.efs.ReplicationConfiguration(
           `${name}-replication`,
           {
             sourceFileSystemId: fileSystem.id,
-            destination: { region: args.source.replicaRegion },
+            destination: { region: args.source.replicaRegion, kmsKeyId: replicaKey.arn },
           },
           {
             parent: this,
@@ -88,15 +107,25 @@ export class Media extends pulumi.ComponentResource {
         });
       }
     } else {
-      fileSystemId = pulumi.output(args.source.fileSystemId);
+      wantedFileSystemId = pulumi.output(args.source.fileSystemId);
     }
+    // A replica named by the home stack stays on the file system it was first mounted on. The
+    // home stack re-creates its replication after a failover or failback, which creates a new
+    // replica with a new id; following it on the next `up` would swap the shop's media for a copy
+    // still filling (or empty). So what is mounted is what the mount targets and the access point
+    // hold in state, and everything downstream (instances, IAM, endpoints) follows the access
+    // point. Only the operator moves it, by pinning the id in the stack's config.
+    const followsHome = args.source.kind === "replica" && !args.source.pinned;
+    const pinned: pulumi.CustomResourceOptions = followsHome
+      ? { ignoreChanges: ["fileSystemId"] }
+      : {};
 
     const subnetIds = pulumi.output(args.subnetIds);
     for (let az = 0; az < args.availabilityZones; az++) {
       new aws.efs.MountTarget(
         `${name}-mount-${az}`,
         {
-          fileSystemId,
+          fileSystemId: wantedFileSystemId,
           subnetId: subnetIds.apply((ids) => {
             if (ids.length !== args.availabilityZones) {
               throw new Error(
@@ -107,13 +136,13 @@ export class Media extends pulumi.ComponentResource {
           }),
           securityGroups: [args.securityGroupId],
         },
-        { parent: this },
+        { parent: this, ...pinned },
       );
     }
     const accessPoint = new aws.efs.AccessPoint(
       `${name}-media`,
       {
-        fileSystemId,
+        fileSystemId: wantedFileSystemId,
         // Magento's PHP-FPM pool user (nginx on Amazon Linux) owns pub/media.
         posixUser: { uid: 995, gid: 992 },
         rootDirectory: {
@@ -122,8 +151,15 @@ export class Media extends pulumi.ComponentResource {
         },
         tags: { Name: `${name}-media` },
       },
-      { parent: this },
+      { parent: this, ...pinned },
     );
+    const fileSystemId = followsHome ? accessPoint.fileSystemId : wantedFileSystemId;
+    if (followsHome) {
+      pulumi.all([fileSystemId, wantedFileSystemId]).apply(([mounted, wanted]) => {
+        const warning = replicaMoveWarning(name, mounted, wanted);
+        if (warning) void pulumi.log.warn(warning, this);
+      });
+    }
 
     this.fileSystemId = fileSystemId;
     this.fileSystemArn = pulumi.interpolate`arn:aws:elasticfilesystem:${args.region}:${args.accountId}:file-system/${fileSystemId}`;
@@ -146,4 +182,22 @@ export class Media extends pulumi.ComponentResource {
       replicaFileSystemId: this.replicaFileSystemId,
     });
   }
+}
+
+/**
+ * What to tell the operator when the file system the stack is asked to mount is no longer the one
+ * mounted (the home stack's replication was re-created): nothing moves, and how to move on purpose.
+ */
+export function replicaMoveWarning(
+  name: string,
+  mounted: string | undefined,
+  wanted: string | undefined,
+): string | undefined {
+  if (!mounted || !wanted || mounted === wanted) return undefined;
+  return (
+    `${name}: the standby stays on media file system ${mounted}; the home stack now names ` +
+    `${wanted}, a replica created after it. Set magento-dr:mediaReplicaFileSystemId=${mounted} ` +
+    `to keep it and silence this, or set it to ${wanted} to move once that replica holds the ` +
+    `media (docs/runbook.md, "After a failback").`
+  );
 }

@@ -107,6 +107,7 @@ export class RegionStack extends pulumi.ComponentResource {
             ? {
                 kind: "replica",
                 fileSystemId: cfg.mediaReplicaFileSystemId ?? args.home!.mediaReplicaFileSystemId,
+                pinned: cfg.mediaReplicaFileSystemId !== undefined,
               }
             : { kind: "primary" },
         subnetIds: network.privateSubnetIds,
@@ -531,7 +532,8 @@ export class RegionStack extends pulumi.ComponentResource {
               instanceId: physicalName,
               backupRetentionDays: DEFAULT_BACKUP_RETENTION_DAYS,
             },
-            media: { fileSystemId: cfg.mediaReplicaFileSystemId ?? home!.mediaReplicaFileSystemId },
+            // The file system the standby mounts (Media pins it), not what the home names now.
+            media: media.fileSystemId.apply((fileSystemId) => ({ fileSystemId })),
             parameters: mapValues(PROMOTED_PARAMETERS, (key) => `${parameterPath}${key}`),
             searchEndpoint: search.endpoint,
             search: searchReplication.functionName.apply((replicationFunctionName) => ({

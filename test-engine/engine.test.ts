@@ -120,6 +120,50 @@ describe("the program on the Pulumi engine (simulated AWS)", function () {
     });
   }
 
+  // After a failover the home stack re-creates its EFS replication, which makes a new replica with
+  // a new id; the home stack's output then names it. The standby must stay on what it mounts.
+  it("keeps the standby on its media file system when the home stack names another replica", async function () {
+    const home = await sandbox.stack(HOME);
+    const original = await home.exportStack();
+    const edited = JSON.parse(JSON.stringify(original));
+    const stackResource = edited.deployment.resources.find(
+      (r: { type: string }) => r.type === "pulumi:pulumi:Stack",
+    );
+    const mounted = stackResource.outputs.mediaReplicaFileSystemId;
+    assert.match(String(mounted), /^fs-/);
+    stackResource.outputs.mediaReplicaFileSystemId = "fs-0feedfacefeedface";
+    await home.importStack(edited);
+    try {
+      const { steps, onEvent } = stepCollector();
+      const warnings: string[] = [];
+      const result = await (
+        await sandbox.stack(STANDBY)
+      ).preview({
+        onOutput: log,
+        onEvent: (event) => {
+          onEvent(event);
+          const diag = event.diagnosticEvent;
+          if (diag?.severity === "warning") warnings.push(diag.message);
+        },
+      });
+      assert.ok(result.changeSummary, "the preview ran");
+      const media = steps.filter((s) =>
+        ["aws:efs/mountTarget:MountTarget", "aws:efs/accessPoint:AccessPoint"].includes(s.type),
+      );
+      assert.strictEqual(media.length, 4, "three mount targets and the access point");
+      assert.deepStrictEqual(
+        media.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.urn}`),
+        [],
+        "nothing of the standby's media moves",
+      );
+      const warning = warnings.find((w) => w.includes("stays on media file system"));
+      assert.ok(warning, `a warning says what to set; got ${JSON.stringify(warnings)}`);
+      assert.ok(warning.includes(`mediaReplicaFileSystemId=${mounted}`), warning);
+    } finally {
+      await home.importStack(original);
+    }
+  });
+
   it("refreshes the home stack with no drift (the providers' read)", async function () {
     const stack = await sandbox.stack(HOME);
     assert.ok(((await stack.exportStack()).deployment?.resources?.length ?? 0) > 100);

@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { SEARCH_TLS_POLICY } from "../components/search";
 import { AUTOMATION_OWNED_PARAMETERS } from "../components/endpoints";
+import { replicaMoveWarning } from "../components/media";
 import { runProgram } from "../plan/runProgram";
 import { readStackConfig } from "../plan/stackConfig";
 import { one, ofType, planOf } from "./helpers/plan";
@@ -160,7 +161,9 @@ describe("data tier: sessions table", () => {
     assert.strictEqual(i.replicas[0].pointInTimeRecovery, true);
     assert.strictEqual(i.replicas[0].deletionProtectionEnabled, true);
     assert.match(i.replicas[0].kmsKeyArn, /^arn:aws:kms:eu-west-1:/);
-    const replicaKey = ofType(plan, "aws:kms/key:Key").filter((k) => k.region === "eu-west-1");
+    const replicaKey = ofType(plan, "aws:kms/key:Key").filter(
+      (k) => k.region === "eu-west-1" && k.name.includes("-sessions"),
+    );
     assert.strictEqual(
       replicaKey.length,
       1,
@@ -292,7 +295,14 @@ describe("data tier: media", () => {
       "ENABLED",
     );
     const replication = one(home, REPLICATION);
-    assert.deepStrictEqual(replication.inputs.destination, { region: "eu-west-1" });
+    // The replica gets a customer key of its own region at creation (it cannot change later).
+    const replicaKey = one(home, "aws:kms/key:Key", "-media-replica-key");
+    assert.deepStrictEqual(
+      [replicaKey.region, replicaKey.inputs.enableKeyRotation, replicaKey.protect],
+      ["eu-west-1", true, true],
+    );
+    assert.strictEqual(replication.inputs.destination.region, "eu-west-1");
+    assert.match(replication.inputs.destination.kmsKeyId, /^arn:aws:kms:eu-west-1:/);
     assert.deepStrictEqual(replication.ignoreChanges, ["destination", "sourceFileSystemId"]);
 
     const standby = await planOf("prod-euw1");
@@ -302,10 +312,13 @@ describe("data tier: media", () => {
     assert.ok(
       mounts.every((m) => m.inputs.fileSystemId === home.run.outputs.mediaReplicaFileSystemId),
     );
-    assert.strictEqual(
-      one(standby, "aws:efs/accessPoint:AccessPoint").inputs.rootDirectory.path,
-      "/magento/pub/media",
-    );
+    const accessPoint = one(standby, "aws:efs/accessPoint:AccessPoint");
+    assert.strictEqual(accessPoint.inputs.rootDirectory.path, "/magento/pub/media");
+    // Named by the home stack: a later id from there never moves the mounts (the engine test
+    // "keeps the standby on its media file system" shows the engine honouring it).
+    for (const r of [...mounts, accessPoint]) {
+      assert.deepStrictEqual(r.ignoreChanges, ["fileSystemId"], r.name);
+    }
   });
 });
 
@@ -314,9 +327,20 @@ describe("data tier: media after a failover", () => {
     const plan = await planOf("prod-euw1", ["mediaReplicaFileSystemId=fs-0123456789abcdef0"]);
     const mounts = ofType(plan, "aws:efs/mountTarget:MountTarget");
     assert.ok(mounts.every((m) => m.inputs.fileSystemId === "fs-0123456789abcdef0"));
+    // The operator's pin is a deliberate choice: changing it moves the mounts.
+    assert.ok(mounts.every((m) => m.ignoreChanges.length === 0));
     const orchestrator = one(plan, "aws:lambda/function:Function", "-failover-orchestrator-fn");
     const settings = JSON.parse(orchestrator.inputs.environment.variables.FAILOVER_SETTINGS);
     assert.strictEqual(settings.media.fileSystemId, "fs-0123456789abcdef0");
+  });
+
+  it("tells the operator the standby stayed, and what to set, when the home names another replica", () => {
+    assert.strictEqual(replicaMoveWarning("s-media", "fs-1", "fs-1"), undefined);
+    assert.strictEqual(replicaMoveWarning("s-media", undefined, "fs-2"), undefined);
+    const warning = replicaMoveWarning("s-media", "fs-1", "fs-2")!;
+    assert.match(warning, /stays on media file system fs-1; the home stack now names fs-2/);
+    assert.match(warning, /Set magento-dr:mediaReplicaFileSystemId=fs-1 to keep it/);
+    assert.match(warning, /or set it to fs-2 to move/);
   });
 });
 
