@@ -159,23 +159,37 @@ export class Search extends pulumi.ComponentResource {
           internalUserDatabaseEnabled: true,
           masterUserOptions: { masterUserName: "magento", masterUserPassword: password.result },
         },
-        // Only principals of this account, and fine-grained access control decides per user.
+        // The network (VPC access only) decides who can reach the domain, and fine-grained access
+        // control decides, per internal user, what each request may do. The policy lets every
+        // request through to FGAC: a policy naming IAM principals would refuse the unsigned
+        // basic-auth requests of Magento, the checker and the replication function before FGAC
+        // saw them (OpenSearch Service Developer Guide, "Fine-grained access control in Amazon
+        // OpenSearch Service": "If a resource-based access policy contains IAM users or roles,
+        // clients must send signed requests ... we recommend using a domain access policy that
+        // doesn't require signed requests"; this is its "Recommended configurations" policy for a
+        // "User name and password" master user). Checked by the policy pack
+        // (opensearch-access-policy-no-public-principal: only with FGAC, the internal user database
+        // and VPC access).
         accessPolicies: pulumi.jsonStringify({
           Version: "2012-10-17",
           Statement: [
             {
+              Sid: "FineGrainedAccessControlDecides",
               Effect: "Allow",
-              Principal: { AWS: pulumi.interpolate`arn:aws:iam::${args.accountId}:root` },
+              Principal: { AWS: "*" },
               Action: "es:ESHttp*",
               Resource: pulumi.interpolate`${domainArn}/*`,
             },
             // Cross-cluster replication: "you must include the es:ESCrossClusterGet permission on
             // the remote (leader) domain ... applied for /leader-domain and not /leader-domain/*"
-            // (OpenSearch Service Developer Guide, "Cross-cluster replication", Permissions).
+            // (OpenSearch Service Developer Guide, "Cross-cluster replication", Permissions
+            // requirements, whose recommended policy names Principal "*" for it as well; a
+            // connection still needs the leader's acceptance, which only this program gives).
             // Every domain may lead: the standby leads after a failover, for the failback.
             {
+              Sid: "CrossClusterReplication",
               Effect: "Allow",
-              Principal: { AWS: pulumi.interpolate`arn:aws:iam::${args.accountId}:root` },
+              Principal: { AWS: "*" },
               Action: "es:ESCrossClusterGet",
               Resource: domainArn,
             },

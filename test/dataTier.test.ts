@@ -206,8 +206,17 @@ describe("data tier: search", () => {
     );
     assert.strictEqual(i.domainEndpointOptions.tlsSecurityPolicy, SEARCH_TLS_POLICY);
     assert.strictEqual(i.advancedSecurityOptions.enabled, true);
+    assert.strictEqual(i.advancedSecurityOptions.internalUserDatabaseEnabled, true);
+    // Unsigned basic-auth requests reach FGAC: the policy names no IAM principal (AWS's
+    // recommended policy with fine-grained access control), on this domain's subresources only.
     const policy = JSON.parse(i.accessPolicies);
-    assert.strictEqual(policy.Statement[0].Principal.AWS, "arn:aws:iam::123456789012:root");
+    assert.deepStrictEqual(policy.Statement[0], {
+      Sid: "FineGrainedAccessControlDecides",
+      Effect: "Allow",
+      Principal: { AWS: "*" },
+      Action: "es:ESHttp*",
+      Resource: `arn:aws:es:eu-west-1:123456789012:domain/${i.domainName}/*`,
+    });
     assert.deepStrictEqual(
       i.logPublishingOptions.map((o: { logType: string }) => o.logType).sort(),
       ["AUDIT_LOGS", "ES_APPLICATION_LOGS", "INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS"],
@@ -270,7 +279,7 @@ describe("data tier: search replication", () => {
         statement.Resource,
         /^arn:aws:es:[a-z0-9-]+:123456789012:domain\/magento-dr-prod-[a-z0-9]+$/,
       );
-      assert.strictEqual(statement.Principal.AWS, "arn:aws:iam::123456789012:root");
+      assert.strictEqual(statement.Principal.AWS, "*");
     }
   });
 

@@ -16,6 +16,7 @@ import {
   parseDocument,
   Statement,
 } from "../lib/iam";
+import { DomainAccessInputs, openDomainProblems, openStatementProblems } from "../lib/searchAccess";
 import { Subject } from "../lib/subject";
 import { knownList, UNKNOWN } from "../lib/values";
 import { isGlobalDatastoreMember } from "./multiAz";
@@ -322,11 +323,12 @@ export const opensearchFineGrainedAccess: ResourceValidationPolicy = {
 export const opensearchAccessPolicyNoPublicPrincipal: ResourceValidationPolicy = {
   name: "opensearch-access-policy-no-public-principal",
   description:
-    "OpenSearch domain access policies name the roles that may call the domain, never Principal `*`.",
+    "OpenSearch domain access policies name their principals, or open only es:ESHttp* (and es:ESCrossClusterGet) on the domain to fine-grained access control with the internal user database, inside a VPC.",
   enforcementLevel: "advisory",
   validateResource: validateResourceOfType(aws.opensearch.Domain, (domain, args, report) => {
     const subject = new Subject(args, report);
-    const must = "must grant access only to named principals";
+    const must =
+      "must grant access only to named principals, or open the domain only to fine-grained access control inside its VPC";
     const parsed = parseDocument(() => domain.accessPolicies);
     if (parsed.kind === "unknown") return subject.cannotVerify(must, "accessPolicies");
     if (parsed.kind === "invalid") {
@@ -336,12 +338,26 @@ export const opensearchAccessPolicyNoPublicPrincipal: ResourceValidationPolicy =
         "Fix the document.",
       );
     }
-    for (const s of parsed.statements.filter(publicPrincipal)) {
-      subject.fail(
-        must,
-        `accessPolicies ${describeStatement(s)} allows ${s.notPrincipal ? "NotPrincipal" : 'Principal "*"'}`,
-        "Name the application and orchestrator roles in Principal.AWS.",
-      );
+    // Principal "*" is AWS's recommended policy with FGAC and basic authentication
+    // (../lib/searchAccess.ts); anywhere else it lets anyone who reaches the endpoint in.
+    const open = parsed.statements.filter(publicPrincipal);
+    if (open.length === 0) return;
+    const fix =
+      "Either name the roles that call the domain in Principal.AWS (signed requests), or keep " +
+      'Principal "*" only for es:ESHttp* on "<domain ARN>/*" and es:ESCrossClusterGet on the ' +
+      "domain ARN, with vpcOptions, advancedSecurityOptions.enabled and internalUserDatabaseEnabled true.";
+    const inputs = domain as DomainAccessInputs;
+    const where = (s: Statement) =>
+      `accessPolicies ${describeStatement(s)} allows ${s.notPrincipal ? "NotPrincipal" : 'Principal "*"'}`;
+    const findings = [
+      openDomainProblems(inputs),
+      ...open.map((s) => openStatementProblems(inputs, s)),
+    ];
+    const unknown = findings.find((f) => f.kind === "unknown");
+    if (unknown?.kind === "unknown") return subject.cannotVerify(must, unknown.property);
+    const reasons = findings.flatMap((f) => (f.kind === "found" ? f.reasons : []));
+    if (reasons.length > 0) {
+      subject.fail(must, `${open.map(where).join("; ")}, and ${reasons.join(", ")}`, fix);
     }
   }),
 };

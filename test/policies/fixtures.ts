@@ -81,6 +81,35 @@ export const searchDomain = {
   ],
 };
 
+/**
+ * The search domain as components/search.ts builds it: AWS's recommended open access policy with
+ * fine-grained access control, the internal user database and VPC access.
+ */
+export const openSearchDomain = {
+  ...searchDomain,
+  domainName: "magento",
+  advancedSecurityOptions: { enabled: true, internalUserDatabaseEnabled: true },
+  accessPolicies: JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "FineGrainedAccessControlDecides",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: "es:ESHttp*",
+        Resource: `arn:aws:es:us-east-1:${ACCOUNT}:domain/magento/*`,
+      },
+      {
+        Sid: "CrossClusterReplication",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: "es:ESCrossClusterGet",
+        Resource: `arn:aws:es:us-east-1:${ACCOUNT}:domain/magento`,
+      },
+    ],
+  }),
+};
+
 export const fileSystem = { encrypted: true, kmsKeyId: KEY_ARN, performanceMode: "generalPurpose" };
 
 export const loadBalancer = {

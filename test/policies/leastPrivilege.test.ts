@@ -16,6 +16,7 @@ import {
   lambdaTrustPolicy,
   launchTemplate,
   memberCacheGroup,
+  openSearchDomain,
   scopedPolicyDocument,
   searchDomain,
 } from "./fixtures";
@@ -372,6 +373,89 @@ describe("policies: least privilege", () => {
         ),
         "accessPolicies",
       );
+    });
+
+    describe('Principal "*" behind fine-grained access control (AWS\'s recommended policy)', () => {
+      const run = (props: object) =>
+        check(opensearchAccessPolicyNoPublicPrincipal, aws.opensearch.Domain, props);
+
+      it("passes FGAC with the internal user database on a VPC-only domain", () => {
+        assertNoViolations(run(openSearchDomain));
+      });
+
+      it("flags it without fine-grained access control", () => {
+        assertViolation(
+          run({
+            ...openSearchDomain,
+            advancedSecurityOptions: { enabled: false, internalUserDatabaseEnabled: true },
+          }),
+          [
+            'accessPolicies statement 0 ("FineGrainedAccessControlDecides") allows Principal "*"',
+            "fine-grained access control is off",
+          ],
+        );
+      });
+
+      it("flags it with an IAM master user (no internal user database)", () => {
+        assertViolation(
+          run({
+            ...openSearchDomain,
+            advancedSecurityOptions: { enabled: true, internalUserDatabaseEnabled: false },
+          }),
+          ["the internal user database is off"],
+        );
+      });
+
+      it("flags it on a public domain", () => {
+        assertViolation(run({ ...openSearchDomain, vpcOptions: undefined }), [
+          "the domain is not VPC-only",
+        ]);
+      });
+
+      it("flags it with anonymous access", () => {
+        assertViolation(
+          run({
+            ...openSearchDomain,
+            advancedSecurityOptions: {
+              enabled: true,
+              internalUserDatabaseEnabled: true,
+              anonymousAuthEnabled: true,
+            },
+          }),
+          ["anonymous access is on"],
+        );
+      });
+
+      it("flags an open statement wider than es:ESHttp* on this domain", () => {
+        const accessPolicies = document({
+          Effect: "Allow",
+          Principal: { AWS: "*" },
+          Action: "es:*",
+          Resource: "arn:aws:es:us-east-1:123456789012:domain/other/*",
+        });
+        assertViolation(run({ ...openSearchDomain, accessPolicies }), [
+          "it allows es:* (only es:ESHttp* and es:ESCrossClusterGet may be open)",
+          "its Resource arn:aws:es:us-east-1:123456789012:domain/other/* is not this domain (magento)",
+        ]);
+      });
+
+      it("reports a domain whose user database setting is unknown during preview", () => {
+        assertUnverifiable(
+          run(
+            preview({
+              ...openSearchDomain,
+              advancedSecurityOptions: { enabled: true, internalUserDatabaseEnabled: U },
+            }),
+          ),
+          "advancedSecurityOptions.internalUserDatabaseEnabled",
+        );
+      });
+
+      it("accepts subnet ids that are outputs during preview (the domain is still in the VPC)", () => {
+        assertNoViolations(
+          run(preview({ ...openSearchDomain, vpcOptions: { subnetIds: U, securityGroupIds: U } })),
+        );
+      });
     });
   });
 });
