@@ -1,6 +1,6 @@
 // Credentials for the search health probe. The domains use fine-grained access control with an
 // internal user, so an anonymous GET /_cluster/health is refused (401/403) and would read as a
-// dead endpoint. The probe authenticates as Magento's user, from the region's secret.
+// dead endpoint. The probe authenticates as its own user (cluster health only), from its secret.
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { clientConfig, lazy } from "./awsClients";
 
@@ -12,21 +12,25 @@ export interface BasicAuthDeps {
   now?: () => number;
 }
 
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
 /**
- * Returns a `requestHeaders` function for the search health checker: an Authorization header
- * with HTTP Basic credentials from a secret holding `{ "username", "password" }`. A secret that
- * cannot be read or parsed throws: probing without credentials would report every endpoint dead.
+ * Returns a reader of a secret holding `{ "username", "password" }`, cached per container. A
+ * secret that cannot be read or parsed throws (the message names the secret, never its value).
  */
-export function basicAuthFromSecret(
+export function credentialsFromSecret(
   region: string,
   secretId: string,
   deps: BasicAuthDeps = {},
-): () => Promise<Record<string, string>> {
+): () => Promise<Credentials> {
   const client = lazy(() => deps.secretsManager ?? new SecretsManagerClient(clientConfig(region)));
   const now = deps.now ?? Date.now;
-  let cached: { header: string; readAt: number } | undefined;
+  let cached: { credentials: Credentials; readAt: number } | undefined;
   // Concurrent requests share one read instead of each fetching the secret.
-  let reading: Promise<{ header: string; readAt: number }> | undefined;
+  let reading: Promise<{ credentials: Credentials; readAt: number }> | undefined;
   const read = async () => {
     const { SecretString } = await client().send(new GetSecretValueCommand({ SecretId: secretId }));
     let parsed: unknown;
@@ -39,10 +43,7 @@ export function basicAuthFromSecret(
     if (typeof username !== "string" || typeof password !== "string") {
       throw new Error(`secret ${secretId} must hold {"username", "password"} strings`);
     }
-    return {
-      header: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`,
-      readAt: now(),
-    };
+    return { credentials: { username, password }, readAt: now() };
   };
   return async () => {
     if (!cached || now() - cached.readAt > SECRET_CACHE_MS) {
@@ -51,6 +52,24 @@ export function basicAuthFromSecret(
       });
       cached = await reading;
     }
-    return { Authorization: cached.header };
+    return cached.credentials;
   };
+}
+
+export function basicAuthorization({ username, password }: Credentials): Record<string, string> {
+  return { Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` };
+}
+
+/**
+ * Returns a `requestHeaders` function for the search health checker: an Authorization header
+ * with HTTP Basic credentials from a secret holding `{ "username", "password" }`. A secret that
+ * cannot be read or parsed throws: probing without credentials would report every endpoint dead.
+ */
+export function basicAuthFromSecret(
+  region: string,
+  secretId: string,
+  deps: BasicAuthDeps = {},
+): () => Promise<Record<string, string>> {
+  const credentials = credentialsFromSecret(region, secretId, deps);
+  return async () => basicAuthorization(await credentials());
 }

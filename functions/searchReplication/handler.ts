@@ -7,14 +7,20 @@
 //    the rule, points each Magento alias at one complete index and counts its documents;
 //  - "resync" (failback): in a region that is not active, drops the indices that no longer follow
 //    (stale since the failover) so the auto-follow rule replicates fresh copies;
-//  - "status": observes only.
+//  - "status": observes only;
+//  - "users" (the deployment, before Magento and the checker are pointed at their users): puts the
+//    domain's internal users for Magento and the checker in place (./users.ts) and fails unless
+//    both sign in with exactly their own role. "reconcile" does the same every minute, so a user
+//    changed or deleted by hand, or a new secret version, is put right within a minute.
 // Errors reading or writing the domain throw (the scheduled run fails visibly; the promotion's step
 // reports the failure), except metrics, which never stop the work but fail the invocation at the end.
 import { CloudWatchClient, MetricDatum, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { clientConfig, lazy } from "../awsClients";
 import { logEvent } from "../log";
+import { basicAuthorization } from "../searchAuth";
 import { OpenSearchClient } from "./client";
 import { indexPattern } from "./magentoIndices";
+import { ensureUsers, ManagedUser, UserReport } from "./users";
 import {
   AliasReport,
   deleteRule,
@@ -51,15 +57,23 @@ export interface SearchReplicationDeps {
   /** The region the authority names active. */
   activeRegion: () => Promise<string>;
   headers?: () => Promise<Record<string, string>>;
+  /**
+   * The internal users this function keeps in place, with their passwords (from their secrets).
+   * None when absent.
+   */
+  users?: () => Promise<ManagedUser[]>;
+  /** Headers that sign in as one of those users (checks that each user works). @default HTTP Basic */
+  headersFor?: (username: string, password: string) => Record<string, string>;
   cloudwatch?: CloudWatchClient;
 }
 
-export type SearchReplicationAction = "reconcile" | "promote" | "resync" | "status";
+export type SearchReplicationAction = "reconcile" | "promote" | "resync" | "status" | "users";
 export const SEARCH_REPLICATION_ACTIONS: readonly SearchReplicationAction[] = [
   "reconcile",
   "promote",
   "resync",
   "status",
+  "users",
 ];
 
 export const REPLICATION_METRICS = {
@@ -85,6 +99,8 @@ export interface ReplicationReport {
   /** Follower indices still copying (BOOTSTRAPPING): not yet a complete copy. */
   bootstrapping?: number;
   lagOperations?: number;
+  /** The internal users managed on this run and what was written for each (reconcile, users). */
+  users?: UserReport[];
 }
 
 export class BadRequest extends Error {
@@ -138,6 +154,26 @@ export function createSearchReplicationHandler(
     () => deps.cloudwatch ?? new CloudWatchClient(clientConfig(settings.region)),
   );
   const allAliases = Object.values(settings.leaderAliases);
+
+  /** Users problems never stop the replication work; they are reported (and alarm) with it. */
+  async function manageUsers(): Promise<{ users?: UserReport[]; problems: string[] }> {
+    if (!deps.users) return { problems: [] };
+    try {
+      const report = await ensureUsers(client, await deps.users(), (username, password) => {
+        const headers = (
+          deps.headersFor ?? ((u, p) => basicAuthorization({ username: u, password: p }))
+        )(username, password);
+        return new OpenSearchClient({
+          endpoint: settings.endpoint,
+          headers: async () => headers,
+          timeoutMs: settings.timeoutMs,
+        });
+      });
+      return { users: report.users, problems: report.problems.map((p) => `search user ${p}`) };
+    } catch (error) {
+      return { problems: [`search users not managed: ${(error as Error).message}`] };
+    }
+  }
 
   async function publish(report: ReplicationReport): Promise<unknown> {
     const dimensions = [{ Name: "DomainName", Value: settings.domainName }];
@@ -266,7 +302,23 @@ export function createSearchReplicationHandler(
         bootstrapping: following.filter(isBootstrapping).length,
         lagOperations: Math.max(0, ...following.map((i) => i.lagOperations)),
       };
-    } else report = await reconcile(activeRegion);
+    } else if (action === "users") {
+      const managed = await manageUsers();
+      report = {
+        action,
+        role: activeRegion === settings.region ? "leader" : "follower",
+        activeRegion,
+        ...managed,
+      };
+    } else {
+      const managed = await manageUsers();
+      const replication = await reconcile(activeRegion);
+      report = {
+        ...replication,
+        problems: [...managed.problems, ...replication.problems],
+        ...(managed.users ? { users: managed.users } : {}),
+      };
+    }
     const level = report.problems.length === 0 ? "info" : "warn";
     logEvent({ fn: "searchReplication", level, ...report });
     if (action === "reconcile") {
@@ -276,6 +328,11 @@ export function createSearchReplicationHandler(
           cause: metricsError,
         });
       }
+    }
+    // The deployment waits on this action before it points Magento and the checker at their
+    // users: it must fail, not report, when they are not in place.
+    if (action === "users" && report.problems.length > 0) {
+      throw new Error(`search users are not in place: ${report.problems.join("; ")}`);
     }
     return report;
   };
