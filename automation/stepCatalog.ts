@@ -54,7 +54,18 @@ export function callsOf(step: string, c: CatalogContext): PlannedCall[] {
           : []),
       ];
     case "database":
-      return [{ api: "rds:PromoteReadReplica", region: local, resource: s.database.instanceId }];
+      return [
+        { api: "rds:PromoteReadReplica", region: local, resource: s.database.instanceId },
+        ...((s.database.standbyAlarmNames ?? []).length > 0
+          ? [
+              {
+                api: "cloudwatch:DisableAlarmActions (once standalone, if still acting; best effort)",
+                region: local,
+                resource: (s.database.standbyAlarmNames ?? []).join(", "),
+              },
+            ]
+          : []),
+      ];
     case "media":
       return s.media
         ? [
@@ -62,6 +73,11 @@ export function callsOf(step: string, c: CatalogContext): PlannedCall[] {
               api: `elasticfilesystem:DeleteReplicationConfiguration${c.mode === "unplanned" ? " (LOCAL_CONFIGURATION_ONLY if refused or stuck in DELETING)" : ""}, until DescribeFileSystems says ReplicationOverwriteProtection ENABLED`,
               region: local,
               resource: `replication into ${s.media.fileSystemId}`,
+            },
+            {
+              api: "elasticfilesystem:PutBackupPolicy ENABLED (once writable)",
+              region: local,
+              resource: s.media.fileSystemId,
             },
           ]
         : [];

@@ -24,6 +24,8 @@ export const arns = {
     pulumi.interpolate`arn:aws:sns:${region}:${account}:${name}`,
   database: (region: Name, account: Name, identifier: Name) =>
     pulumi.interpolate`arn:aws:rds:${region}:${account}:db:${identifier}`,
+  alarm: (region: Name, account: Name, name: Name) =>
+    pulumi.interpolate`arn:aws:cloudwatch:${region}:${account}:alarm:${name}`,
   replicationGroup: (region: Name, account: Name, id: Name) =>
     pulumi.interpolate`arn:aws:elasticache:${region}:${account}:replicationgroup:${id}`,
   /** The group id in an Auto Scaling group's ARN is a UUID; the documented form matches it with `*`. */

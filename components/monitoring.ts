@@ -43,7 +43,16 @@ interface AlarmSpec {
   periods: number;
   /** @default "notBreaching" */
   treatMissingData?: "breaching" | "notBreaching" | "missing";
+  /**
+   * Only meaningful while this region is a standby: its actions are on only then (a promotion
+   * turns them off at once, steps/database.ts; the next `up` with the new activeRegion agrees).
+   */
+  standbyOnly?: boolean;
 }
+
+/** The database's cross-region replica lag alarm: only a standby's database has one. */
+export const replicaLagAlarmName = (databaseIdentifier: string) =>
+  `${databaseIdentifier}-db-replica-lag`;
 
 /**
  * What an operator watches in a region: alarms with thresholds from config on the cache, the
@@ -76,6 +85,7 @@ export class Monitoring extends pulumi.ComponentResource {
           treatMissingData: spec.treatMissingData ?? "notBreaching",
           alarmActions: [args.topicArn],
           okActions: [args.topicArn],
+          ...(spec.standbyOnly ? { actionsEnabled: args.region !== args.activeRegion } : {}),
         },
         { parent: this },
       );
@@ -164,7 +174,7 @@ export class Monitoring extends pulumi.ComponentResource {
     });
     if (args.replicaRegion) {
       alarm({
-        name: `${args.databaseIdentifier}-db-replica-lag`,
+        name: replicaLagAlarmName(args.databaseIdentifier),
         description: `Cross-region replica lag above ${t.dbReplicaLagSeconds} s: the RPO of a failover now`,
         namespace: "AWS/RDS",
         metricName: "ReplicaLag",
@@ -173,8 +183,12 @@ export class Monitoring extends pulumi.ComponentResource {
         comparisonOperator: "GreaterThanThreshold",
         threshold: t.dbReplicaLagSeconds,
         periods: 3,
-        // No datapoints from a replica means replication is broken, not fine.
+        // No datapoints from a replica means replication is broken, not fine. A promoted
+        // database publishes none either (ReplicaLag is "for read replica configurations", RDS
+        // User Guide, "Amazon CloudWatch metrics for Amazon RDS"): hence standbyOnly, or the
+        // alarm would sit in ALARM, hiding the next real page, for as long as the region serves.
         treatMissingData: "breaching",
+        standbyOnly: true,
       });
     }
 

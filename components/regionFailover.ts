@@ -82,7 +82,9 @@ export interface RegionFailoverArgs {
     globalReplicationGroup: pulumi.Input<string>;
     database: pulumi.Input<string>;
     /** The local replica file system and the source it replicates from (home region). */
-    fileSystems: pulumi.Input<string>[];
+    fileSystems: { local: pulumi.Input<string>; source: pulumi.Input<string> };
+    /** Alarms whose actions the database step turns off (settings.database.standbyAlarmNames). */
+    standbyAlarms: pulumi.Input<string>[];
     parameters: pulumi.Input<string>[];
     autoScalingGroup: pulumi.Input<string>;
     topic: pulumi.Input<string>;
@@ -199,7 +201,23 @@ export class RegionFailover extends pulumi.ComponentResource {
           "elasticfilesystem:DescribeFileSystems",
           "elasticfilesystem:UpdateFileSystemProtection",
         ],
-        Resource: a.fileSystems,
+        Resource: [a.fileSystems.local, a.fileSystems.source],
+      },
+      {
+        // Backups on the promoted (local) file system only (steps/media.ts).
+        Sid: "MediaBackups",
+        Effect: "Allow",
+        Action: ["elasticfilesystem:PutBackupPolicy"],
+        Resource: [a.fileSystems.local],
+      },
+      {
+        // Both take the alarm ARN as resource (Service Authorization Reference, Amazon
+        // CloudWatch: DescribeAlarms and DisableAlarmActions, resource type alarm). Were that
+        // wrong, the step reports the alarms still paging and the command to run, nothing worse.
+        Sid: "QuietStandbyAlarms",
+        Effect: "Allow",
+        Action: ["cloudwatch:DescribeAlarms", "cloudwatch:DisableAlarmActions"],
+        Resource: a.standbyAlarms,
       },
       {
         Sid: "Endpoints",

@@ -25,7 +25,7 @@ import { Notifications } from "./notifications";
 import { TierAutomation } from "./tierAutomation";
 import { SearchReplicationAutomation } from "./searchReplicationAutomation";
 import { leaderAlias } from "./searchReplication";
-import { Monitoring } from "./monitoring";
+import { Monitoring, replicaLagAlarmName } from "./monitoring";
 import { SecurityAlarms } from "./securityAlarms";
 import { authorityTablePolicy } from "./authorityAccess";
 import { regionalHostName } from "./regionGate";
@@ -531,6 +531,7 @@ export class RegionStack extends pulumi.ComponentResource {
             database: {
               instanceId: physicalName,
               backupRetentionDays: DEFAULT_BACKUP_RETENTION_DAYS,
+              standbyAlarmNames: [replicaLagAlarmName(physicalName)],
             },
             // The file system the standby mounts (Media pins it), not what the home names now.
             media: media.fileSystemId.apply((fileSystemId) => ({ fileSystemId })),
@@ -550,7 +551,8 @@ export class RegionStack extends pulumi.ComponentResource {
             replicationGroup: arns.replicationGroup(cfg.region, accountId, physicalName),
             globalReplicationGroup: pulumi.interpolate`arn:aws:elasticache::${accountId}:globalreplicationgroup:${home!.globalDatastoreId}`,
             database: arns.database(cfg.region, accountId, physicalName),
-            fileSystems: [media.fileSystemArn, homeMediaArn],
+            fileSystems: { local: media.fileSystemArn, source: homeMediaArn },
+            standbyAlarms: [arns.alarm(cfg.region, accountId, replicaLagAlarmName(physicalName))],
             parameters: [
               ...Object.values(PROMOTED_PARAMETERS).map(parameterArn),
               parameterArn("search/reindex-requested"),

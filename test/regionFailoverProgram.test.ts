@@ -206,6 +206,27 @@ describe("region failover: the standby deploys the automation", () => {
     assert.deepStrictEqual(resources("PromoteDatabase"), [
       "arn:aws:rds:eu-west-1:123456789012:db:magento-dr-prod-euw1",
     ]);
+    // The promoted file system's backups and the replica-lag alarm: exactly those, by name.
+    const media = plan.run.resources.find((r) => r.type === "aws:efs/accessPoint:AccessPoint")!;
+    assert.deepStrictEqual(resources("MediaBackups"), [
+      `arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/${media.inputs.fileSystemId}`,
+    ]);
+    assert.deepStrictEqual(resources("QuietStandbyAlarms"), [
+      "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:magento-dr-prod-euw1-db-replica-lag",
+    ]);
+    const alarm = plan.run.resources.find(
+      (r) =>
+        r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" &&
+        r.inputs.name === "magento-dr-prod-euw1-db-replica-lag",
+    );
+    assert.strictEqual(alarm?.inputs.actionsEnabled, true, "acts while eu-west-1 is the standby");
+    const promoted = await planOf("prod-euw1", ["activeRegion=eu-west-1"]);
+    assert.strictEqual(
+      promoted.run.resources.find((r) => r.inputs.name === "magento-dr-prod-euw1-db-replica-lag")
+        ?.inputs.actionsEnabled,
+      false,
+      "silent once eu-west-1 is active",
+    );
     assert.deepStrictEqual(resources("AuthorityWrite"), [
       "arn:aws:dynamodb:eu-west-1:123456789012:table/magento-dr-authority",
     ]);

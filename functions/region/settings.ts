@@ -75,6 +75,9 @@ export interface RegionFailoverSettings {
     /** Passed to PromoteReadReplica: left out, AWS applies its default of 1 day (RDS API
      * Reference, PromoteReadReplica, BackupRetentionPeriod). @default 14 */
     backupRetentionDays?: number;
+    /** Alarms that only mean something while the database is a replica (its ReplicaLag): their
+     * actions are turned off once it is promoted (steps/standbyAlarms.ts). */
+    standbyAlarmNames?: string[];
   };
   /** The local EFS file system that receives replication; omit when media is not replicated. */
   media?: { fileSystemId: string };

@@ -75,8 +75,9 @@ const CACHE_TRACK: PromotionTrack = {
 const MEDIA_TRACK: PromotionTrack = {
   step: mediaStep,
   whenFailed:
-    "the media file system is still read-only (replication overwrite protection not ENABLED): " +
-    "uploads fail, existing media is served; the next run retries the deletion",
+    "the media file system is still read-only (replication overwrite protection not ENABLED), " +
+    "or writable without automatic backups (the error says which): uploads fail while it is " +
+    "read-only, existing media is served; the next run retries",
 };
 const SEARCH_TRACK: PromotionTrack = {
   step: searchStep,

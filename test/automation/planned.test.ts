@@ -43,6 +43,11 @@ describe("promote CLI: planned switchover", function () {
     assert.deepEqual(c.aws.callsTo(HOME), []);
     assert.equal(c.aws.state.databases[IDS.standby.db].source, undefined);
     assert.equal(c.aws.state.caches[IDS.standby.cache].role, "PRIMARY");
+    // The promoted copies: media backed up, the replica-lag alarm no longer acting.
+    assert.equal(c.aws.state.backups[IDS.standby.fs], "ENABLED");
+    assert.deepEqual(c.aws.state.alarmsDisabled, [
+      { region: STANDBY, name: `${IDS.standby.db}-db-replica-lag` },
+    ]);
     assert.deepEqual(
       c.aws.state.metrics.filter((m) => m.name === "FailoverActive"),
       [{ region: STANDBY, name: "FailoverActive", value: 1 }],

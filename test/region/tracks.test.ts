@@ -152,6 +152,50 @@ describe("region promotion: critical path and tracks", function () {
     assert.equal(count("DeleteReplicationConfiguration"), 0);
   });
 
+  it("the promoted file system gets automatic backups, asked for only once it is writable", async () => {
+    const report = await h.promote({});
+    assert.equal(report.outcome, "completed", report.reason);
+    assert.equal(h.sim.state.efs.backups, "ENABLED");
+    const backups = h.sim.calls.findIndex((c) => c.command === "PutBackupPolicy");
+    const deletion = h.sim.calls.findIndex((c) => c.command === "DeleteReplicationConfiguration");
+    assert.ok(backups > deletion && deletion >= 0, "after the replication is gone");
+    assert.match(step(report, "media")!.detail ?? "", /backups on/);
+  });
+
+  it("backups refused on the writable file system: the media track fails and pages with the command to run", async () => {
+    h.sim.state.efs.backupsRefused = "AccessDeniedException";
+    const report = await h.promote({});
+    assert.equal(report.outcome, "incomplete");
+    assertFields(step(report, "media"), { outcome: "failed" });
+    assert.match(
+      (step(report, "media") as { error?: { message: string } }).error?.message ?? "",
+      /writable but automatic backups could not be turned on \(AccessDeniedException\): aws efs put-backup-policy/,
+    );
+    assert.deepEqual(trackAlarms(), ["media"]);
+    assert.ok(
+      h.sim.state.messages.some((m) => /put-backup-policy/.test(m.message)),
+      "the page says what to run",
+    );
+    assert.equal(h.sim.state.ssm[MAINTENANCE], "off", "the shop serves");
+  });
+
+  it("the replica-lag alarm stops acting once the database is promoted; a refusal never fails the step", async () => {
+    let report = await h.promote({});
+    assert.equal(report.outcome, "completed", report.reason);
+    assert.deepEqual(h.sim.state.alarmsDisabled, ["magento-db-euw1-db-replica-lag"]);
+    assert.match(step(report, "database")!.detail ?? "", /standby-only alarm actions off/);
+    await h.close();
+    h = await harness(dynamo);
+    h.sim.unreachableRegion = HOME;
+    h.sim.state.alarmActionsRefused = "AccessDenied";
+    report = await h.promote({});
+    assert.equal(report.outcome, "completed", report.reason);
+    assert.match(
+      step(report, "database")!.detail ?? "",
+      /standby-only alarms still page \(AccessDenied\)/,
+    );
+  });
+
   it("the app tier never serves: the shop stays in maintenance, the tracks still run", async () => {
     h.sim.state.asg.bootsPerDescribe = 0;
     const report = await h.promote({});

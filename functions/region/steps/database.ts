@@ -8,6 +8,7 @@ import { DescribeDBInstancesCommand, PromoteReadReplicaCommand } from "@aws-sdk/
 import { backoffMs, sleep } from "../deadline";
 import { isError, isThrottling } from "../errors";
 import { callOptions, retryThrottled, type PromotionStep, type StepContext } from "./context";
+import { quietStandbyAlarms } from "./standbyAlarms";
 
 export interface DatabaseState {
   /** The source instance (an ARN for a cross-region replica); absent once promoted. */
@@ -40,9 +41,13 @@ export const databaseStep: PromotionStep = {
     for (let attempt = 0; ; attempt++) {
       const state = await retryThrottled(ctx, () => observeDatabase(ctx));
       if (!state.source && state.status === "available") {
+        const alarms = await quietStandbyAlarms(ctx);
         return requested
-          ? { outcome: "done", detail: "replica promoted" }
-          : { outcome: attempt === 0 ? "already-done" : "done", detail: "instance is standalone" };
+          ? { outcome: "done", detail: `replica promoted${alarms}` }
+          : {
+              outcome: attempt === 0 ? "already-done" : "done",
+              detail: `instance is standalone${alarms}`,
+            };
       }
       if (state.source && state.status === "available") {
         try {

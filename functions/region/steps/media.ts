@@ -14,10 +14,16 @@
 // destination". Unplanned: both sides first, then the local side when that is refused or stays
 // DELETING past half the step's deadline. Planned: both sides only (both regions are up). A
 // deletion that never makes the file system writable fails the step: the run alarms and pages.
+//
+// Once writable, the file system is the shop's only copy of its media, so automatic backups are
+// turned on (PutBackupPolicy ENABLED, EFS API Reference; idempotent). Whether a replica inherits
+// a backup policy is not documented, so the step never assumes it; it asks only once the file
+// system is writable (AWS is silent on a read-only one: the test simulator refuses it).
 import {
   DeleteReplicationConfigurationCommand,
   DescribeFileSystemsCommand,
   DescribeReplicationConfigurationsCommand,
+  PutBackupPolicyCommand,
   UpdateFileSystemProtectionCommand,
   type DeletionMode,
 } from "@aws-sdk/client-efs";
@@ -62,6 +68,28 @@ export async function observeMedia(ctx: StepContext, fileSystemId: string): Prom
 
 export const mediaWritable = (s: MediaState) => s.protection === "ENABLED";
 
+/** Automatic daily backups on the now-writable file system; a failure fails the step (it pages). */
+async function enableBackups(ctx: StepContext, fileSystemId: string): Promise<void> {
+  try {
+    await retryThrottled(ctx, () =>
+      ctx.clients.efs.send(
+        new PutBackupPolicyCommand({
+          FileSystemId: fileSystemId,
+          BackupPolicy: { Status: "ENABLED" },
+        }),
+        callOptions(ctx),
+      ),
+    );
+  } catch (error) {
+    throw new Error(
+      `file system ${fileSystemId} is writable but automatic backups could not be turned on ` +
+        `(${errorName(error)}): aws efs put-backup-policy --file-system-id ${fileSystemId} ` +
+        `--backup-policy Status=ENABLED`,
+    );
+  }
+  ctx.log.info("media-backups-enabled", { fileSystemId });
+}
+
 export const mediaStep: PromotionStep = {
   name: "media",
   deadlineMs: (s) => s.deadlines.mediaMs,
@@ -95,14 +123,15 @@ export const mediaStep: PromotionStep = {
     for (let attempt = 0; ; attempt++) {
       const state = await retryThrottled(ctx, () => observeMedia(ctx, fileSystemId));
       if (mediaWritable(state)) {
+        await enableBackups(ctx, fileSystemId);
         return requested.length === 0
           ? {
               outcome: "already-done",
-              detail: "file system writable (overwrite protection ENABLED)",
+              detail: "file system writable (overwrite protection ENABLED), backups on",
             }
           : {
               outcome: "done",
-              detail: `file system writable after deleting the replication (${requested.join(", then ")})`,
+              detail: `file system writable after deleting the replication (${requested.join(", then ")}), backups on`,
             };
       }
       const source = state.sourceFileSystemId;

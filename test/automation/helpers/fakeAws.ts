@@ -12,6 +12,8 @@ import {
 } from "@aws-sdk/client-auto-scaling";
 import {
   CloudWatchClient,
+  DescribeAlarmsCommand,
+  DisableAlarmActionsCommand,
   GetMetricDataCommand,
   PutMetricDataCommand,
 } from "@aws-sdk/client-cloudwatch";
@@ -20,6 +22,7 @@ import {
   DeleteReplicationConfigurationCommand,
   DescribeFileSystemsCommand,
   DescribeReplicationConfigurationsCommand,
+  PutBackupPolicyCommand,
   EFSClient,
   ReplicationNotFound,
   UpdateFileSystemProtectionCommand,
@@ -93,9 +96,13 @@ export interface FakeState {
   globalDatastore: string;
   replications: EfsReplication[];
   protection: Record<string, string>;
+  /** Backup policy per file system, as PutBackupPolicy set it. */
+  backups: Record<string, string>;
   parameters: Record<string, string>;
   asgs: Record<string, { min: number; desired: number; max: number; inService: number }>;
   metrics: { region: string; name: string; value: number }[];
+  /** Alarms whose actions DisableAlarmActions turned off, with their region. */
+  alarmsDisabled: { region: string; name: string }[];
   messages: { region: string; subject: string }[];
   /** GetMetricData answers by metric name. */
   lag: Record<string, number[]>;
@@ -149,12 +156,14 @@ export function steadyState(now = Date.now()): FakeState {
       },
     ],
     protection: { [IDS.home.fs]: "ENABLED", [IDS.standby.fs]: "REPLICATING" },
+    backups: {},
     parameters: {},
     asgs: {
       "magento-dr-prod-use1-magento": { min: 2, desired: 3, max: 12, inService: 3 },
       "magento-dr-prod-euw1-magento": { min: 0, desired: 0, max: 12, inService: 0 },
     },
     metrics: [],
+    alarmsDisabled: [],
     messages: [],
     lag: { ReplicaLag: [0, 0], GlobalDatastoreReplicationLag: [0.4] },
     search: {},
@@ -333,6 +342,17 @@ export class FakeAws {
         }),
       ],
       [
+        // PutBackupPolicy: refused while read-only (AWS is silent; the pessimistic side).
+        PutBackupPolicyCommand,
+        (input) => {
+          if ((s.protection[input.FileSystemId] ?? "ENABLED") !== "ENABLED") {
+            throw named(new Error("file system is read-only"), "BadRequest");
+          }
+          s.backups[input.FileSystemId] = input.BackupPolicy.Status;
+          return { BackupPolicy: input.BackupPolicy };
+        },
+      ],
+      [
         UpdateFileSystemProtectionCommand,
         (input) => {
           s.protection[input.FileSystemId] = input.ReplicationOverwriteProtection;
@@ -422,6 +442,22 @@ export class FakeAws {
           const metric = input.MetricDataQueries[0].MetricStat.Metric;
           const values = this.published(metric, region) ? (s.lag[metric.MetricName] ?? []) : [];
           return { MetricDataResults: [{ Id: "lag", Values: [...values] }] };
+        },
+      ],
+      [
+        DescribeAlarmsCommand,
+        (input, region) => ({
+          MetricAlarms: input.AlarmNames.map((name: string) => ({
+            AlarmName: name,
+            ActionsEnabled: !s.alarmsDisabled.some((a) => a.region === region && a.name === name),
+          })),
+        }),
+      ],
+      [
+        DisableAlarmActionsCommand,
+        (input, region) => {
+          for (const name of input.AlarmNames) s.alarmsDisabled.push({ region, name });
+          return {};
         },
       ],
       [

@@ -59,7 +59,10 @@ export function testSettings(
       globalReplicationGroupId: SIM_IDS.globalGroup,
       replicationGroupId: SIM_IDS.cacheGroup,
     },
-    database: { instanceId: SIM_IDS.dbInstance },
+    database: {
+      instanceId: SIM_IDS.dbInstance,
+      standbyAlarmNames: ["magento-db-euw1-db-replica-lag"],
+    },
     media: { fileSystemId: SIM_IDS.fileSystem },
     parameters: {
       dbWriter: "/magento-dr/prod-euw1/db/writer",

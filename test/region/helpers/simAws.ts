@@ -12,6 +12,8 @@ import {
 } from "@aws-sdk/client-auto-scaling";
 import {
   CloudWatchClient,
+  DescribeAlarmsCommand,
+  DisableAlarmActionsCommand,
   GetMetricDataCommand,
   PutMetricDataCommand,
 } from "@aws-sdk/client-cloudwatch";
@@ -20,6 +22,7 @@ import {
   DescribeFileSystemsCommand,
   DescribeReplicationConfigurationsCommand,
   EFSClient,
+  PutBackupPolicyCommand,
   ReplicationNotFound,
   UpdateFileSystemProtectionCommand,
 } from "@aws-sdk/client-efs";
@@ -104,6 +107,10 @@ export interface SimState {
     localStuck?: boolean;
     /** Mode of the deletion in progress. */
     deleting?: "ALL_CONFIGURATIONS" | "LOCAL_CONFIGURATION_ONLY";
+    /** The local file system's backup policy; a replica starts without one (pessimistic). */
+    backups: "ENABLED" | "DISABLED";
+    /** PutBackupPolicy fails with this error name. */
+    backupsRefused?: string;
   };
   ssm: Record<string, string>;
   asg: {
@@ -118,6 +125,10 @@ export interface SimState {
   /** Runs before each DescribeAutoScalingGroups: lets a test change the group meanwhile. */
   beforeAsgDescribe?: (asg: SimState["asg"]) => void;
   metrics: { name: string; value: number; dimensions: Record<string, string> }[];
+  /** Alarms whose actions DisableAlarmActions turned off. */
+  alarmsDisabled: string[];
+  /** DisableAlarmActions fails with this error name. */
+  alarmActionsRefused?: string;
   messages: { subject: string; message: string }[];
   /** ReplicaLag datapoints returned by GetMetricData. */
   lagValues: number[];
@@ -162,10 +173,12 @@ export function initialState(): SimState {
       deletingDescribes: 1,
       localOnlyWorks: true,
       bothSidesWork: true,
+      backups: "DISABLED",
     },
     ssm: {},
     asg: { min: 0, desired: 0, max: 12, inService: 0, bootsPerDescribe: 2 },
     metrics: [],
+    alarmsDisabled: [],
     messages: [],
     lagValues: [2],
     route53: { observations: ["Success: HTTP Status Code 200", "Success: HTTP Status Code 200"] },
@@ -356,6 +369,16 @@ export class SimulatedAws {
       s.efs.protection = input.ReplicationOverwriteProtection as "ENABLED" | "DISABLED";
       return { ReplicationOverwriteProtection: s.efs.protection };
     });
+    // PutBackupPolicy (EFS API Reference). AWS does not say whether a read-only replication
+    // destination accepts it: refused here while the file system is read-only (pessimistic).
+    on(efs, "efs", PutBackupPolicyCommand, (input) => {
+      if (s.efs.backupsRefused) throw named(new Error("refused"), s.efs.backupsRefused);
+      if (s.efs.protection !== "ENABLED") {
+        throw named(new Error("file system is read-only (replication destination)"), "BadRequest");
+      }
+      s.efs.backups = (input.BackupPolicy as { Status: "ENABLED" | "DISABLED" }).Status;
+      return { BackupPolicy: { Status: s.efs.backups } };
+    });
     // DeleteReplicationConfiguration, DeletionMode: ALL_CONFIGURATIONS (default) deletes both
     // sides; LOCAL_CONFIGURATION_ONLY only the local one, "in the case that Amazon EFS is unable
     // to delete the replication configuration in both" regions.
@@ -437,6 +460,18 @@ export class SimulatedAws {
           dimensions: Object.fromEntries((m.Dimensions ?? []).map((d) => [d.Name, d.Value])),
         });
       }
+      return {};
+    });
+    // DisableAlarmActions (CloudWatch API Reference): the named alarms stop acting.
+    on(cw, "cloudwatch", DescribeAlarmsCommand, (input) => ({
+      MetricAlarms: (input.AlarmNames as string[]).map((name) => ({
+        AlarmName: name,
+        ActionsEnabled: !s.alarmsDisabled.includes(name),
+      })),
+    }));
+    on(cw, "cloudwatch", DisableAlarmActionsCommand, (input) => {
+      if (s.alarmActionsRefused) throw named(new Error("refused"), s.alarmActionsRefused);
+      s.alarmsDisabled.push(...(input.AlarmNames as string[]));
       return {};
     });
     on(cw, "cloudwatch", GetMetricDataCommand, () => ({
