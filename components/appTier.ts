@@ -4,7 +4,7 @@ import { KeyRef, keyUse } from "./arns";
 import { albLogWriter } from "./albLogDelivery";
 import { Capacity } from "../config";
 import { TIER_PORTS } from "./network";
-import { INSTANCE_METRIC_NAMESPACE } from "./bootstrap/userData";
+import { INSTANCE_METRIC_NAMESPACE, packUserData } from "./bootstrap/userData";
 import { AUTHORITY_ITEM, onItems } from "./authorityAccess";
 
 /** TLS 1.3 with a TLS 1.2 floor: the current ALB policy AWS recommends. */
@@ -212,9 +212,7 @@ export class MagentoAppTier extends pulumi.ComponentResource {
             securityGroups: [args.appSecurityGroupId],
           },
         ],
-        userData: pulumi
-          .output(args.userData)
-          .apply((text) => Buffer.from(text).toString("base64")),
+        userData: pulumi.output(args.userData).apply(packUserData),
         tagSpecifications: [
           { resourceType: "instance", tags: { Name: `${name}-magento` } },
           { resourceType: "volume", tags: { Name: `${name}-magento` } },

@@ -3,16 +3,20 @@
 // answers from files the test writes, and a fake `systemctl` that records reloads.
 import * as assert from "assert";
 import { execFileSync, spawnSync } from "child_process";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as zlib from "zlib";
 import {
   BOOTSTRAP_SCRIPT,
   ENV_LITERAL,
   ENV_RENDERER,
+  packUserData,
   renderUserData,
   SESSION_MODULE,
   shippedText,
+  USER_DATA_LIMIT_BYTES,
 } from "../components/bootstrap/userData";
 import { requireCommands } from "./helpers/localTools";
 import { SESSION_KEY_PREFIX, TTL_ATTRIBUTE } from "../components/sessions";
@@ -468,7 +472,7 @@ describe("instance bootstrap", function () {
     assert.strictEqual(s.reloads(), 1);
   });
 
-  it("packs the script, the renderer and the session module into user data under EC2's 16 KiB", async () => {
+  it("packs the script, the renderer and the session module into user data, gzip'd under EC2's 16 KiB with room left", async () => {
     const userData = await new Promise<string>((resolve) =>
       renderUserData({
         project: "magento-dr",
@@ -488,21 +492,32 @@ describe("instance bootstrap", function () {
         },
       }).apply(resolve),
     );
-    const bytes = Buffer.byteLength(userData);
-    assert.ok(bytes <= 16 * 1024, `${bytes} bytes`);
+    // What the launch template carries, and what cloud-init gets back from it.
+    const packed = Buffer.from(packUserData(userData), "base64");
+    assert.deepStrictEqual(
+      [...packed.subarray(0, 2)],
+      [0x1f, 0x8b],
+      "gzip, which cloud-init detects",
+    );
+    assert.strictEqual(zlib.gunzipSync(packed).toString(), userData);
+    // A quarter of the limit left for the files to grow (about 10.5 KB of 16 KiB on 29 Nov 2026).
+    assert.ok(packed.length <= 0.75 * USER_DATA_LIMIT_BYTES, `${packed.length} bytes gzip'd`);
+    assert.throws(
+      () => packUserData(crypto.randomBytes(20 * 1024).toString("hex")),
+      /user data is \d+ bytes gzip'd \(40960 plain\); EC2 accepts at most 16384/,
+    );
     const s = fresh();
     const file = path.join(s.dir, "user-data.sh");
     fs.writeFileSync(file, userData);
     execFileSync("bash", ["-n", file]);
     assert.match(userData, /^SESSION_MODULE_SRC='\/usr\/local\/lib\/magento-dr\/session-module'$/m);
     // Unpack the payload the way the instance does, under a scratch root, and compare every file.
-    const payload =
-      /<<'MAGENTO_DR_PAYLOAD' \| gunzip \| bash -euo pipefail\n([^]*?)\nMAGENTO_DR_PAYLOAD\n/.exec(
-        userData,
-      );
+    const payload = /\nbash -euo pipefail <<'MAGENTO_DR_PAYLOAD'\n([^]*?)MAGENTO_DR_PAYLOAD\n/.exec(
+      userData,
+    );
     assert.ok(payload, "the user data carries the payload");
     const destdir = path.join(s.dir, "unpacked");
-    const unpack = spawnSync("bash", ["-c", "base64 -d | gunzip | bash -euo pipefail"], {
+    const unpack = spawnSync("bash", ["-euo", "pipefail"], {
       input: payload[1],
       env: { ...process.env, DESTDIR: destdir },
       encoding: "utf8",

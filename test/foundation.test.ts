@@ -4,7 +4,7 @@ import { INTERFACE_ENDPOINT_SERVICES } from "../components/network";
 import { ALB_TLS_POLICY } from "../components/appTier";
 import { runProgram, PlannedResource } from "../plan/runProgram";
 import { readStackConfig } from "../plan/stackConfig";
-import { one, ofType, planOf, urns } from "./helpers/plan";
+import { one, ofType, planOf, urns, userDataOf } from "./helpers/plan";
 
 const SG = "aws:ec2/securityGroup:SecurityGroup";
 
@@ -92,7 +92,7 @@ describe("foundation: Magento application tier", () => {
     assert.strictEqual(template.inputs.networkInterfaces[0].associatePublicIpAddress, "false");
     assert.strictEqual(template.inputs.monitoring.enabled, true);
     assert.strictEqual(template.inputs.imageId, "ami-0a1b2c3d4e5f60718");
-    const userData = Buffer.from(template.inputs.userData, "base64").toString();
+    const userData = userDataOf(plan);
     assert.match(userData, /PARAM_PATH='\/magento-dr\/prod-use1\/'/);
     assert.match(userData, /exec \/usr\/local\/bin\/magento-dr boot/);
   });

@@ -1,14 +1,9 @@
 // The security controls of issue 17, planned under Pulumi's mocks from the stacks' own files:
 // what an instance accepts as an endpoint, who may page whom, and which roles may do what.
 import * as assert from "assert";
-import { one, planOf } from "./helpers/plan";
+import { one, planOf, userDataOf } from "./helpers/plan";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
-
-function userDataOf(plan: Awaited<ReturnType<typeof planOf>>): string {
-  const template = one(plan, "aws:ec2/launchTemplate:LaunchTemplate");
-  return Buffer.from(template.inputs.userData, "base64").toString();
-}
 
 describe("security: endpoints the instances accept", function () {
   this.timeout(300_000); // the first test plans the stacks (shared with the other files)

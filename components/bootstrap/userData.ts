@@ -52,7 +52,7 @@ export interface BootstrapSettings {
 }
 
 // EC2 rejects user data above 16 KiB (before base64).
-const USER_DATA_LIMIT_BYTES = 16 * 1024;
+export const USER_DATA_LIMIT_BYTES = 16 * 1024;
 
 function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
@@ -115,14 +115,17 @@ export function payloadScript(): string {
 }
 
 /**
- * The launch template's user data: writes the settings file, unpacks the `magento-dr` script, the
- * env.php renderer and the session module, and runs `magento-dr boot`. The files travel gzip'd
- * and base64-encoded inside the script, which keeps the user data a plain shell script (EC2 takes
- * at most 16 KiB of it, before its own base64) with room to grow. They are files of their own in
- * this directory so the tests run them for real (bash, shellcheck, php -l, PHP).
+ * The launch template's user data, as a shell script: writes the settings file, unpacks the
+ * `magento-dr` script, the env.php renderer and the session module, and runs `magento-dr boot`.
+ * The files are files of their own in this directory so the tests run them for real (bash,
+ * shellcheck, php -l, PHP); the script carries them as plain heredocs, and the launch template
+ * receives the whole script gzip'd (packUserData).
  */
 export function renderUserData(settings: BootstrapSettings): pulumi.Output<string> {
-  const payload = zlib.gzipSync(payloadScript(), { level: 9 }).toString("base64");
+  const payload = payloadScript();
+  if (payload.split("\n").includes("MAGENTO_DR_PAYLOAD")) {
+    throw new Error("a bootstrap file contains the heredoc delimiter MAGENTO_DR_PAYLOAD");
+  }
   return pulumi
     .all([
       settings.fileSystemId,
@@ -160,19 +163,30 @@ export function renderUserData(settings: BootstrapSettings): pulumi.Output<strin
         `cat >${ENDPOINT_ALLOWLIST_PATH} <<'MAGENTO_DR_ENDPOINTS'`,
         JSON.stringify(allowlist),
         "MAGENTO_DR_ENDPOINTS",
-        "base64 -d <<'MAGENTO_DR_PAYLOAD' | gunzip | bash -euo pipefail",
-        // base64 wraps nothing by itself: 76-column lines keep the script readable by tools.
-        ...(payload.match(/.{1,76}/g) ?? []),
-        "MAGENTO_DR_PAYLOAD",
+        "bash -euo pipefail <<'MAGENTO_DR_PAYLOAD'",
+        payload + "MAGENTO_DR_PAYLOAD",
         "exec /usr/local/bin/magento-dr boot",
         "",
       ].join("\n");
-      const bytes = Buffer.byteLength(userData);
-      if (bytes > USER_DATA_LIMIT_BYTES) {
-        throw new Error(
-          `user data is ${bytes} bytes; EC2 accepts at most ${USER_DATA_LIMIT_BYTES}`,
-        );
-      }
+      packUserData(userData); // fails the plan here, naming the size, if it cannot fit
       return userData;
     });
+}
+
+/**
+ * What the launch template carries: the script gzip'd, then base64 as the template expects.
+ * cloud-init uncompresses gzip'd user data and uses it as if it were not compressed ("Gzip
+ * Compressed Content", cloud-init's User-Data Formats, which gives the reason: "user-data is
+ * limited to 16384 bytes"). The limit applies to the compressed bytes: the plain script is about
+ * three times larger, so the files have room to grow.
+ */
+export function packUserData(script: string): string {
+  const packed = zlib.gzipSync(script, { level: 9 });
+  if (packed.length > USER_DATA_LIMIT_BYTES) {
+    throw new Error(
+      `user data is ${packed.length} bytes gzip'd (${Buffer.byteLength(script)} plain); ` +
+        `EC2 accepts at most ${USER_DATA_LIMIT_BYTES}`,
+    );
+  }
+  return packed.toString("base64");
 }

@@ -1,6 +1,7 @@
 // Shared by the program tests: plans a stack once per distinct (stack, overrides) and finds
 // resources in the plan by type and name.
 import * as assert from "assert";
+import * as zlib from "zlib";
 import { planStack, StackPlan } from "../../plan/plan";
 import type { PlanMode } from "../../plan/mockCloud";
 import { PlannedResource } from "../../plan/runProgram";
@@ -30,6 +31,15 @@ export function one(plan: StackPlan, type: string, suffix = ""): PlannedResource
     `expected one ${type} named *${suffix}, found ${found.map((r) => r.name)}`,
   );
   return found[0];
+}
+
+/**
+ * The launch template's user data as an instance's cloud-init sees it: base64, then gunzip (the
+ * program gzips it, components/bootstrap/userData.ts packUserData).
+ */
+export function userDataOf(plan: StackPlan): string {
+  const template = one(plan, "aws:ec2/launchTemplate:LaunchTemplate");
+  return zlib.gunzipSync(Buffer.from(template.inputs.userData, "base64")).toString();
 }
 
 export function urns(plan: StackPlan): string[] {
