@@ -16,6 +16,7 @@ import {
   TTL_ATTRIBUTE,
 } from "./sessions";
 import { Search } from "./search";
+import { SearchUsers } from "./searchUsers";
 import { SearchReplicationLink } from "./searchReplication";
 import { replicationPairProblem } from "../policies/lib/searchReplication";
 import { SharedSecrets } from "./sharedSecrets";
@@ -226,6 +227,14 @@ export class RegionStack extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // Magento's and the checker's own users of the domain (their secrets; the replication function
+    // creates the users).
+    const searchUsers = new SearchUsers(
+      `${name}-search-users`,
+      { domainName: physicalName, kmsKeyArn: key.arn, accountId, region: cfg.region },
+      { parent: this },
+    );
+
     // The hosts the search checker may point Magento at (the region's own domain first, then
     // configured extra candidates, docs/search.md); also the only ones instances accept.
     const searchEndpoints = [search.endpoint, ...cfg.searchFallbackEndpoints];
@@ -255,41 +264,6 @@ export class RegionStack extends pulumi.ComponentResource {
         );
       }
     }
-
-    // In a standby region every endpoint is local: the replica database (writer once promoted),
-    // the member cache group, the local search domain and the replicated media.
-    new MagentoEndpoints(
-      `${name}-endpoints`,
-      {
-        path: parameterPath,
-        values: {
-          "db/writer-host": database.address,
-          "db/reader-host": database.address,
-          "db/name": "magento",
-          "db/secret-arn": secrets.arns.databaseUser,
-          "cache/primary-host": cache.primaryEndpoint,
-          "cache/reader-host": cache.readerEndpoint,
-          "cache/port": "6379",
-          "cache/auth-secret-arn": secrets.arns.cacheAuth,
-          "search/endpoint": search.endpoint,
-          "search/secret-arn": search.credentialsSecretArn,
-          "search/reindex-requested": "0",
-          "sessions/table": sessionsTableName,
-          // Magento's session store, and where its items live: the region's own replica.
-          "sessions/store": cfg.sessionStore,
-          "sessions/region": cfg.region,
-          "sessions/ttl-attribute": TTL_ATTRIBUTE,
-          "sessions/key-prefix": SESSION_KEY_PREFIX,
-          "media/file-system-id": media.fileSystemId,
-          "app/base-url": `https://${cfg.domainName}/`,
-          "app/crypt-key-secret-arn": secrets.arns.cryptKey,
-          "active-region": cfg.activeRegion,
-          maintenance: cfg.isActive ? "off" : "on",
-          epoch: "0",
-        },
-      },
-      { parent: this },
-    );
 
     const app = new MagentoAppTier(
       `${name}-app`,
@@ -340,7 +314,7 @@ export class RegionStack extends pulumi.ComponentResource {
           secrets.policyArns.databaseUser,
           secrets.policyArns.cacheAuth,
           secrets.policyArns.cryptKey,
-          search.credentialsSecretPolicyArn,
+          searchUsers.magento.secretPolicyArn,
         ],
         secretsKey: dataKey,
         fileSystem: media.policyTarget,
@@ -371,27 +345,6 @@ export class RegionStack extends pulumi.ComponentResource {
       { accountId, alertEmail: cfg.alertEmail, protect: cfg.protect },
       { parent: this },
     );
-    const automation = new TierAutomation(
-      `${name}-tiers`,
-      {
-        region: cfg.region,
-        accountId,
-        parameterPath,
-        replicationGroupId: physicalName,
-        replicationGroupArn: arns.replicationGroup(cfg.region, accountId, physicalName),
-        searchEndpoints,
-        searchSecretArn: search.credentialsSecretArn,
-        searchSecretPolicyArn: search.credentialsSecretPolicyArn,
-        searchSecretKey: dataKey,
-        privateSubnetIds: network.privateSubnetIds,
-        lambdaSecurityGroupId: network.lambdaSecurityGroupId,
-        topicArn: notifications.topicArn,
-        failureQueueArn: notifications.failureQueueArn,
-        failureQueueKey: notifications.key,
-        logRetentionDays: cfg.logRetentionDays,
-      },
-      { parent: this },
-    );
     // Every region's domain can follow: the standby follows the home domain, and after a failover
     // the home domain follows the standby (the links above, all owned by the standby stack).
     const searchReplication = new SearchReplicationAutomation(
@@ -410,6 +363,7 @@ export class RegionStack extends pulumi.ComponentResource {
         secretArn: search.credentialsSecretArn,
         secretPolicyArn: search.credentialsSecretPolicyArn,
         secretKey: dataKey,
+        users: { magento: searchUsers.magento, checker: searchUsers.checker },
         authority: {
           tableName: authorityTableName,
           region: cfg.authorityRegion,
@@ -418,6 +372,68 @@ export class RegionStack extends pulumi.ComponentResource {
         },
         privateSubnetIds: network.privateSubnetIds,
         lambdaSecurityGroupId: network.lambdaSecurityGroupId,
+        failureQueueArn: notifications.failureQueueArn,
+        failureQueueKey: notifications.key,
+        logRetentionDays: cfg.logRetentionDays,
+      },
+      { parent: this },
+    );
+    // Magento and the checker are switched to their own users only once the deployment has put
+    // those users in the domain (SearchReplicationAutomation.usersReady).
+    const whenUsersReady = (value: pulumi.Output<string>) =>
+      pulumi.all([value, searchReplication.usersReady]).apply(([v]) => v);
+
+    // In a standby region every endpoint is local: the replica database (writer once promoted),
+    // the member cache group, the local search domain and the replicated media.
+    new MagentoEndpoints(
+      `${name}-endpoints`,
+      {
+        path: parameterPath,
+        values: {
+          "db/writer-host": database.address,
+          "db/reader-host": database.address,
+          "db/name": "magento",
+          "db/secret-arn": secrets.arns.databaseUser,
+          "cache/primary-host": cache.primaryEndpoint,
+          "cache/reader-host": cache.readerEndpoint,
+          "cache/port": "6379",
+          "cache/auth-secret-arn": secrets.arns.cacheAuth,
+          "search/endpoint": search.endpoint,
+          // Magento's own user (least privilege); the master user stays with the replication function.
+          "search/secret-arn": whenUsersReady(searchUsers.magento.secretArn),
+          "search/reindex-requested": "0",
+          "sessions/table": sessionsTableName,
+          // Magento's session store, and where its items live: the region's own replica.
+          "sessions/store": cfg.sessionStore,
+          "sessions/region": cfg.region,
+          "sessions/ttl-attribute": TTL_ATTRIBUTE,
+          "sessions/key-prefix": SESSION_KEY_PREFIX,
+          "media/file-system-id": media.fileSystemId,
+          "app/base-url": `https://${cfg.domainName}/`,
+          "app/crypt-key-secret-arn": secrets.arns.cryptKey,
+          "active-region": cfg.activeRegion,
+          maintenance: cfg.isActive ? "off" : "on",
+          epoch: "0",
+        },
+      },
+      { parent: this },
+    );
+
+    const automation = new TierAutomation(
+      `${name}-tiers`,
+      {
+        region: cfg.region,
+        accountId,
+        parameterPath,
+        replicationGroupId: physicalName,
+        replicationGroupArn: arns.replicationGroup(cfg.region, accountId, physicalName),
+        searchEndpoints,
+        searchSecretArn: whenUsersReady(searchUsers.checker.secretArn),
+        searchSecretPolicyArn: searchUsers.checker.secretPolicyArn,
+        searchSecretKey: dataKey,
+        privateSubnetIds: network.privateSubnetIds,
+        lambdaSecurityGroupId: network.lambdaSecurityGroupId,
+        topicArn: notifications.topicArn,
         failureQueueArn: notifications.failureQueueArn,
         failureQueueKey: notifications.key,
         logRetentionDays: cfg.logRetentionDays,

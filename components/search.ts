@@ -6,6 +6,21 @@ import * as random from "@pulumi/random";
 /** The newest OpenSearch TLS policy: TLS 1.2 minimum with forward secrecy only. */
 export const SEARCH_TLS_POLICY = "Policy-Min-TLS-1-2-PFS-2023-10";
 
+/**
+ * Passwords of the domain's internal users (the master user and components/searchUsers.ts). The
+ * service's rule for the master user: at least 8 characters with upper- and lower-case letters, a
+ * digit and a special character (Amazon OpenSearch Service Developer Guide, "Fine-grained access
+ * control", master user); the specials are ones that need no escaping in JSON, PHP or a shell.
+ */
+export const SEARCH_PASSWORD_RULE: random.RandomPasswordArgs = {
+  length: 32,
+  minUpper: 2,
+  minLower: 2,
+  minNumeric: 2,
+  minSpecial: 2,
+  overrideSpecial: "!#%^*-_+=",
+};
+
 export interface SearchArgs {
   /** OpenSearch domain name (3-28 lower-case characters). */
   domainName: string;
@@ -39,7 +54,8 @@ export interface SearchArgs {
 /**
  * Magento's catalog search: an OpenSearch domain in the VPC with zone awareness over three AZs,
  * three dedicated masters, encryption at rest and between nodes, HTTPS only, fine-grained access
- * control with a master user whose credentials Magento reads from Secrets Manager, and its logs
+ * control with the internal user database (a master user, held only by the replication function,
+ * which creates Magento's and the checker's own users: SearchUsers), and its logs
  * in CloudWatch with retention. Each region has its own domain; the standby's follows the home
  * domain through cross-cluster replication (SearchReplicationLink, docs/search.md).
  */
@@ -65,21 +81,15 @@ export class Search extends pulumi.ComponentResource {
       );
     }
 
-    const password = new random.RandomPassword(
-      `${name}-master`,
-      {
-        length: 32,
-        minUpper: 2,
-        minLower: 2,
-        minNumeric: 2,
-        minSpecial: 2,
-        overrideSpecial: "!#%^*-_+=",
-      },
-      { parent: this },
-    );
+    const password = new random.RandomPassword(`${name}-master`, SEARCH_PASSWORD_RULE, {
+      parent: this,
+    });
     const secret = new aws.secretsmanager.Secret(
       `${name}-master`,
-      { description: `${args.domainName}: OpenSearch user for Magento`, kmsKeyId: args.kmsKeyArn },
+      {
+        description: `${args.domainName}: OpenSearch master user (search users and replication only)`,
+        kmsKeyId: args.kmsKeyArn,
+      },
       { parent: this },
     );
     new aws.secretsmanager.SecretVersion(

@@ -7,14 +7,14 @@ import { SEARCH_METRIC_NAMESPACE } from "./tierAutomation";
 export { SEARCH_METRIC_NAMESPACE };
 
 /**
- * What a function that signs in to a search domain needs: the domain user's secret, the key it is
+ * What a function that signs in to a search domain needs: the domain users' secrets, the key they are
  * encrypted with (only through Secrets Manager), and its own metrics namespace. The secret and the
  * key are named so the document is known at the first preview (the secret's name pattern, the
  * key's alias: components/arns.ts).
  */
 export function searchFunctionStatements(
   region: string,
-  secretPolicyArn: pulumi.Input<string>,
+  secretPolicyArns: pulumi.Input<string>[],
   secretKey: KeyRef,
   metricsSid: string,
 ): PolicyStatement[] {
@@ -23,7 +23,7 @@ export function searchFunctionStatements(
       Sid: "SearchCredentials",
       Effect: "Allow",
       Action: ["secretsmanager:GetSecretValue"],
-      Resource: [secretPolicyArn],
+      Resource: secretPolicyArns,
     },
     keyUse("SearchCredentialsKey", ["kms:Decrypt"], secretKey, {
       StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` },

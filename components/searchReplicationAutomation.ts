@@ -1,11 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
 import { createAuthorityClient } from "../functions/region/clients";
 import { AuthorityStore } from "../functions/region/authority";
 import { createSearchReplicationHandler } from "../functions/searchReplication/handler";
-import { basicAuthFromSecret } from "../functions/searchAuth";
+import { basicAuthFromSecret, credentialsFromSecret } from "../functions/searchAuth";
+import { ManagedUser, searchUserSpecs } from "../functions/searchReplication/users";
 import { FailoverFunction } from "./failoverFunction";
 import type { KeyRef } from "./arns";
 import { SEARCH_METRIC_NAMESPACE, searchFunctionStatements } from "./searchPermissions";
+
+export interface SearchUserSecretRef {
+  secretArn: pulumi.Input<string>;
+  secretPolicyArn: pulumi.Input<string>;
+  /** A new value re-runs the deployment's user check. */
+  versionId: pulumi.Input<string>;
+}
 
 export interface SearchReplicationAutomationArgs {
   region: string;
@@ -22,6 +31,14 @@ export interface SearchReplicationAutomationArgs {
   secretArn: pulumi.Input<string>;
   secretPolicyArn: pulumi.Input<string>;
   secretKey: KeyRef;
+  /**
+   * The domain's own users this function creates and keeps (components/searchUsers.ts), their
+   * secrets encrypted with `secretKey` as well.
+   */
+  users: {
+    magento: SearchUserSecretRef;
+    checker: SearchUserSecretRef;
+  };
   /** Where the active region is decided. */
   authority: {
     tableName: string;
@@ -41,13 +58,22 @@ export interface SearchReplicationAutomationArgs {
  * health metrics), and that the promotion's search step and the failback invoke. It runs in the
  * VPC because the domain answers only there, and signs in as the domain's master user: the
  * replication plugin's start and rule APIs need a role mapped to replication permissions on both
- * domains, which the master user has (all_access).
+ * domains, which the master user has (all_access). It is the only holder of the master user: it
+ * also creates and keeps the domain's users for Magento and the search checker (least privilege,
+ * functions/searchReplication/users.ts), once during the deployment (`usersReady`) and every minute.
  */
 export class SearchReplicationAutomation extends pulumi.ComponentResource {
   public readonly functionArn: pulumi.Output<string>;
   public readonly functionName: pulumi.Output<string>;
   public readonly logGroupName: pulumi.Output<string>;
   public readonly fn: FailoverFunction<unknown, unknown>;
+  /**
+   * Resolves once the deployment has run the function's "users" action, which fails unless
+   * Magento's and the checker's users sign in with exactly their own role: whatever points them
+   * at their users (the search/secret-arn parameter, the checker's secret, the instance policy)
+   * takes its value through this, so nobody is switched to a user the domain does not have yet.
+   */
+  public readonly usersReady: pulumi.Output<string>;
 
   constructor(
     name: string,
@@ -62,6 +88,7 @@ export class SearchReplicationAutomation extends pulumi.ComponentResource {
       leaderAliases: args.leaderAliases,
       metricNamespace: SEARCH_METRIC_NAMESPACE,
       timeoutMs: 10_000,
+      userSpecs: searchUserSpecs(args.indexPrefix),
     };
     const authority = {
       tableName: args.authority.tableName,
@@ -78,6 +105,28 @@ export class SearchReplicationAutomation extends pulumi.ComponentResource {
             tableName: authority.tableName,
             initialActiveRegion: authority.initialActiveRegion,
           });
+          const magento = credentialsFromSecret(
+            settings.region,
+            process.env.SEARCH_MAGENTO_SECRET_ARN ?? "",
+          );
+          const checker = credentialsFromSecret(
+            settings.region,
+            process.env.SEARCH_CHECKER_SECRET_ARN ?? "",
+          );
+          const users = async (): Promise<ManagedUser[]> => {
+            const pairs = [
+              { spec: settings.userSpecs.magento, credentials: await magento() },
+              { spec: settings.userSpecs.checker, credentials: await checker() },
+            ];
+            return pairs.map(({ spec, credentials }) => {
+              if (credentials.username !== spec.username) {
+                throw new Error(
+                  `the secret of ${spec.username} names the user "${credentials.username}"`,
+                );
+              }
+              return { spec, password: credentials.password };
+            });
+          };
           return createSearchReplicationHandler(
             {
               ...settings,
@@ -87,6 +136,7 @@ export class SearchReplicationAutomation extends pulumi.ComponentResource {
             {
               activeRegion: async () => (await store.read()).activeRegion,
               headers: basicAuthFromSecret(settings.region, process.env.SEARCH_SECRET_ARN ?? ""),
+              users,
             },
           );
         },
@@ -94,6 +144,8 @@ export class SearchReplicationAutomation extends pulumi.ComponentResource {
           SEARCH_DOMAIN_NAME: args.domainName,
           SEARCH_ENDPOINT: args.endpoint,
           SEARCH_SECRET_ARN: args.secretArn,
+          SEARCH_MAGENTO_SECRET_ARN: args.users.magento.secretArn,
+          SEARCH_CHECKER_SECRET_ARN: args.users.checker.secretArn,
         },
         statements: [
           {
@@ -104,7 +156,11 @@ export class SearchReplicationAutomation extends pulumi.ComponentResource {
           },
           ...searchFunctionStatements(
             args.region,
-            args.secretPolicyArn,
+            [
+              args.secretPolicyArn,
+              args.users.magento.secretPolicyArn,
+              args.users.checker.secretPolicyArn,
+            ],
             args.secretKey,
             "ReplicationMetrics",
           ),
@@ -125,10 +181,32 @@ export class SearchReplicationAutomation extends pulumi.ComponentResource {
     );
     fn.runEvery("rate(1 minute)");
 
+    // Invoked by the deployment (RequestResponse: a function error fails the update), again
+    // whenever a password or a role changes. aws.lambda.Invocation "only invokes the function when
+    // the arguments call for a create or replace"; `triggers` is what replaces it (Pulumi Registry,
+    // aws.lambda.Invocation). The function's own schedule keeps the users in place afterwards.
+    const invocation = new aws.lambda.Invocation(
+      `${name}-users`,
+      {
+        functionName: fn.functionName,
+        input: JSON.stringify({ action: "users" }),
+        triggers: {
+          roles: JSON.stringify(settings.userSpecs),
+          magentoSecretVersion: args.users.magento.versionId,
+          checkerSecretVersion: args.users.checker.versionId,
+        },
+      },
+      // After the whole function (role, policy, code): the run reads the users' secrets.
+      { parent: this, dependsOn: [fn] },
+    );
+    // The id, not the result: it exists once the invocation succeeded and stays known (and the
+    // same) in every later preview until the triggers change.
+    this.usersReady = invocation.id;
+
     this.fn = fn as FailoverFunction<unknown, unknown>;
     this.functionArn = fn.functionArn;
     this.functionName = fn.functionName;
     this.logGroupName = fn.logGroupName;
-    this.registerOutputs({ functionArn: this.functionArn });
+    this.registerOutputs({ functionArn: this.functionArn, usersReady: this.usersReady });
   }
 }

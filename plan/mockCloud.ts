@@ -429,6 +429,12 @@ export class MockCloud implements pulumi.runtime.Mocks {
             arn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:${physicalName}-${hex(seed, 6)}`,
           },
         };
+      case "aws:secretsmanager/secretVersion:SecretVersion": {
+        // The provider computes the version's id; a new value is a new version (what the search
+        // users' deployment check is re-run on, components/searchReplicationAutomation.ts).
+        const versionId = hex(`${seed}-${JSON.stringify(inputs.secretString ?? "")}`, 32);
+        return { id: `${String(inputs.secretId)}|${versionId}`, state: { ...base, versionId } };
+      }
       default:
         return { id: id(`${args.name}-`, 8), state: base };
     }

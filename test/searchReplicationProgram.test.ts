@@ -122,13 +122,26 @@ describe("search replication: the serialized package runs against a simulated do
   });
   afterEach(() => domain.stop());
 
-  it("the standby's function signs in with the domain's secret and follows the home region", async () => {
+  it("the standby's function signs in with the domain's secret, puts Magento's and the checker's users in place and follows the home region", async () => {
     const plan = await planOf("prod-euw1");
     const fn = one(plan, FUNCTION, "-search-replication-fn-fn");
+    const env = fn.inputs.environment.variables;
     const [secrets, dynamo, cloudwatch] = stubs;
-    secrets
-      .on(GetSecretValueCommand)
-      .resolves({ SecretString: JSON.stringify({ username: "magento", password: "s3cret" }) });
+    // Each secret by its ARN, as the function's environment names them.
+    const secretValues: Record<string, object> = {
+      [env.SEARCH_SECRET_ARN]: { username: "magento", password: "s3cret" },
+      [env.SEARCH_MAGENTO_SECRET_ARN]: { username: "magento-app", password: "Mag3nto-App-Pa55!" },
+      [env.SEARCH_CHECKER_SECRET_ARN]: {
+        username: "magento-dr-checker",
+        password: "Ch3cker-Pa55#word",
+      },
+    };
+    assert.strictEqual(new Set(Object.keys(secretValues)).size, 3, "three distinct secrets");
+    for (const [arn, value] of Object.entries(secretValues)) {
+      secrets.on(GetSecretValueCommand, { SecretId: arn }).resolves({
+        SecretString: JSON.stringify(value),
+      });
+    }
     dynamo.on(GetItemCommand).resolves({}); // never written: the configured active region
     cloudwatch.on(PutMetricDataCommand).resolves({});
     domain.leaders.set(
@@ -151,7 +164,12 @@ describe("search replication: the serialized package runs against a simulated do
       fs.rmSync(file);
       process.env = saved;
     }
-    assert.deepStrictEqual(domain.writes(), ["POST /_plugins/_replication/_autofollow"]);
+    assert.deepStrictEqual(domain.rolesOf("magento-app"), ["magento_dr_app"]);
+    assert.deepStrictEqual(domain.rolesOf("magento-dr-checker"), ["magento_dr_checker"]);
+    assert.deepStrictEqual(
+      domain.writes().filter((w) => !w.includes("/_plugins/_security/api/")),
+      ["POST /_plugins/_replication/_autofollow"],
+    );
     assert.strictEqual(
       (domain.requests[0].body as any)?.leader_alias ??
         (domain.requests.find((r) => r.method === "POST")!.body as any).leader_alias,
@@ -161,7 +179,8 @@ describe("search replication: the serialized package runs against a simulated do
       dynamo.commandCalls(GetItemCommand)[0].args[0].input.TableName,
       "magento-dr-authority",
     );
-    assert.strictEqual(secrets.commandCalls(GetSecretValueCommand).length, 1);
+    // One read per secret: each is cached for the container.
+    assert.strictEqual(secrets.commandCalls(GetSecretValueCommand).length, 3);
   });
 
   it("the home domain's function knows only the way back (it follows the standby after a failover)", async () => {
