@@ -48,6 +48,11 @@ export interface RunOptions {
   mode?: PlanMode;
   /** Receives each resource as it is registered, also when the program later fails. */
   records?: PlannedResource[];
+  /**
+   * What to run instead of the program (index.ts): a function returning the "stack outputs", so a
+   * test can construct one component alone under the same mocks (test/components/).
+   */
+  program?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
 }
 
 const PROGRAM = path.resolve(__dirname, "..", "index.ts");
@@ -120,12 +125,48 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   pulumi.runtime.setMockOptions(monitor, options.project, options.stack, preview);
   pulumi.runtime.setAllConfig(options.config, []);
 
-  delete require.cache[require.resolve(PROGRAM)];
+  // An error inside a resource's inputs (a throwing `apply`) rejects a promise nobody awaits. The
+  // Node.js language host fails the program on any unhandled rejection; so does the plan, instead
+  // of recording the resources as if nothing had happened.
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  process.on("unhandledRejection", onUnhandled);
+  let result: ProgramRun | undefined;
+  let failure: unknown;
+  try {
+    result = await run(options, mode, monitor);
+  } catch (error) {
+    failure = error;
+  }
+  // Rejections are reported after the microtasks of the turn that made them.
+  await new Promise((resolve) => setImmediate(resolve));
+  process.off("unhandledRejection", onUnhandled);
+  if (unhandled.length > 0) {
+    const first = unhandled[0];
+    throw new Error(
+      `the program failed: ${first instanceof Error ? first.message : String(first)}` +
+        (unhandled.length > 1 ? ` (and ${unhandled.length - 1} more)` : ""),
+    );
+  }
+  if (failure !== undefined) throw failure;
+  return result!;
+}
+
+async function run(
+  options: RunOptions,
+  mode: PlanMode,
+  monitor: RecordingMonitor,
+): Promise<ProgramRun> {
   let programExports: Record<string, unknown>;
   try {
-    // Like the Pulumi language host: a program that exports a function is run and awaited.
-    const loaded = require(PROGRAM);
-    programExports = typeof loaded === "function" ? await loaded() : loaded;
+    if (options.program) {
+      programExports = await options.program();
+    } else {
+      // Like the Pulumi language host: a program that exports a function is run and awaited.
+      delete require.cache[require.resolve(PROGRAM)];
+      const loaded = require(PROGRAM);
+      programExports = typeof loaded === "function" ? await loaded() : loaded;
+    }
   } finally {
     await (pulumi.runtime as any).waitForRPCs();
   }

@@ -1,0 +1,36 @@
+// Runs one component alone under the offline plan's mocks (plan/runProgram.ts with a `program`),
+// so a component's argument checks and outputs are tested as the component's own contract rather
+// than only through whole stacks.
+import type { PlanMode } from "../../plan/mockCloud";
+import { runProgram, type PlannedResource, type ProgramRun } from "../../plan/runProgram";
+
+export interface ComponentRun extends ProgramRun {
+  /** The one resource of `type` whose name ends with `suffix`; throws unless exactly one. */
+  one(type: string, suffix?: string): PlannedResource;
+  ofType(type: string): PlannedResource[];
+}
+
+export async function runComponent(
+  build: () => Record<string, unknown>,
+  options: { region?: string; mode?: PlanMode } = {},
+): Promise<ComponentRun> {
+  const run = await runProgram({
+    project: "magento-dr",
+    stack: "component-test",
+    config: { "aws:region": options.region ?? "us-east-1" },
+    mode: options.mode ?? "deployed",
+    program: build,
+  });
+  const ofType = (type: string) => run.resources.filter((r) => r.type === type);
+  return {
+    ...run,
+    ofType,
+    one(type, suffix = "") {
+      const found = ofType(type).filter((r) => r.name.endsWith(suffix));
+      if (found.length !== 1) {
+        throw new Error(`expected one ${type} named *${suffix}, found ${found.map((r) => r.name)}`);
+      }
+      return found[0];
+    },
+  };
+}
