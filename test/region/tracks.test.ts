@@ -60,6 +60,40 @@ describe("region promotion: critical path and tracks", function () {
     assertFields(await h.authority.read(), { phase: "promoting", holder: undefined });
   });
 
+  it("two faults at once (cache failover stuck, media deletion stuck both ways): the shop serves, each track pages on its own, the next run resumes both", async () => {
+    h.sim.state.cache.failoverHangs = true;
+    h.sim.state.efs.bothSidesStuck = true;
+    h.sim.state.efs.localStuck = true;
+    const report = await h.promote({});
+    assert.equal(report.outcome, "incomplete");
+    assert.equal(h.sim.state.ssm[MAINTENANCE], "off", "no maintenance screen");
+    assert.equal(h.sim.state.ssm[CACHE_PARAM], CACHE_FALLBACK_HOST);
+    assertFields(step(report, "cache"), { outcome: "failed" });
+    assertFields(step(report, "media"), { outcome: "failed" });
+    assert.deepEqual(trackAlarms().sort(), ["cache", "media"]);
+    const subjects = h.sim.state.messages.map((m) => m.subject);
+    assert.ok(
+      subjects.some((s) => /cache not done, shop serving/.test(s)),
+      subjects.join(" | "),
+    );
+    assert.ok(
+      subjects.some((s) => /media not done, shop serving/.test(s)),
+      subjects.join(" | "),
+    );
+    assert.equal(h.sim.state.efs.backups, "DISABLED", "never asked while read-only");
+
+    // Both faults clear; the next run finishes both tracks and touches nothing already done.
+    h.sim.state.cache.failoverHangs = false;
+    h.sim.state.cache.globalStatus = "available";
+    h.sim.state.efs.localStuck = false;
+    const promotions = count("PromoteReadReplica");
+    const rerun = await h.promote({});
+    assert.equal(rerun.outcome, "completed", rerun.reason);
+    assert.equal(count("PromoteReadReplica"), promotions, "the database is not promoted twice");
+    assert.equal(h.sim.state.efs.backups, "ENABLED");
+    assert.notEqual(h.sim.state.ssm[CACHE_PARAM], CACHE_FALLBACK_HOST, "Magento back on Redis");
+  });
+
   it("a resumed run points Magento back at the cache once it is writable", async () => {
     h.sim.state.cache.failoverHangs = true;
     await h.promote({});
