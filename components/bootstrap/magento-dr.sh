@@ -5,6 +5,7 @@
 #   magento-dr sync   render app/etc/env.php from the parameters; when it changed, reload PHP-FPM;
 #                     run Magento cron only in the active region; maintenance mode when fenced
 #   magento-dr install-session-module   install and enable the DynamoDB session module (boot does)
+#   magento-dr heartbeat   one RPO heartbeat into the region's database (its timer: every 5 s)
 #
 # Settings come from /etc/magento-dr.env (written by the launch template's user data), or from the
 # file named by MAGENTO_DR_ENV: PROJECT STACK REGION PARAM_PATH MAGENTO_ROOT MAGENTO_USER
@@ -26,6 +27,8 @@ STATE_DIR="${STATE_DIR:-/var/lib/magento-dr}"
 CRON_MARKER="$STATE_DIR/magento-cron-enabled"
 SESSION_MODULE=MagentoDr_DynamoDbSession
 SESSION_MODULE_DIR="$MAGENTO_ROOT/app/code/MagentoDr/DynamoDbSession"
+HEARTBEAT="$(dirname "$RENDERER")/heartbeat.php"
+HEARTBEAT_DIR="$STATE_DIR/heartbeat"
 
 # Every AWS CLI call is bounded: a blackholed endpoint must not stall the watcher (the AWS CLI's
 # default socket timeouts are 60 s each, per retry).
@@ -162,7 +165,22 @@ render_into() {
   php "$RENDERER" "$work" >"$work/env.php" || code=$?
   ((code == 0)) || return "$code"
   # An empty file is valid PHP: require the rendered array, not just valid syntax.
-  [[ -s "$work/env.php" ]] && php -l "$work/env.php" >/dev/null
+  [[ -s "$work/env.php" ]] && php -l "$work/env.php" >/dev/null || return 1
+  # The heartbeat signs in as Magento does (a root-only copy), with no AWS call every 5 s.
+  if ! install -d -m 0700 "$HEARTBEAT_DIR" ||
+    ! install -m 0600 "$work/env.php" "$HEARTBEAT_DIR/"; then
+    log heartbeat-login-failed "kept the previous one"
+  fi
+}
+
+# One RPO heartbeat (heartbeat.php; docs/rpo.md): written where the database takes writes,
+# skipped on a read-only replica. Bounded (connect 3 s, reads 3 s, the whole run 8 s): a database
+# that does not answer costs one failed beat, and systemd never starts the next one on top.
+heartbeat() {
+  [[ -f "$HEARTBEAT_DIR/env.php" ]] || return 0
+  # A line every 5 s would drown the journal: only failures are logged (heartbeat.php's stderr).
+  timeout 8 php -d mysqlnd.net_read_timeout=3 "$HEARTBEAT" "$HEARTBEAT_DIR" "$REGION" \
+    "$(hostname)" >/dev/null
 }
 
 # Serves only when this region is the active one and the fence has not put it in maintenance
@@ -360,8 +378,22 @@ AccuracySec=1s
 [Install]
 WantedBy=timers.target
 UNIT
+  cat >/etc/systemd/system/magento-dr-heartbeat.service <<UNIT
+[Service]
+Type=oneshot
+ExecStart=$(readlink -f "$0") heartbeat
+UNIT
+  cat >/etc/systemd/system/magento-dr-heartbeat.timer <<UNIT
+[Timer]
+OnBootSec=20s
+OnUnitActiveSec=5s
+AccuracySec=1s
+
+[Install]
+WantedBy=timers.target
+UNIT
   systemctl daemon-reload
-  systemctl enable --now magento-dr-sync.timer
+  systemctl enable --now magento-dr-sync.timer magento-dr-heartbeat.timer
 }
 
 case "${1:-}" in
@@ -373,8 +405,9 @@ case "${1:-}" in
     ;;
   sync) sync ;;
   install-session-module) install_session_module ;;
+  heartbeat) heartbeat ;;
   *)
-    echo "usage: magento-dr boot|sync|install-session-module" >&2
+    echo "usage: magento-dr boot|sync|install-session-module|heartbeat" >&2
     exit 2
     ;;
 esac

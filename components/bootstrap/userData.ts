@@ -23,6 +23,8 @@ export type EndpointAllowlist = Record<
   (typeof ALLOWLISTED_ENDPOINTS)[number],
   pulumi.Input<string>[]
 >;
+/** The RPO heartbeat's writer (docs/rpo.md), installed beside the renderer. */
+export const HEARTBEAT_WRITER = path.join(__dirname, "heartbeat.php");
 /** The DynamoDB session handler's Magento module (docs/sessions.md), as it goes under app/code. */
 export const SESSION_MODULE = path.join(__dirname, "session-module");
 
@@ -88,6 +90,7 @@ function payloadFiles(): { target: string; text: string; mode?: string }[] {
     },
     { target: `${INSTALL_DIR}/render-env.php`, text: shippedText(ENV_RENDERER) },
     { target: `${INSTALL_DIR}/env-literal.php`, text: shippedText(ENV_LITERAL) },
+    { target: `${INSTALL_DIR}/heartbeat.php`, text: shippedText(HEARTBEAT_WRITER) },
     ...moduleFiles.map((f) => ({
       target: `${SESSION_MODULE_INSTALL_DIR}/${f}`,
       text: shippedText(path.join(SESSION_MODULE, f)),

@@ -7,6 +7,8 @@ const PACKAGES: Record<string, string> = {
   bash: "bash",
   shellcheck: "shellcheck",
   php: "php-cli",
+  mariadbd: "mariadb-server",
+  mariadb: "mariadb-client",
 };
 
 /** Throws one message naming every missing command and the packages that provide them. */
