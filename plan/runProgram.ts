@@ -22,6 +22,10 @@ export interface PlannedResource {
   ignoreChanges: string[];
   /** Set for resources placed in another region with the resource-level `region` argument. */
   region?: string;
+  /** URNs this resource depends on, as the engine records them (RegisterResourceRequest). */
+  dependencies: string[];
+  /** Per input property, the URNs of the resources its value came from. */
+  propertyDependencies: Record<string, string[]>;
 }
 
 export interface ProgramRun {
@@ -72,6 +76,12 @@ class RecordingMonitor extends MockMonitor {
 
   private record(req: any, custom: boolean): void {
     const parent: string = req.getParent() || undefined;
+    // What the engine hands the analyzer as `dependencies` and `propertyDependencies`: the SDK
+    // sends both with every RegisterResource (ReadResource carries neither).
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap?.()?.forEach((deps: any, key: string) => {
+      propertyDependencies[key] = [...deps.getUrnsList()].sort();
+    });
     const inputs = checkedInputs(
       req.getType(),
       deserializeProperties(req.getObject?.() ?? req.getProperties()),
@@ -86,6 +96,8 @@ class RecordingMonitor extends MockMonitor {
       protect: typeof req.hasProtect === "function" && req.hasProtect() ? req.getProtect() : false,
       ignoreChanges: req.getIgnorechangesList?.() ?? [],
       region: typeof inputs.region === "string" ? inputs.region : undefined,
+      dependencies: [...(req.getDependenciesList?.() ?? [])].sort(),
+      propertyDependencies,
     });
   }
 

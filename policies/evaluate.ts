@@ -93,6 +93,8 @@ function describe(r: PlannedResource, dryRun: boolean): ResourceDescription {
     parent: r.parent,
     protect: r.protect,
     ignoreChanges: r.ignoreChanges,
+    dependencies: r.dependencies,
+    propertyDependencies: r.propertyDependencies,
     props: dryRun ? unknownCheckingProxy(inputs) : inputs,
   };
 }

@@ -1,6 +1,7 @@
 // The security controls of issue 17, planned under Pulumi's mocks from the stacks' own files:
 // what an instance accepts as an endpoint, who may page whom, and which roles may do what.
 import * as assert from "assert";
+import { checkPolicies } from "../plan/plan";
 import { one, planOf, userDataOf } from "./helpers/plan";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -216,6 +217,30 @@ describe("security: least privilege and egress", function () {
     );
     for (const inputs of Object.values(byName)) {
       assert.ok(inputs.cidrIpv4 === undefined || inputs.fromPort === 443, JSON.stringify(inputs));
+    }
+  });
+});
+
+describe("security: only the load balancer faces the internet, at a first preview", function () {
+  this.timeout(300_000);
+
+  it("ties the ALB's security group through the engine's property dependencies while ids are unknown", async () => {
+    for (const stack of ["prod-use1", "prod-euw1"]) {
+      const plan = await planOf(stack, [], "preview");
+      const alb = one(plan, "aws:lb/loadBalancer:LoadBalancer");
+      const albGroup = one(plan, "aws:ec2/securityGroup:SecurityGroup", "-net-alb");
+      assert.deepStrictEqual(alb.propertyDependencies.securityGroups, [albGroup.urn], stack);
+      assert.ok(alb.dependencies.includes(albGroup.urn), stack);
+      const results = checkPolicies(plan.run);
+      const level = results.policies.find(
+        (p) => p.name === "internet-ingress-only-on-load-balancer",
+      )?.enforcementLevel;
+      assert.strictEqual(level, "mandatory");
+      assert.deepStrictEqual(
+        results.violations.filter((v) => v.policy === "internet-ingress-only-on-load-balancer"),
+        [],
+        `${stack}: the ALB's group is tied to it, none other admits the internet`,
+      );
     }
   });
 });

@@ -19,6 +19,9 @@ export interface ResourceDescription {
   parent?: string;
   protect?: boolean;
   ignoreChanges?: string[];
+  /** URNs of the resources this one depends on, and per property (the engine's records). */
+  dependencies?: string[];
+  propertyDependencies?: Record<string, string[]>;
 }
 
 /** Thrown by `notApplicable()`, which rules (and `validateResourceOfType`) call to opt out. */
@@ -90,7 +93,7 @@ export function policyResources(resources: ResourceDescription[]): PolicyResourc
       urn: r.urn,
       name: r.name,
       opts: policyOptions(r),
-      // The offline plan does not record dependencies; no rule of this pack reads them.
+      // Linked below, once every resource exists (as the server links them).
       dependencies: [],
       propertyDependencies: {},
       isType: (cls) => isTypeOf(r.type, cls),
@@ -99,9 +102,15 @@ export function policyResources(resources: ResourceDescription[]): PolicyResourc
     byUrn.set(r.urn, resource);
     return resource;
   });
+  const linked = (urns: string[] | undefined) =>
+    (urns ?? []).flatMap((urn) => (byUrn.has(urn) ? [byUrn.get(urn)!] : []));
   resources.forEach((r, i) => {
     const parent = r.parent ? byUrn.get(r.parent) : undefined;
     if (parent) built[i].parent = parent;
+    built[i].dependencies = linked(r.dependencies);
+    built[i].propertyDependencies = Object.fromEntries(
+      Object.entries(r.propertyDependencies ?? {}).map(([key, urns]) => [key, linked(urns)]),
+    );
   });
   return built;
 }

@@ -2,8 +2,9 @@
 // ingress to the web ports on any group; this rule limits it to the groups the load balancers use.
 // Which group that is: the group's id in an aws.lb.LoadBalancer's securityGroups, or, when the id is
 // unknown during preview, the group the engine records as a dependency of that input
-// (PolicyResource.propertyDependencies). The offline plan records no dependencies, so there an
-// internet-facing group the rule cannot tie to a load balancer is reported as unverifiable.
+// (PolicyResource.propertyDependencies; the offline plan records them from the same
+// RegisterResource requests). A group the rule cannot tie to a load balancer is reported as
+// unverifiable, never passed.
 import * as aws from "@pulumi/aws";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { ofType } from "../lib/stack";

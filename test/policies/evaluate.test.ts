@@ -23,6 +23,8 @@ function planned(resources: Declared[]): PlannedResource[] {
       inputs: d.props,
       protect: d.protect ?? false,
       ignoreChanges: d.ignoreChanges ?? [],
+      dependencies: d.dependencies ?? [],
+      propertyDependencies: d.propertyDependencies ?? {},
     };
   });
 }
