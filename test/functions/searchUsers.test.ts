@@ -11,6 +11,8 @@ import {
   SEARCH_USERNAMES,
   searchUserSpecs,
 } from "../../functions/searchReplication/users";
+import { basicAuthorization } from "../../functions/searchAuth";
+import { probeEndpoint } from "../../functions/searchProbe";
 import { SimSearchDomain } from "../helpers/simSearchDomain";
 import { captureLogs } from "./fakeAws";
 
@@ -175,6 +177,23 @@ describe("search users: Magento and the checker on their own least-privilege use
     assert.equal(await as(checker(), "DELETE", "/magento2_product_1_v1"), 403);
     assert.equal(await as(checker(), "GET", "/_plugins/_security/api/roles/all_access"), 403);
     assert.equal(domain.indices.get("magento2_product_1_v1")?.docs, 10);
+  });
+
+  it("the checker's real probe is healthy as its own user, and a dead endpoint without it", async () => {
+    await handler()({ action: "users" });
+    const options = { timeoutMs: 2000, yellowIs: "healthy" as const };
+    const probe = await probeEndpoint(domain.url, {
+      ...options,
+      headers: basicAuthorization(checker()),
+    });
+    assert.deepEqual([probe.status, probe.healthy], ["green", true]);
+    // Before its user exists (or with a wrong password) every probe fails: this is why the
+    // deployment switches the checker only after the users action succeeded.
+    const denied = await probeEndpoint(domain.url, {
+      ...options,
+      headers: basicAuthorization({ ...checker(), password: "Wr0ng-pa55word!" }),
+    });
+    assert.deepEqual([denied.status, denied.detail], ["http-error", "HTTP 401"]);
   });
 
   it("a new secret version is put in place on the next run; the old password stops working", async () => {
