@@ -114,6 +114,24 @@ describe("search users: the program", () => {
         replicationFn.inputs.environment.variables.SEARCH_SECRET_ARN,
         parameter.inputs.value,
       );
+
+      // Nobody is switched before the deployment has put the users in the domain: the values that
+      // name the users' secrets come through the invocation (the engine orders them after it).
+      const invocation = one(plan, "aws:lambda/invocation:Invocation", "-search-replication-users");
+      assert.ok(
+        (parameter.propertyDependencies.value ?? []).includes(invocation.urn),
+        "search/secret-arn waits for the users",
+      );
+      assert.ok(
+        (checker.propertyDependencies.environment ?? []).includes(invocation.urn),
+        "the checker's secret waits for the users",
+      );
+      assert.ok(
+        ["-search-replication-fn-fn", "-search-replication-fn-policy"].every((suffix) =>
+          invocation.dependencies.some((urn) => urn.endsWith(suffix)),
+        ),
+        `the invocation waits for the whole function (role, policy, code): ${invocation.dependencies.join(", ")}`,
+      );
     });
   }
 });
