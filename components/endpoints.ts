@@ -1,30 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 
-/**
- * Parameters the failover automation rewrites after deployment (epoch bumps, the active region,
- * the maintenance switch the promotion and the fence flip, the cache primary after an in-region
- * failover, the search endpoint after the health checker moves it). Pulumi sets their first
- * value; a later deploy must not put back a stale one: a standby's `maintenance` is "on" in its
- * stack until the stack files are reconciled, and putting it back would take the promoted region
- * down. The one list: the component's ignoreChanges and the README's ownership section (a test
- * compares them) come from it.
- */
-export const AUTOMATION_OWNED_PARAMETERS = [
-  "epoch",
-  "active-region",
-  "maintenance",
-  "cache/primary-host",
-  "search/endpoint",
-  // Written by the promotion's search step (the lease epoch) when the indices need a reindex.
-  "search/reindex-requested",
-];
+import { AUTOMATION_OWNED_PARAMETERS, type ParameterKey } from "../functions/contract";
+
+export { AUTOMATION_OWNED_PARAMETERS };
 
 export interface MagentoEndpointsArgs {
   /** `/<project>/<stack>/` */
   path: string;
-  /** Parameter name (relative to `path`) to value. */
-  values: Record<string, pulumi.Input<string>>;
+  /** Parameter name (relative to `path`, one of the contract's: functions/contract.ts) to value. */
+  values: Partial<Record<ParameterKey, pulumi.Input<string>>>;
 }
 
 /**
@@ -42,7 +27,10 @@ export class MagentoEndpoints extends pulumi.ComponentResource {
         `MagentoEndpoints ${name}: path "${args.path}" must look like /<project>/<stack>/`,
       );
     }
-    for (const [key, value] of Object.entries(args.values)) {
+    for (const [key, value] of Object.entries(args.values) as [
+      ParameterKey,
+      pulumi.Input<string>,
+    ][]) {
       const parameterName = `${args.path}${key}`;
       const parameter = new aws.ssm.Parameter(
         `${name}-${key.replace(/\//g, "-")}`,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { PARAMETERS } from "../functions/contract";
 import { DrConfig } from "../config";
 import { RegionalNetwork } from "./network";
 import { MagentoAppTier } from "./appTier";
@@ -45,12 +46,12 @@ const AVAILABILITY_ZONES = 3;
 
 /** The endpoint parameters a promotion rewrites (settings field → key under the stack's path). */
 const PROMOTED_PARAMETERS = {
-  dbWriter: "db/writer-host",
-  cachePrimary: "cache/primary-host",
-  searchEndpoint: "search/endpoint",
-  activeRegion: "active-region",
-  maintenance: "maintenance",
-  epoch: "epoch",
+  dbWriter: PARAMETERS.dbWriterHost,
+  cachePrimary: PARAMETERS.cachePrimaryHost,
+  searchEndpoint: PARAMETERS.searchEndpoint,
+  activeRegion: PARAMETERS.activeRegion,
+  maintenance: PARAMETERS.maintenance,
+  epoch: PARAMETERS.epoch,
 } as const;
 
 function mapValues<K extends string, V, W>(record: Record<K, V>, f: (v: V) => W): Record<K, W> {
@@ -302,11 +303,11 @@ export class RegionStack extends pulumi.ComponentResource {
           authorityRegion: cfg.authorityRegion,
           // The stack's own resources: the promotion and the tier automation only ever write these.
           endpointAllowlist: {
-            "db/writer-host": [database.address],
-            "db/reader-host": [database.address],
-            "cache/primary-host": [cache.primaryEndpoint],
-            "cache/reader-host": [cache.readerEndpoint],
-            "search/endpoint": searchEndpoints,
+            [PARAMETERS.dbWriterHost]: [database.address],
+            [PARAMETERS.dbReaderHost]: [database.address],
+            [PARAMETERS.cachePrimaryHost]: [cache.primaryEndpoint],
+            [PARAMETERS.cacheReaderHost]: [cache.readerEndpoint],
+            [PARAMETERS.searchEndpoint]: searchEndpoints,
           },
         }),
         parameterArn: pulumi.interpolate`arn:aws:ssm:${cfg.region}:${accountId}:parameter${parameterPath}*`,
@@ -390,30 +391,30 @@ export class RegionStack extends pulumi.ComponentResource {
       {
         path: parameterPath,
         values: {
-          "db/writer-host": database.address,
-          "db/reader-host": database.address,
-          "db/name": "magento",
-          "db/secret-arn": secrets.arns.databaseUser,
-          "cache/primary-host": cache.primaryEndpoint,
-          "cache/reader-host": cache.readerEndpoint,
-          "cache/port": "6379",
-          "cache/auth-secret-arn": secrets.arns.cacheAuth,
-          "search/endpoint": search.endpoint,
+          [PARAMETERS.dbWriterHost]: database.address,
+          [PARAMETERS.dbReaderHost]: database.address,
+          [PARAMETERS.dbName]: "magento",
+          [PARAMETERS.dbSecretArn]: secrets.arns.databaseUser,
+          [PARAMETERS.cachePrimaryHost]: cache.primaryEndpoint,
+          [PARAMETERS.cacheReaderHost]: cache.readerEndpoint,
+          [PARAMETERS.cachePort]: "6379",
+          [PARAMETERS.cacheAuthSecretArn]: secrets.arns.cacheAuth,
+          [PARAMETERS.searchEndpoint]: search.endpoint,
           // Magento's own user (least privilege); the master user stays with the replication function.
-          "search/secret-arn": whenUsersReady(searchUsers.magento.secretArn),
-          "search/reindex-requested": "0",
-          "sessions/table": sessionsTableName,
+          [PARAMETERS.searchSecretArn]: whenUsersReady(searchUsers.magento.secretArn),
+          [PARAMETERS.searchReindexRequested]: "0",
+          [PARAMETERS.sessionsTable]: sessionsTableName,
           // Magento's session store, and where its items live: the region's own replica.
-          "sessions/store": cfg.sessionStore,
-          "sessions/region": cfg.region,
-          "sessions/ttl-attribute": TTL_ATTRIBUTE,
-          "sessions/key-prefix": SESSION_KEY_PREFIX,
-          "media/file-system-id": media.fileSystemId,
-          "app/base-url": `https://${cfg.domainName}/`,
-          "app/crypt-key-secret-arn": secrets.arns.cryptKey,
-          "active-region": cfg.activeRegion,
-          maintenance: cfg.isActive ? "off" : "on",
-          epoch: "0",
+          [PARAMETERS.sessionsStore]: cfg.sessionStore,
+          [PARAMETERS.sessionsRegion]: cfg.region,
+          [PARAMETERS.sessionsTtlAttribute]: TTL_ATTRIBUTE,
+          [PARAMETERS.sessionsKeyPrefix]: SESSION_KEY_PREFIX,
+          [PARAMETERS.mediaFileSystemId]: media.fileSystemId,
+          [PARAMETERS.appBaseUrl]: `https://${cfg.domainName}/`,
+          [PARAMETERS.appCryptKeySecretArn]: secrets.arns.cryptKey,
+          [PARAMETERS.activeRegion]: cfg.activeRegion,
+          [PARAMETERS.maintenance]: cfg.isActive ? "off" : "on",
+          [PARAMETERS.epoch]: "0",
         },
       },
       { parent: this },
@@ -484,7 +485,7 @@ export class RegionStack extends pulumi.ComponentResource {
         },
         authorityTableArn,
         autoScalingGroupArn: arns.autoScalingGroup(cfg.region, accountId, asgName),
-        maintenanceParameterArn: parameterArn("maintenance"),
+        maintenanceParameterArn: parameterArn(PARAMETERS.maintenance),
         failureQueueArn: notifications.failureQueueArn,
         failureQueueKey: notifications.key,
         logRetentionDays: cfg.logRetentionDays,
@@ -555,7 +556,7 @@ export class RegionStack extends pulumi.ComponentResource {
             searchEndpoint: search.endpoint,
             search: searchReplication.functionName.apply((replicationFunctionName) => ({
               replicationFunctionName,
-              reindexParameter: `${parameterPath}search/reindex-requested`,
+              reindexParameter: `${parameterPath}${PARAMETERS.searchReindexRequested}`,
             })),
             capacity: { autoScalingGroupName: asgName, ...cfg.activeCapacity },
             notifyTopicArn: notifications.topicArn,
@@ -571,7 +572,7 @@ export class RegionStack extends pulumi.ComponentResource {
             standbyAlarms: [arns.alarm(cfg.region, accountId, replicaLagAlarmName(physicalName))],
             parameters: [
               ...Object.values(PROMOTED_PARAMETERS).map(parameterArn),
-              parameterArn("search/reindex-requested"),
+              parameterArn(PARAMETERS.searchReindexRequested),
             ],
             autoScalingGroup: arns.autoScalingGroup(cfg.region, accountId, asgName),
             topic: notifications.topicArn,

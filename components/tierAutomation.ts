@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { PARAMETERS } from "../functions/contract";
 import {
   ACCEPTED_CACHE_EVENTS,
   createCacheEndpointSyncHandler,
@@ -64,9 +65,9 @@ export class TierAutomation extends pulumi.ComponentResource {
     const cacheSettings = {
       region: args.region,
       replicationGroupId: args.replicationGroupId,
-      primaryParameterName: parameter("cache/primary-host"),
-      readerParameterName: parameter("cache/reader-host"),
-      epochParameterName: parameter("epoch"),
+      primaryParameterName: parameter(PARAMETERS.cachePrimaryHost),
+      readerParameterName: parameter(PARAMETERS.cacheReaderHost),
+      epochParameterName: parameter(PARAMETERS.epoch),
     };
     const cacheSync = new FailoverFunction(
       `${name}-cache-sync`,
@@ -90,9 +91,9 @@ export class TierAutomation extends pulumi.ComponentResource {
             Effect: "Allow",
             Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:PutParameter"],
             Resource: [
-              parameterArn("cache/primary-host"),
-              parameterArn("cache/reader-host"),
-              parameterArn("epoch"),
+              parameterArn(PARAMETERS.cachePrimaryHost),
+              parameterArn(PARAMETERS.cacheReaderHost),
+              parameterArn(PARAMETERS.epoch),
             ],
           },
         ],
@@ -142,7 +143,7 @@ export class TierAutomation extends pulumi.ComponentResource {
     new aws.ssm.Parameter(
       `${name}-search-state`,
       {
-        name: parameter("automation/search-health-state"),
+        name: parameter(PARAMETERS.searchHealthState),
         type: "String",
         value: "{}",
         description: "Search health checker: consecutive failures and successes per endpoint",
@@ -152,9 +153,9 @@ export class TierAutomation extends pulumi.ComponentResource {
     );
     const searchSettings = {
       region: args.region,
-      endpointParameterName: parameter("search/endpoint"),
-      epochParameterName: parameter("epoch"),
-      stateParameterName: parameter("automation/search-health-state"),
+      endpointParameterName: parameter(PARAMETERS.searchEndpoint),
+      epochParameterName: parameter(PARAMETERS.epoch),
+      stateParameterName: parameter(PARAMETERS.searchHealthState),
       metricNamespace: SEARCH_METRIC_NAMESPACE,
       timeoutMs: 5000,
       rounds: 3,
@@ -189,9 +190,9 @@ export class TierAutomation extends pulumi.ComponentResource {
             Effect: "Allow",
             Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:PutParameter"],
             Resource: [
-              parameterArn("search/endpoint"),
-              parameterArn("epoch"),
-              parameterArn("automation/search-health-state"),
+              parameterArn(PARAMETERS.searchEndpoint),
+              parameterArn(PARAMETERS.epoch),
+              parameterArn(PARAMETERS.searchHealthState),
             ],
           },
           {

@@ -7,6 +7,7 @@
 // settings name ITS region's resources. Promoting the home region (failback, the drill's way back)
 // needs the same settings with the home region's group, instance, file system, parameters, ASG
 // and topic; every one of those is a stack output of the home stack.
+import { PARAMETERS } from "../../functions/contract";
 import {
   resolveSettings,
   type RegionFailoverSettings,
@@ -139,7 +140,7 @@ export function localize(
     // The search step invokes the function beside this stack's own domain.
     search: template.search && {
       replicationFunctionName: out("searchReplicationFunctionName"),
-      reindexParameter: `${parameterPath}search/reindex-requested`,
+      reindexParameter: `${parameterPath}${PARAMETERS.searchReindexRequested}`,
     },
     capacity: { autoScalingGroupName: out("autoScalingGroupName"), ...stack.activeCapacity },
     notifyTopicArn: out("alertTopicArn"),

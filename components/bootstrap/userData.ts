@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
 import * as pulumi from "@pulumi/pulumi";
+import { PARAMETERS } from "../../functions/contract";
 
 export const BOOTSTRAP_SCRIPT = path.join(__dirname, "magento-dr.sh");
 export const ENV_RENDERER = path.join(__dirname, "render-env.php");
@@ -13,11 +14,11 @@ export const INSTANCE_METRIC_NAMESPACE = "MagentoDR/Instances";
 export const ENDPOINT_ALLOWLIST_PATH = "/etc/magento-dr.endpoints.json";
 /** The endpoint parameters the renderer accepts only from the allowlist. */
 export const ALLOWLISTED_ENDPOINTS = [
-  "db/writer-host",
-  "db/reader-host",
-  "cache/primary-host",
-  "cache/reader-host",
-  "search/endpoint",
+  PARAMETERS.dbWriterHost,
+  PARAMETERS.dbReaderHost,
+  PARAMETERS.cachePrimaryHost,
+  PARAMETERS.cacheReaderHost,
+  PARAMETERS.searchEndpoint,
 ] as const;
 export type EndpointAllowlist = Record<
   (typeof ALLOWLISTED_ENDPOINTS)[number],
