@@ -86,8 +86,9 @@ export const REPLICATION_METRICS = {
 
 export interface ReplicationReport {
   action: SearchReplicationAction;
-  role: "leader" | "follower";
-  activeRegion: string;
+  /** Absent for "users", which does not depend on the authority. */
+  role?: "leader" | "follower";
+  activeRegion?: string;
   /** What is wrong, one line each; empty when healthy (reconcile, status) or verified (promote). */
   problems: string[];
   ruleCreated?: boolean;
@@ -285,8 +286,24 @@ export function createSearchReplicationHandler(
 
   return async (event?: unknown) => {
     const action = actionOf(event);
-    const activeRegion = await deps.activeRegion();
     let report: ReplicationReport;
+    if (action === "users") {
+      // Needs only this region's domain and secrets: a deployment puts the users in place even
+      // while the authority's region is unreachable.
+      report = { action, ...(await manageUsers()) };
+      logEvent({
+        fn: "searchReplication",
+        level: report.problems.length ? "warn" : "info",
+        ...report,
+      });
+      // The deployment waits on this action before it points Magento and the checker at their
+      // users: it must fail, not report, when they are not in place.
+      if (report.problems.length > 0) {
+        throw new Error(`search users are not in place: ${report.problems.join("; ")}`);
+      }
+      return report;
+    }
+    const activeRegion = await deps.activeRegion();
     if (action === "promote") report = await promote(activeRegion);
     else if (action === "resync") report = await resync(activeRegion);
     else if (action === "status") {
@@ -301,14 +318,6 @@ export function createSearchReplicationHandler(
         following: following.length,
         bootstrapping: following.filter(isBootstrapping).length,
         lagOperations: Math.max(0, ...following.map((i) => i.lagOperations)),
-      };
-    } else if (action === "users") {
-      const managed = await manageUsers();
-      report = {
-        action,
-        role: activeRegion === settings.region ? "leader" : "follower",
-        activeRegion,
-        ...managed,
       };
     } else {
       const managed = await manageUsers();
@@ -328,11 +337,6 @@ export function createSearchReplicationHandler(
           cause: metricsError,
         });
       }
-    }
-    // The deployment waits on this action before it points Magento and the checker at their
-    // users: it must fail, not report, when they are not in place.
-    if (action === "users" && report.problems.length > 0) {
-      throw new Error(`search users are not in place: ${report.problems.join("; ")}`);
     }
     return report;
   };

@@ -33,6 +33,7 @@ describe("search users: Magento and the checker on their own least-privilege use
   const cloudwatch = mockClient(CloudWatchClient);
   const specs = searchUserSpecs("magento2");
 
+  let authority: () => Promise<string>;
   const handler = (master = MASTER) =>
     createSearchReplicationHandler(
       {
@@ -44,7 +45,7 @@ describe("search users: Magento and the checker on their own least-privilege use
         timeoutMs: 2000,
       },
       {
-        activeRegion: async () => HOME,
+        activeRegion: () => authority(),
         headers: async () => ({ Authorization: basic(master.username, master.password) }),
         users: async (): Promise<ManagedUser[]> => [
           { spec: specs.magento, password: passwords.magento },
@@ -81,6 +82,7 @@ describe("search users: Magento and the checker on their own least-privilege use
     domain = new SimSearchDomain(MASTER);
     await domain.start();
     passwords = { magento: MAGENTO_PASSWORD, checker: CHECKER_PASSWORD };
+    authority = async () => HOME;
     cloudwatch.reset();
     cloudwatch.on(PutMetricDataCommand).resolves({});
     logs = captureLogs();
@@ -114,6 +116,17 @@ describe("search users: Magento and the checker on their own least-privilege use
       [[], []],
     );
     assert.equal(securityWrites().length, before, "nothing written when all is in place");
+  });
+
+  it("the users action needs no authority: a deployment puts the users in place during its region's outage", async () => {
+    authority = async () => {
+      throw new Error("authority table unreachable");
+    };
+    const report = await handler()({ action: "users" });
+    assert.deepEqual(report.problems, []);
+    assert.equal(report.activeRegion, undefined);
+    assert.deepEqual(domain.rolesOf("magento-app"), ["magento_dr_app"]);
+    await assert.rejects(handler()(), /authority table unreachable/, "reconcile still needs it");
   });
 
   it("Magento's user works on its own indices and nothing else", async () => {
