@@ -125,7 +125,7 @@ export interface DrConfig {
   rtoTargetSeconds: number;
   /** Drill measurements replacing timeline figures, by step name (functions/region/recoveryBudget.ts). */
   recoveryMeasurements: Record<string, RecoveryMeasurement>;
-  /** Replication lag above which the automatic failover stops for approval. */
+  /** Loss window (the replicated RPO heartbeat, docs/rpo.md) above which the automatic failover stops for approval. */
   rpoBudgetSeconds: number;
   /** Create OpenSearch's service-linked role (account-wide; home stack only). */
   createOpenSearchServiceRole: boolean;

@@ -248,7 +248,7 @@ export const CONFIG_TABLE: readonly ConfigKeyDeclaration[] = [
     type: "integer",
     default: 60,
     description:
-      "Replication lag above which the automatic failover stops and asks for approval (the operator CLI can proceed).",
+      "Loss window (measured from the replicated RPO heartbeat, docs/rpo.md) above which, or when unknown, the automatic failover stops and asks for approval (the operator CLI can proceed).",
   },
   {
     key: "createOpenSearchServiceRole",

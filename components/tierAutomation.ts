@@ -8,7 +8,7 @@ import {
 import { createSearchHealthHandler, SEARCH_METRICS } from "../functions/searchHealth";
 import { basicAuthFromSecret } from "../functions/searchAuth";
 import { FailoverFunction } from "./failoverFunction";
-import { KeyRef, keyUse } from "./arns";
+import { KeyRef, secretRead } from "./arns";
 
 /** Alarms on the cache group are named with this prefix, so their state changes reach the sync. */
 export function cacheAlarmPrefix(replicationGroupId: string): string {
@@ -195,15 +195,12 @@ export class TierAutomation extends pulumi.ComponentResource {
               parameterArn(PARAMETERS.searchHealthState),
             ],
           },
-          {
-            Sid: "SearchCredentials",
-            Effect: "Allow",
-            Action: ["secretsmanager:GetSecretValue"],
-            Resource: [args.searchSecretPolicyArn],
-          },
-          keyUse("SearchCredentialsKey", ["kms:Decrypt"], args.searchSecretKey, {
-            StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` },
-          }),
+          ...secretRead(
+            "SearchCredentials",
+            args.region,
+            [args.searchSecretPolicyArn],
+            args.searchSecretKey,
+          ),
           {
             Sid: "SearchMetrics",
             Effect: "Allow",

@@ -52,7 +52,7 @@ describe("offline plan: CLI", () => {
     for (const section of [
       "+ magento-dr:index:RegionStack  prod-euw1",
       "Resources: ",
-      "Failover functions: 7",
+      "Failover functions: 8",
       "Recovery timeline",
       "critical path: detection -> decision-and-lease -> database -> endpoints -> recovered",
       "Policies:",

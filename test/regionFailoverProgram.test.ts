@@ -98,6 +98,7 @@ describe("region failover: the standby deploys the automation", () => {
       "prod-euw1-failover-orchestrator-fn",
       "prod-euw1-failover-witness-fn",
       "prod-euw1-fence-fn",
+      "prod-euw1-heartbeat-reader-fn-fn",
       "prod-euw1-search-replication-fn-fn",
       "prod-euw1-tiers-cache-sync-fn",
       "prod-euw1-tiers-search-health-fn",
@@ -243,6 +244,48 @@ describe("region failover: the standby deploys the automation", () => {
         );
       }
     }
+  });
+
+  it("reads the RPO heartbeat through a reader beside the standby's replica, the only package with a MySQL client", async () => {
+    const plan = await planOf("prod-euw1");
+    const reader = one(plan, FUNCTION, "-heartbeat-reader-fn-fn");
+    assert.ok(reader.inputs.vpcConfig?.subnetIds, "in the VPC: the database answers nowhere else");
+    assert.ok(reader.inputs.environment.variables.DATABASE_SECRET_ARN.includes(":eu-west-1:"));
+    const orchestrator = one(plan, FUNCTION, "-failover-orchestrator-fn");
+    const settings = resolveSettings(
+      JSON.parse(orchestrator.inputs.environment.variables.FAILOVER_SETTINGS),
+    );
+    // The provider's autoname of the reader, as a preview returns it.
+    const readerName = settings.heartbeat?.readerFunctionName ?? "";
+    assert.match(readerName, /^prod-euw1-heartbeat-reader-fn-fn-[0-9a-f]{7}$/);
+    const statements = (
+      policyName: string,
+    ): { Sid: string; Action: string[]; Resource: string[] }[] =>
+      JSON.parse(
+        ofType(plan, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === policyName)!.inputs
+          .policy,
+      ).Statement;
+    const invoke = statements("prod-euw1-failover-orchestrator-policy").find(
+      (s) => s.Sid === "ReadHeartbeat",
+    );
+    assert.deepStrictEqual(invoke?.Resource, [
+      `arn:aws:lambda:eu-west-1:123456789012:function:${readerName}`,
+    ]);
+    const login = statements("prod-euw1-heartbeat-reader-fn-policy").find(
+      (s) => s.Sid === "DatabaseLogin",
+    );
+    assert.deepStrictEqual(login?.Action, ["secretsmanager:GetSecretValue"]);
+    assert.match(login!.Resource[0], /^arn:aws:secretsmanager:eu-west-1:123456789012:secret:/);
+    const carriesMysql = (name: string) =>
+      Object.keys(plan.run.packages.get(one(plan, FUNCTION, name).urn)!.files).some((f) =>
+        /^node_modules\/mysql2(\/|$)/.test(f),
+      );
+    assert.ok(carriesMysql("-heartbeat-reader-fn-fn"));
+    assert.ok(!carriesMysql("-failover-orchestrator-fn"), "every other package leaves it out");
+    assert.ok(
+      !functionsOf((await planOf("prod-use1")).run).some((f) => f.name.includes("heartbeat")),
+      "the home stack reads no heartbeat: nothing replicates into it",
+    );
   });
 
   it("stays within the RTO target in both prod stacks", async () => {

@@ -142,6 +142,12 @@ export function localize(
       replicationFunctionName: out("searchReplicationFunctionName"),
       reindexParameter: `${parameterPath}${PARAMETERS.searchReindexRequested}`,
     },
+    // The heartbeat reader beside this stack's own database; a stack without one (the home
+    // stack) is gated by its lag metric.
+    heartbeat:
+      typeof outputs.heartbeatReaderFunctionName === "string"
+        ? { readerFunctionName: outputs.heartbeatReaderFunctionName }
+        : undefined,
     capacity: { autoScalingGroupName: out("autoScalingGroupName"), ...stack.activeCapacity },
     notifyTopicArn: out("alertTopicArn"),
   });

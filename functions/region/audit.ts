@@ -8,6 +8,7 @@ import {
   GetItemCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
+import type { LossWindow } from "./lossWindow";
 
 export type StepOutcome =
   "done" | "already-done" | "capacity-not-reached" | "reindex-requested" | "failed" | "not-run";
@@ -35,6 +36,11 @@ export interface RunRecord {
   endedAt: string;
   /** Milliseconds from the lease to maintenance off; absent when the critical path did not end. */
   shopReadyMs?: number;
+  /**
+   * What may be lost (docs/rpo.md): the newest replicated RPO heartbeat of the region left
+   * (`heartbeatAt`) and the seconds from it to the measurement; absent when no reader is configured.
+   */
+  lossWindow?: LossWindow;
   steps: StepRecord[];
 }
 

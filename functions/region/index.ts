@@ -11,6 +11,7 @@ export * from "./fence";
 export * from "./hold";
 export * from "./lag";
 export * from "./leaseHeartbeat";
+export * from "./lossWindow";
 export * from "./log";
 export * from "./orchestrator";
 export * from "./probes";

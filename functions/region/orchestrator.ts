@@ -9,6 +9,7 @@ import { describeError } from "./errors";
 import { HoldStore } from "./hold";
 import { parseFailoverEvent, REJECTED_EVENT } from "./event";
 import { cloudWatchLagReader, rdsReplicaLagMetric, type LagReader } from "./lag";
+import { invokedLossWindowReader, type LossWindowReader } from "./lossWindow";
 import { bounded, createLogger, type Logger } from "./log";
 import {
   promoteRegion,
@@ -61,6 +62,8 @@ export interface OrchestratorDeps {
   clients: RegionalClients;
   authorityClient: DynamoDBClient;
   lagReaders: LagReader[];
+  /** The RPO heartbeat's loss window; by default the configured reader function (settings.heartbeat). */
+  lossWindow?: LossWindowReader;
   log: Logger;
   now: () => number;
   phases?: (mode: PromotionMode) => PromotionStep[][];
@@ -74,6 +77,7 @@ export function defaultOrchestratorDeps(
   overrides: Partial<OrchestratorDeps> = {},
 ): OrchestratorDeps {
   const clients = overrides.clients ?? createRegionalClients(settings.localRegion, settings.sdk);
+  const now = overrides.now ?? Date.now;
   return {
     clients,
     authorityClient:
@@ -81,10 +85,15 @@ export function defaultOrchestratorDeps(
     lagReaders: overrides.lagReaders ?? [
       cloudWatchLagReader(clients.cloudWatch, rdsReplicaLagMetric(settings.database.instanceId)),
     ],
+    lossWindow:
+      overrides.lossWindow ??
+      (settings.heartbeat
+        ? invokedLossWindowReader(clients.lambda, settings.heartbeat.readerFunctionName, now)
+        : undefined),
     log:
       overrides.log ??
       createLogger({ component: "region-orchestrator", region: settings.localRegion }),
-    now: overrides.now ?? Date.now,
+    now,
     phases: overrides.phases,
   };
 }
@@ -100,6 +109,7 @@ export function promotionDeps(
     authority: new AuthorityStore({ ...table, initialActiveRegion: settings.initialActiveRegion }),
     incidents: new IncidentLog(table),
     lagReaders: d.lagReaders,
+    lossWindow: d.lossWindow,
     log: d.log,
     now: d.now,
     confirmDetection: detectorConfirmation(

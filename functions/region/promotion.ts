@@ -35,6 +35,12 @@ import type { RegionalClients } from "./clients";
 import { DeadlineExceeded, withDeadline } from "./deadline";
 import { describeError } from "./errors";
 import { checkLag, type LagReader } from "./lag";
+import {
+  measureLossWindow,
+  rpoVerdict,
+  type LossWindow,
+  type LossWindowReader,
+} from "./lossWindow";
 import { LeaseHeartbeat } from "./leaseHeartbeat";
 import { awaitServingLeaseExpiry } from "./servingLease";
 import type { Logger } from "./log";
@@ -70,6 +76,8 @@ export interface PromotionReport {
   steps: StepRecord[];
   /** Milliseconds from the lease to the end of the critical path (maintenance off). */
   shopReadyMs?: number;
+  /** What may be lost: the RPO heartbeat's loss window, when a reader is configured. */
+  lossWindow?: LossWindow;
 }
 
 export interface PromotionDeps {
@@ -79,6 +87,11 @@ export interface PromotionDeps {
   authority: AuthorityStore;
   incidents: IncidentLog;
   lagReaders: LagReader[];
+  /**
+   * The RPO heartbeat's loss window (lossWindow.ts): decides the RPO gate for the database, the
+   * lag metric then only a secondary signal. Absent (no reader configured): the lag decides.
+   */
+  lossWindow?: LossWindowReader;
   log: Logger;
   now: () => number;
   /** Reads the detector's persisted decision (automatic path only). */
@@ -134,6 +147,19 @@ export async function promoteRegion(
   if (incident?.status === "completed")
     return report("ignored", "replayed: incident already completed");
 
+  const readLossWindow = async (): Promise<LossWindow | undefined> => {
+    if (!deps.lossWindow) return undefined;
+    const window = await measureLossWindow(
+      deps.lossWindow,
+      request.fromRegion,
+      settings.deadlines.lossWindowMs,
+      deps.now,
+    );
+    log.info("loss-window", { ...window });
+    return window;
+  };
+  let lossWindow: LossWindow | undefined;
+
   if (admission.kind === "new") {
     if (current.activeRegion !== request.fromRegion) {
       return report(
@@ -146,10 +172,17 @@ export async function promoteRegion(
       if (!detection.confirmed)
         return report("ignored", `detection not confirmed: ${detection.reason}`);
     }
+    // Measured for every new promotion, forced or not: the audit and the notice carry it.
+    lossWindow = await readLossWindow();
     if (!request.force) {
-      const lag = await checkLag(deps.lagReaders, settings.rpoBudgetSeconds);
-      if (!lag.withinBudget) {
-        const first = await incidents.requestApprovalOnce(request.incidentId, lag.reason);
+      const rpo = rpoVerdict(
+        lossWindow,
+        await checkLag(deps.lagReaders, settings.rpoBudgetSeconds),
+        settings.rpoBudgetSeconds,
+      );
+      log.info("rpo-gate", { withinBudget: rpo.withinBudget, reason: rpo.reason });
+      if (!rpo.withinBudget) {
+        const first = await incidents.requestApprovalOnce(request.incidentId, rpo.reason);
         if (first) {
           await bestEffort(log, "approval-request", settings.deadlines.notifyMs, (signal) =>
             notify(
@@ -160,18 +193,22 @@ export async function promoteRegion(
                 incidentId: request.incidentId,
                 fromRegion: request.fromRegion,
                 toRegion: local,
-                reason: lag.reason,
-                readings: lag.readings,
+                reason: rpo.reason,
+                lossWindow: rpo.lossWindow,
+                readings: rpo.readings,
                 howToProceed: `once the data loss is accepted: npm run promote -- unplanned --to <the ${local} stack>`,
               },
               signal,
             ),
           );
         }
-        return report("awaiting-approval", lag.reason);
+        return report("awaiting-approval", rpo.reason);
       }
     }
   }
+  // A resumed run measures again, for its own record: the beat is the same (the replica no
+  // longer receives any), the window only longer.
+  lossWindow ??= await readLossWindow();
 
   if (request.mode === "unplanned") {
     // Never two writers: the old region stops on its own when its serving lease runs out.
@@ -261,6 +298,7 @@ export async function promoteRegion(
     startedAt,
     endedAt: new Date(deps.now()).toISOString(),
     shopReadyMs,
+    lossWindow,
     steps: records,
   };
   await bestEffort(log, "audit", settings.deadlines.notifyMs, (signal) =>
@@ -284,6 +322,7 @@ export async function promoteRegion(
     epoch: lease.epoch,
     steps: records,
     shopReadyMs,
+    lossWindow,
   });
 }
 

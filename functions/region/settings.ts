@@ -41,6 +41,8 @@ export interface StepDeadlines {
   notifyMs: number;
   /** Invoking the search replication function (its own timeout is 120 s) and a page. */
   searchMs: number;
+  /** Reading the RPO heartbeat (the reader function: a secret, a connection, a query, 3 s each). */
+  lossWindowMs: number;
 }
 
 export interface RetrySettings {
@@ -91,6 +93,9 @@ export interface RegionFailoverSettings {
     maintenance: string;
     epoch: string;
   };
+  /** The RPO heartbeat's reader function (functions/heartbeat/, in the VPC beside the database).
+   * Omitted, the loss window is not measured and the replica's lag metric alone gates the RPO. */
+  heartbeat?: { readerFunctionName: string };
   /** The local OpenSearch endpoint written to `parameters.searchEndpoint`. */
   searchEndpoint: string;
   /** The search step's function (in the VPC, beside the domain) and the parameter the instances
@@ -167,6 +172,7 @@ export const DEFAULT_DEADLINES: StepDeadlines = {
   gateMs: 30_000,
   notifyMs: 15_000,
   searchMs: 150_000,
+  lossWindowMs: 25_000,
 };
 
 /** A killed run's lease runs out within a minute; the detector (every minute) then resumes it. */

@@ -28,6 +28,10 @@ export class Sandbox {
     for (const file of fs.readdirSync(REPO).filter((f) => /^Pulumi(\..+)?\.yaml$/.test(f))) {
       fs.copyFileSync(path.join(REPO, file), path.join(this.project, file));
     }
+    // A function's package names its node_modules folders relative to the program's folder, and
+    // the engine reads them from its own working directory: the project's packages are there too
+    // (the heartbeat reader carries mysql2), as they are beside Pulumi.yaml in a real deployment.
+    fs.symlinkSync(path.join(REPO, "node_modules"), path.join(this.project, "node_modules"), "dir");
     this.env = {
       PATH: [path.join(REPO, "engine", "plugins"), tools.bin, process.env.PATH].join(
         path.delimiter,
