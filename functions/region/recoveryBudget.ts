@@ -132,9 +132,11 @@ export function recoveryBudget(
     name: "decision-and-lease",
     after: unplanned ? ["detection"] : [],
     seconds: 5,
-    // Three tries with backoff up to 4 s each (promotion.ts leaseCall) and the heartbeat read.
-    worstSeconds: 15,
-    source: "this project: one conditional write, the RPO check; lease retries (promotion.ts)",
+    // Three lease tries with backoff up to 4 s each (promotion.ts leaseCall), and the RPO
+    // heartbeat's read, cut at its deadline (docs/rpo.md; a VPC function's invocation).
+    worstSeconds: 15 + DEFAULT_DEADLINES.lossWindowMs / 1000,
+    source:
+      "this project: one conditional write, the RPO check (the heartbeat read's deadline); lease retries (promotion.ts)",
   });
   if (!unplanned) {
     add({
