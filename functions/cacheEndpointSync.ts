@@ -18,6 +18,7 @@ import { checkCacheEvent } from "./cacheEvent";
 import { logEvent } from "./log";
 import {
   modifiedAfter,
+  bumpEpoch,
   nextEpoch,
   readParameters,
   StoredParameter,
@@ -169,10 +170,12 @@ export function createCacheEndpointSyncHandler(
     }
     // Endpoints first, epoch last: the watcher reloads on the epoch and must see the new values.
     for (const write of plan.writes) await writeString(ssm(), write.name, write.value);
-    await writeString(ssm(), settings.epochParameterName, plan.epoch);
+    const epoch = await bumpEpoch(ssm(), settings.epochParameterName, {
+      current: stored.get(settings.epochParameterName)?.value,
+    });
     const written = plan.writes.map((w) => w.name);
     return finish(
-      { outcome: "updated", primary, reader, epoch: plan.epoch, written },
+      { outcome: "updated", primary, reader, epoch, written },
       { ...context, previousPrimary: stored.get(settings.primaryParameterName)?.value },
     );
   };

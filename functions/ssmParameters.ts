@@ -85,10 +85,25 @@ export function nextEpoch(parameterName: string, current: string | undefined): s
   return String(Number(trimmed) + 1);
 }
 
-/** Reads the epoch and writes epoch + 1; returns the new value. */
-export async function bumpEpoch(ssm: SSMClient, parameterName: string): Promise<string> {
-  const current = await readParameter(ssm, parameterName);
-  const next = nextEpoch(parameterName, current?.value);
-  await writeString(ssm, parameterName, next);
+/**
+ * THE ONE WRITER of the endpoint epoch parameter: writes epoch + 1 and returns it. The instances'
+ * watcher reloads PHP-FPM when it changes, so whoever changed an endpoint (the cache endpoint sync,
+ * the search health checker, the promotion's endpoints step) asks for a bump here, after its
+ * endpoint writes; nothing else writes the parameter (test/epochWriter.test.ts fails if anything
+ * does). A counter, not a value of the caller's: two callers' bumps never undo each other, and
+ * the epoch never moves back. `current` skips the read when the caller has just read it.
+ */
+export async function bumpEpoch(
+  ssm: SSMClient,
+  parameterName: string,
+  options: { current?: string; signal?: AbortSignal } = {},
+): Promise<string> {
+  const current =
+    "current" in options ? options.current : (await readParameter(ssm, parameterName))?.value;
+  const next = nextEpoch(parameterName, current);
+  await ssm.send(
+    new PutParameterCommand({ Name: parameterName, Value: next, Type: "String", Overwrite: true }),
+    { abortSignal: options.signal },
+  );
   return next;
 }

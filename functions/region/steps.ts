@@ -39,7 +39,7 @@ export {
 } from "./steps/cache";
 export { appTierStep, capacityStep, observeCapacity, servingInstances } from "./steps/capacity";
 export { databaseStep, observeDatabase } from "./steps/database";
-export { endpointsStep, StaleEpochError } from "./steps/endpoints";
+export { endpointsStep } from "./steps/endpoints";
 export { gateStep, gateMetricCommand, publishGate, GATE_CLOSED_VALUE } from "./steps/gate";
 export { mediaStep, mediaWritable, observeMedia } from "./steps/media";
 export { notify } from "./steps/notify";

@@ -96,7 +96,8 @@ describe("region orchestrator: promotion scenarios", function () {
     assert.equal(s.asg.desired, 4);
     assert.equal(s.ssm["/magento-dr/prod-euw1/active-region"], STANDBY);
     assert.equal(s.ssm["/magento-dr/prod-euw1/maintenance"], "off");
-    assert.equal(s.ssm["/magento-dr/prod-euw1/endpoint-epoch"], String(epoch));
+    // Bumped by its one writer (bumpEpoch), once per run that changed endpoints: they reconnect.
+    assert.ok(Number(s.ssm["/magento-dr/prod-euw1/endpoint-epoch"]) >= 1, "epoch bumped");
     assert.ok(
       s.metrics.some((m) => m.name === "FailoverActive" && m.value === 1),
       "gate closed",
@@ -330,9 +331,7 @@ describe("region orchestrator: promotion scenarios", function () {
     const ssm = {
       ...snapshot.ssm,
       "/magento-dr/prod-euw1/endpoint-epoch":
-        snapshot.ssm["/magento-dr/prod-euw1/endpoint-epoch"] === String(record.epoch)
-          ? "<lease epoch>"
-          : "stale",
+        Number(snapshot.ssm["/magento-dr/prod-euw1/endpoint-epoch"]) >= 1 ? "<bumped>" : "never",
     };
     // EFS finishes a deletion on its own; "deleting" and "deleted" are the same end state here.
     const efs = {

@@ -4,20 +4,15 @@
 // group is not writable yet Magento is pointed at its fallback (CACHE_FALLBACK_HOST: the
 // renderer then configures Magento's local file cache and database sessions, see
 // docs/promotion.md) and the cache track points it back once the group is writable.
-// Writes only what differs, and the epoch parameter last: instances reconnect when the epoch
-// changes, so everything they will read must already be in place. The epoch written is the lease
-// epoch, not a counter, so a retry writes the same value and an older run can never move it back.
+// Writes only what differs, then asks for an epoch bump (bumpEpoch, the parameter's one writer):
+// instances reconnect when the epoch changes, so everything they will read is already in place.
+// A run that changed nothing bumps nothing, so a retry is a no-op; a run that lost its lease is
+// stopped by the lease heartbeat, not by the epoch's value.
 import { GetParametersCommand, PutParameterCommand } from "@aws-sdk/client-ssm";
 import { CACHE_FALLBACK_HOST, cacheWritable, observeCache } from "./cache";
 import { observeDatabase } from "./database";
+import { bumpEpoch } from "../../ssmParameters";
 import { callOptions, retryThrottled, type PromotionStep } from "./context";
-
-export class StaleEpochError extends Error {
-  constructor(ours: number, theirs: number) {
-    super(`endpoint epoch parameter is already ${theirs}, newer than this run's ${ours}`);
-    this.name = "StaleEpochError";
-  }
-}
 
 export const endpointsStep: PromotionStep = {
   name: "endpoints",
@@ -51,18 +46,12 @@ export const endpointsStep: PromotionStep = {
     ];
     const current = await retryThrottled(ctx, () =>
       ctx.clients.ssm.send(
-        new GetParametersCommand({ Names: [...desired.map(([n]) => n), names.epoch] }),
+        new GetParametersCommand({ Names: desired.map(([n]) => n) }),
         callOptions(ctx),
       ),
     );
     const values = new Map((current.Parameters ?? []).map((p) => [p.Name ?? "", p.Value ?? ""]));
-    const currentEpoch = Number(values.get(names.epoch) ?? "0");
-    if (Number.isFinite(currentEpoch) && currentEpoch > ctx.epoch) {
-      throw new StaleEpochError(ctx.epoch, currentEpoch);
-    }
     const changes = desired.filter(([name, value]) => values.get(name) !== value);
-    if (values.get(names.epoch) !== String(ctx.epoch))
-      changes.push([names.epoch, String(ctx.epoch)]);
     for (const [name, value] of changes) {
       await retryThrottled(ctx, () =>
         ctx.clients.ssm.send(
@@ -71,9 +60,18 @@ export const endpointsStep: PromotionStep = {
         ),
       );
     }
+    const epoch =
+      changes.length > 0
+        ? await retryThrottled(ctx, () =>
+            bumpEpoch(ctx.clients.ssm, names.epoch, { signal: ctx.signal }),
+          )
+        : undefined;
     const fallback = cacheHost === CACHE_FALLBACK_HOST ? "; Magento on its local cache" : "";
     return changes.length === 0
       ? { outcome: "already-done", detail: `parameters already point here${fallback}` }
-      : { outcome: "done", detail: `updated ${changes.map(([n]) => n).join(", ")}${fallback}` };
+      : {
+          outcome: "done",
+          detail: `updated ${changes.map(([n]) => n).join(", ")}, epoch ${epoch}${fallback}`,
+        };
   },
 };
