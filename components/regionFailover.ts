@@ -345,6 +345,16 @@ export class RegionFailover extends pulumi.ComponentResource {
             Resource: [a.activeRegionHealthCheck],
           },
           {
+            // The deep-page veto (functions/region/inRegionEvents.ts): the active region's own
+            // RDS and ElastiCache events. Event reads name no resource in IAM (Service
+            // Authorization Reference, RDS and ElastiCache: DescribeEvents has no resource
+            // type), so "*"; they only read.
+            Sid: "ActiveRegionInRegionEvents",
+            Effect: "Allow",
+            Action: ["rds:DescribeEvents", "elasticache:DescribeEvents"],
+            Resource: ["*"],
+          },
+          {
             Sid: "RequestPromotion",
             Effect: "Allow",
             Action: ["lambda:InvokeFunction"],

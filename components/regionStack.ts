@@ -561,7 +561,19 @@ export class RegionStack extends pulumi.ComponentResource {
                 r,
                 {
                   healthUrl: `https://${regionalHostName(r, cfg.domainName)}${cfg.healthCheckPath}`,
+                  // Interim: the same deep path until the instances answer the shallow one
+                  // (docs/detection.md, "Not done yet").
+                  shallowUrl: `https://${regionalHostName(r, cfg.domainName)}${cfg.healthCheckPath}`,
                   route53HealthCheckId: r === cfg.homeRegion ? home!.albHealthCheckId : undefined,
+                  // The home stack names its database instance and cache group alike, by its
+                  // physical name, which ends its database's ARN (…:db:<name>).
+                  inRegionSources:
+                    r === cfg.homeRegion
+                      ? {
+                          databaseInstanceId: home!.databaseArn.split(":").pop()!,
+                          replicationGroupId: home!.databaseArn.split(":").pop()!,
+                        }
+                      : undefined,
                 },
               ]),
             ),

@@ -1,7 +1,8 @@
 // The detector Lambda (scheduled every minute; the witness is in witness.ts).
-//  - createDetectorHandler: runs in the standby (the active region's successor); probes, reads
-//    the witness and Route 53, applies the quorum rule of detection.ts, persists its counts and
-//    decision, alerts on changes, and asks the orchestrator to promote when the rule says so.
+//  - createDetectorHandler: runs in the standby (the active region's successor); probes the
+//    shallow and the deep signal, reads the witness and Route 53, applies the quorum rule of
+//    detection.ts, persists its counts and decision, alerts on changes, and asks the
+//    orchestrator to promote when the rule says so.
 // While this region is active, the detector only keeps the region gate closed and resumes an
 // interrupted promotion; it never probes itself, never acts on a local AZ event, never fails back.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -22,6 +23,7 @@ import {
   SignalStore,
   verdictFromCount,
   witnessReading,
+  type DeepReading,
   type DetectionDecision,
   type SignalReading,
 } from "./detection";
@@ -33,6 +35,7 @@ import {
   type FailoverEvent,
 } from "./event";
 import { HoldStore } from "./hold";
+import { inRegionEventReader, type InRegionEventReader } from "./inRegionEvents";
 import { createLogger, type Logger } from "./log";
 import { readRoute53Status, runCanary } from "./probes";
 import { invokeOrchestrator } from "./requestPromotion";
@@ -52,6 +55,8 @@ export interface DetectorDeps {
   requestFailover: (event: FailoverEvent) => Promise<unknown>;
   /** The orchestrator function the default `requestFailover` invokes. */
   orchestratorFunctionName?: string;
+  /** Reads the source region's own RDS/ElastiCache events (the deep-page veto); never throws. */
+  inRegionEvents: InRegionEventReader;
 }
 
 export interface DetectionReport {
@@ -126,6 +131,12 @@ export function defaultDetectorDeps(
     now,
     localReadiness: overrides.localReadiness ?? dataTierReadiness(clients, settings),
     requestFailover,
+    inRegionEvents:
+      overrides.inRegionEvents ??
+      inRegionEventReader({
+        windowMs: settings.detection.inRegionEventWindowMs,
+        timeoutMs: settings.detection.inRegionEventTimeoutMs,
+      }),
   };
 }
 
@@ -298,15 +309,37 @@ async function detect(
   let readings: SignalReading[] = [];
   let decision: DetectionDecision | undefined;
   let route53Failures = 0;
+  let deepFailingSince = carried?.deepFailingSince ?? 0;
+  let deep: DeepReading | undefined;
+  // The veto is read at most once a run, and only once a deep failure has outlasted the dwell
+  // (the only decision it can change): a healthy region costs no call to it.
+  let veto: Promise<string | undefined> | undefined;
+  const readVeto = () =>
+    (veto ??= endpoint.inRegionSources
+      ? d.inRegionEvents(target, endpoint.inRegionSources).then((events) => {
+          d.log.info("in-region-events", { target, ...events });
+          return events.veto;
+        })
+      : Promise.resolve(undefined));
   // The decision is re-evaluated after every probe, re-reading the witness each time, so the
   // quorum is acted on as soon as it exists instead of at the end of the run.
   const canary = await runCanary({
-    url: endpoint.healthUrl,
+    url: endpoint.shallowUrl,
+    deepUrl: endpoint.healthUrl,
     probes: cfg.probesPerRun,
     intervalMs: cfg.probeIntervalMs,
     timeoutMs: cfg.probeTimeoutMs,
     startCount: carried?.canaryFailures ?? 0,
-    onProbe: async (count, probe) => {
+    onProbe: async (count, probe, deepProbe) => {
+      const now = d.now();
+      deepFailingSince = deepProbe?.ok === false ? deepFailingSince || now : 0;
+      const failingForMs = deepFailingSince ? now - deepFailingSince : 0;
+      deep = {
+        failing: deepProbe?.ok === false,
+        failingForMs,
+        detail: deepProbe?.detail ?? "not probed",
+        veto: failingForMs >= cfg.deepDwellMs ? await readVeto() : undefined,
+      };
       const [route53, ready, witness] = await Promise.all([
         route53Read,
         readiness,
@@ -330,7 +363,13 @@ async function detect(
           detail: route53.detail,
         },
       ];
-      decision = decide({ readings, quorum: cfg.quorum, localReady: ready });
+      decision = decide({
+        readings,
+        quorum: cfg.quorum,
+        localReady: ready,
+        deep,
+        deepDwellMs: cfg.deepDwellMs,
+      });
       return decision.action === "failover" || decision.action === "page-humans";
     },
   });
@@ -348,8 +387,15 @@ async function detect(
     lastAction: decided.action,
     decidedAt: d.now(),
     epoch: current.epoch,
+    deepFailingSince,
   });
-  d.log.info("detection", { target, action: decided.action, reason: decided.reason, readings });
+  d.log.info("detection", {
+    target,
+    action: decided.action,
+    reason: decided.reason,
+    readings,
+    deep,
+  });
   const report: DetectionReport = {
     action: decided.action,
     reason: decided.reason,

@@ -40,24 +40,34 @@ export async function probeOnce(url: string, timeoutMs: number): Promise<ProbeRe
  * Probes `url` up to `probes` times, `intervalMs` apart, continuing a consecutive-failure count
  * that started at `startCount`: a failure adds one, a success resets it to zero. `onProbe` sees
  * the count after every probe (to persist it, or to decide early) and returns true to stop.
+ * With `deepUrl`, each probe also asks that URL at the same time and hands its result along
+ * (the deep signal: it does not move the count).
  */
 export async function runCanary(options: {
   url: string;
+  deepUrl?: string;
   probes: number;
   intervalMs: number;
   timeoutMs: number;
   startCount: number;
   signal?: AbortSignal;
-  onProbe?: (consecutiveFailures: number, result: ProbeResult) => Promise<boolean | void>;
+  onProbe?: (
+    consecutiveFailures: number,
+    result: ProbeResult,
+    deep?: ProbeResult,
+  ) => Promise<boolean | void>;
 }): Promise<{ consecutiveFailures: number; results: ProbeResult[] }> {
   let count = options.startCount;
   const results: ProbeResult[] = [];
   for (let i = 0; i < options.probes; i++) {
     if (i > 0) await sleep(options.intervalMs, options.signal);
-    const result = await probeOnce(options.url, options.timeoutMs);
+    const [result, deep] = await Promise.all([
+      probeOnce(options.url, options.timeoutMs),
+      options.deepUrl ? probeOnce(options.deepUrl, options.timeoutMs) : undefined,
+    ]);
     results.push(result);
     count = result.ok ? 0 : count + 1;
-    if (await options.onProbe?.(count, result)) break;
+    if (await options.onProbe?.(count, result, deep)) break;
   }
   return { consecutiveFailures: count, results };
 }

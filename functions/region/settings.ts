@@ -4,8 +4,17 @@
 import { DEFAULT_SDK_TIMEOUTS, SdkTimeouts } from "./clients";
 
 export interface RegionEndpoint {
-  /** The region's public health URL (through its ALB), probed by the canaries. */
+  /** The DEEP signal: Magento's health check through the region's ALB (MySQL, Redis behind it);
+   * the standby canary probes it, and its failure alone never promotes (detection.ts). */
   healthUrl: string;
+  /** The SHALLOW signal: "the region serves HTTP", answered by nginx on the instances through
+   * the ALB without PHP or any data store (`/dr-shallow`); its loss from both the standby canary
+   * and the witness decides the fast quorum. */
+  shallowUrl: string;
+  /** The region's own database instance and cache replication group, whose RDS/ElastiCache
+   * events veto a deep-check page while they report an in-region recovery (inRegionEvents.ts);
+   * omit and there is no veto. */
+  inRegionSources?: { databaseInstanceId: string; replicationGroupId: string };
   /** Route 53 health check on that ALB (an endpoint check: calculated checks have no status API). */
   route53HealthCheckId?: string;
 }
@@ -27,6 +36,17 @@ export interface DetectionSettings {
   witnessMaxAgeMs: number;
   /** Timeout of the Route 53 status read. */
   route53TimeoutMs: number;
+  /** A deep failure with the shallow signal healthy pages humans once it lasted this long:
+   * longer than the worst documented in-region recovery (RDS Multi-AZ failover "typically
+   * 60–120 seconds", RDS User Guide, "Failing over a Multi-AZ DB instance for Amazon RDS";
+   * a Multi-AZ minor version upgrade "several minutes", "Upgrading a DB instance engine
+   * version"). At least 180 s. @default 600_000 */
+  deepDwellMs: number;
+  /** Source-region RDS/ElastiCache events this recent veto a deep-check page. @default 1_800_000 */
+  inRegionEventWindowMs: number;
+  /** Timeout of reading those events from the source region; unreadable means "no veto".
+   * @default 3_000 */
+  inRegionEventTimeoutMs: number;
 }
 
 export interface StepDeadlines {
@@ -158,7 +178,14 @@ export const DEFAULT_DETECTION: DetectionSettings = {
   probeTimeoutMs: 5_000,
   witnessMaxAgeMs: 180_000,
   route53TimeoutMs: 5_000,
+  deepDwellMs: 600_000,
+  inRegionEventWindowMs: 1_800_000,
+  inRegionEventTimeoutMs: 3_000,
 };
+
+/** The longest documented in-region recovery a deep dwell must exceed: RDS Multi-AZ failover,
+ * "typically 60–120 seconds", plus a minute of detection cadence. */
+export const MIN_DEEP_DWELL_MS = 180_000;
 
 /** Sized for a 900 s Lambda: the slowest step (RDS promotion) gets most of it. */
 export const DEFAULT_DEADLINES: StepDeadlines = {
@@ -244,6 +271,12 @@ function validate(s: RegionFailoverSettings): string[] {
       s.regionEndpoints[region]?.healthUrl,
       "the region's public health URL",
     );
+    need(
+      typeof s.regionEndpoints[region]?.shallowUrl === "string",
+      `regionEndpoints.${region}.shallowUrl`,
+      s.regionEndpoints[region]?.shallowUrl,
+      "the region's public shallow URL (nginx without PHP: /dr-shallow)",
+    );
   }
   const d = s.detection;
   need(
@@ -258,6 +291,14 @@ function validate(s: RegionFailoverSettings): string[] {
     d.failureThreshold,
     "an integer >= 2 (one failed probe is never a regional outage)",
   );
+  need(
+    Number.isFinite(d.deepDwellMs) && d.deepDwellMs >= MIN_DEEP_DWELL_MS,
+    "detection.deepDwellMs",
+    d.deepDwellMs,
+    `at least ${MIN_DEEP_DWELL_MS} (longer than an RDS Multi-AZ failover, typically 60–120 s)`,
+  );
+  positive("detection.inRegionEventWindowMs", d.inRegionEventWindowMs);
+  positive("detection.inRegionEventTimeoutMs", d.inRegionEventTimeoutMs);
   for (const [key, value] of Object.entries(s.deadlines)) positive(`deadlines.${key}`, value);
   need(
     Number.isFinite(s.leaseTtlMs) && s.leaseTtlMs >= 1_000,

@@ -1,7 +1,8 @@
 // The witness canary: a scheduled Lambda in a third region (neither the active region nor its
-// successor). Each run probes the active region's public health URL and records, after every
-// probe, the consecutive-failure count it reached in the authority table, where the standby's
-// detector reads it as its second vantage point.
+// successor). Each run probes the active region's public SHALLOW URL ("the region serves HTTP",
+// no PHP or data store behind it: detection.ts) and records, after every probe, the
+// consecutive-failure count it reached in the authority table, where the standby's detector reads
+// it as its second vantage point.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { AuthorityStore } from "./authority";
 import { createAuthorityClient } from "./clients";
@@ -41,7 +42,7 @@ export function createWitnessHandler(
     const target = current.activeRegion;
     const previous = await signals.readWitness(witnessRegion);
     const canary = await runCanary({
-      url: settings.regionEndpoints[target].healthUrl,
+      url: settings.regionEndpoints[target].shallowUrl,
       probes: settings.detection.probesPerRun,
       intervalMs: settings.detection.probeIntervalMs,
       timeoutMs: settings.detection.probeTimeoutMs,

@@ -14,6 +14,7 @@ import {
   ACCOUNT,
   harness,
   HOME,
+  SOURCE_IDS,
   STANDBY,
   startDynalite,
   testSettings,
@@ -107,6 +108,52 @@ describe("region detection: the quorum rule", () => {
       "degraded",
     );
   });
+  it("Route 53 corroborates but never replaces the witness: canary and Route 53 failed, witness unknown", () => {
+    assert.equal(
+      rule([
+        reading("standby-canary", "failed", 3),
+        reading("witness", "unknown"),
+        reading("route53", "failed"),
+      ]),
+      "insufficient-signals",
+    );
+    assert.equal(
+      rule([
+        reading("standby-canary", "failed", 3),
+        reading("witness", "healthy"),
+        reading("route53", "failed"),
+      ]),
+      "degraded",
+    );
+  });
+  it("quorum 3 needs Route 53 too", () => {
+    const both = [reading("standby-canary", "failed", 3), reading("witness", "failed", 3)];
+    const q3 = (r53: SignalReading) =>
+      decide({ readings: [...both, r53], quorum: 3, localReady: true }).action;
+    assert.equal(q3(reading("route53", "failed")), "failover");
+    assert.equal(q3(reading("route53", "healthy")), "degraded");
+    assert.equal(q3(reading("route53", "unknown")), "insufficient-signals");
+  });
+  it("the deep signal alone: degraded within the dwell, humans paged after it, never while vetoed, never a failover", () => {
+    const healthy = [
+      reading("standby-canary", "healthy"),
+      reading("witness", "healthy"),
+      reading("route53", "healthy"),
+    ];
+    const deep = (failingForMs: number, veto?: string) =>
+      decide({
+        readings: healthy,
+        quorum: 2,
+        localReady: true,
+        deep: { failing: failingForMs > 0, failingForMs, detail: "HTTP 500", veto },
+        deepDwellMs: 600_000,
+      }).action;
+    assert.equal(deep(0), "none");
+    assert.equal(deep(120_000), "degraded");
+    assert.equal(deep(599_999), "degraded");
+    assert.equal(deep(600_000), "page-humans");
+    assert.equal(deep(3_600_000, "rds: failover"), "degraded");
+  });
   it("quorum reached but the standby unready or unknown: page humans, never promote into it", () => {
     const down = [
       reading("standby-canary", "failed", 3),
@@ -183,9 +230,18 @@ describe("region detection: detector and witness Lambdas", function () {
     active = await startHealthServer(200);
     h = await harness(dynamo, {
       regionEndpoints: {
-        [HOME]: { healthUrl: active.url, route53HealthCheckId: "hc-use1" },
-        [STANDBY]: { healthUrl: active.url, route53HealthCheckId: "hc-euw1" },
-        [WITNESS]: { healthUrl: active.url },
+        [HOME]: {
+          healthUrl: active.url,
+          shallowUrl: active.url,
+          route53HealthCheckId: "hc-use1",
+          inRegionSources: SOURCE_IDS,
+        },
+        [STANDBY]: {
+          healthUrl: active.url,
+          shallowUrl: active.url,
+          route53HealthCheckId: "hc-euw1",
+        },
+        [WITNESS]: { healthUrl: active.url, shallowUrl: active.url },
       },
     });
   });
@@ -310,6 +366,181 @@ describe("region detection: detector and witness Lambdas", function () {
     assert.deepEqual(h.sim.writes(), []);
   });
 
+  // Scenarios 26–28: the deep check (health_check.php) fails while the shallow signal answers.
+  // The detector runs once a minute; the clock moves a minute between runs.
+  const deepFails = async () => {
+    const deep = await startHealthServer(500);
+    h.settings.regionEndpoints[HOME].healthUrl = deep.url;
+    return deep;
+  };
+  const minutes = async (n: number) => {
+    const run = detector();
+    const reports: DetectionReport[] = [];
+    for (let i = 0; i < n; i++) {
+      await witnessSays(0); // the witness runs every minute too, and sees the region serve
+      reports.push(await run());
+      h.clock.now += 60_000;
+    }
+    return reports;
+  };
+
+  it("scenario 26: the database unreachable for 120 s in the primary (a Multi-AZ failover): no promotion, a page", async () => {
+    const deep = await deepFails();
+    try {
+      await witnessSays(0);
+      route53Says(true);
+      const failing = await minutes(3); // 0, 60, 120 s: the deep check fails
+      deep.answer(200); // the failover completed: RDS "typically 60–120 seconds"
+      const recovered = await minutes(1);
+      assert.deepEqual(
+        [...failing, ...recovered].map((r) => r.action),
+        ["degraded", "degraded", "degraded", "none"],
+      );
+      assert.match(
+        failing[2].reason,
+        /deep check failing for 120 s .*HTTP 500.*shallow signal answering/,
+      );
+      assert.ok(deep.hits >= 12, "the deep check is probed with every shallow probe");
+      await assertNoPromotion();
+      assert.equal(h.sim.state.messages.length, 1, "one page, when it started");
+      assert.match(h.sim.state.messages[0].subject, /degraded/);
+      assert.match(h.sim.state.messages[0].message, /deep check failing/);
+      // Below the dwell the source region is not even asked.
+      assert.equal(h.sim.callsOf("DescribeEvents").length, 0);
+      assertFields(await h.signals.readDetector(STANDBY), {
+        deepFailingSince: 0,
+        canaryFailures: 0,
+      });
+    } finally {
+      await deep.close();
+    }
+  });
+
+  it("scenario 27: a Redis Multi-AZ failover in the primary: no promotion, and its event holds the page back past the dwell", async () => {
+    const deep = await deepFails();
+    try {
+      await witnessSays(0);
+      route53Says(true);
+      h.sim.state.sourceEvents.push({
+        source: SOURCE_IDS.replicationGroupId,
+        message:
+          "Failover from primary node magento-cache-use1-001 to replica node magento-cache-use1-002 completed",
+        at: h.clock.now,
+      });
+      const dwellRuns = h.settings.detection.deepDwellMs / 60_000 + 2;
+      const reports = await minutes(dwellRuns);
+      assert.ok(
+        reports.every((r) => r.action === "degraded"),
+        reports.map((r) => r.action).join(),
+      );
+      assert.match(
+        reports.at(-1)!.reason,
+        /in-region recovery reported by the source .*Failover from primary node/,
+      );
+      const reads = h.sim.callsOf("DescribeEvents");
+      assert.ok(reads.length >= 2, "read from the source once the dwell was reached, once a run");
+      assert.ok(reads.every((c) => c.region === HOME));
+      assertFields(reads.find((c) => c.service === "elasticache")!.input, {
+        SourceType: "replication-group",
+        SourceIdentifier: SOURCE_IDS.replicationGroupId,
+        Duration: 30,
+      });
+      assertFields(reads.find((c) => c.service === "rds")!.input, {
+        SourceType: "db-instance",
+        SourceIdentifier: SOURCE_IDS.databaseInstanceId,
+      });
+      await assertNoPromotion();
+      assert.equal(h.sim.state.messages.length, 1, "one page, when it started");
+    } finally {
+      await deep.close();
+    }
+  });
+
+  it("scenario 28: a deploy breaks the deep check while the shallow one answers: no promotion; a page at once, humans paged after the dwell", async () => {
+    const deep = await deepFails();
+    try {
+      await witnessSays(0);
+      route53Says(true);
+      // An old RDS event, outside the veto window, and another instance's: neither vetoes.
+      h.sim.state.sourceEvents.push(
+        {
+          source: SOURCE_IDS.databaseInstanceId,
+          message: "Multi-AZ instance failover completed",
+          category: "failover",
+          at: h.clock.now - h.settings.detection.inRegionEventWindowMs - 60_000,
+        },
+        {
+          source: "someone-else",
+          message: "DB instance restarted",
+          category: "availability",
+          at: h.clock.now,
+        },
+      );
+      const dwellRuns = h.settings.detection.deepDwellMs / 60_000;
+      const reports = await minutes(dwellRuns + 2);
+      const actions = reports.map((r) => r.action);
+      assert.deepEqual(actions.slice(0, dwellRuns), Array(dwellRuns).fill("degraded"));
+      assert.deepEqual(actions.slice(dwellRuns), ["page-humans", "page-humans"]);
+      assert.match(
+        reports.at(-1)!.reason,
+        /longer than any documented in-region recovery.*Not promoted automatically/,
+      );
+      await assertNoPromotion();
+      assert.deepEqual(
+        h.sim.state.messages.map((m) => m.subject.replace(/^Region \S+: /, "")),
+        ["degraded", "page-humans"],
+        "a page when it starts, one when it outlasts the dwell; not one a minute",
+      );
+    } finally {
+      await deep.close();
+    }
+  });
+
+  it("the veto is read from the source only: unreadable (the region lost) is no veto, never a block", async () => {
+    const deep = await deepFails();
+    try {
+      await witnessSays(0);
+      route53Says(true);
+      h.sim.state.sourceEvents.push({
+        source: SOURCE_IDS.databaseInstanceId,
+        message: "Multi-AZ instance failover started",
+        category: "failover",
+        at: h.clock.now,
+      });
+      h.sim.unreachableRegion = HOME;
+      const reports = await minutes(h.settings.detection.deepDwellMs / 60_000 + 1);
+      assert.equal(reports.at(-1)!.action, "page-humans");
+      assert.ok(h.sim.callsOf("DescribeEvents").length > 0);
+      await assertNoPromotion();
+    } finally {
+      await deep.close();
+    }
+  });
+
+  it("shallow signal lost from both vantage points: promotion in the first run that sees it, within the detection budget, whatever the deep check says", async () => {
+    await active.close();
+    active = await startHealthServer("silent");
+    h.settings.regionEndpoints[HOME].shallowUrl = active.url;
+    const deep = await startHealthServer(200); // even a deep check that still answers
+    h.settings.regionEndpoints[HOME].healthUrl = deep.url;
+    try {
+      route53Says(false);
+      const witness = createWitnessHandler(
+        { witnessRegion: WITNESS, settings: h.settings },
+        { authorityClient: h.authorityClient, log: memoryLogger().logger, now: () => h.clock.now },
+      );
+      assertFields(await witness(), { target: HOME, consecutiveFailures: 4 });
+      const report = await detector()();
+      assert.equal(report.action, "failover");
+      // The canary decided at its failureThreshold-th probe: N probes, the detection budget.
+      assert.equal(report.readings[0].consecutiveFailures, h.settings.detection.failureThreshold);
+      await promotions();
+      assertFields(await h.authority.read(), { activeRegion: STANDBY, epoch: 1 });
+    } finally {
+      await deep.close();
+    }
+  });
+
   it("the witness records its verdict in the authority table; a stale or foreign verdict is unknown", async () => {
     active.answer(503);
     const witness = createWitnessHandler(
@@ -331,6 +562,7 @@ describe("region detection: detector and witness Lambdas", function () {
     await active.close();
     active = await startHealthServer("silent");
     h.settings.regionEndpoints[HOME].healthUrl = active.url;
+    h.settings.regionEndpoints[HOME].shallowUrl = active.url;
     await witnessSays(3);
     const report = await detector()();
     assert.equal(report.action, "failover");
@@ -419,14 +651,15 @@ describe("region detection: detector and witness Lambdas", function () {
       home.calls = [];
       home.state.db.source = undefined;
       home.state.cache.role = "PRIMARY";
+      const gone = await deadUrl();
       const homeDetector = createDetectorHandler(
         testSettings({
           localRegion: HOME,
           authority: h.settings.authority,
           regionEndpoints: {
-            [HOME]: { healthUrl: active.url },
-            [STANDBY]: { healthUrl: await deadUrl(), route53HealthCheckId: "hc-euw1" },
-            [WITNESS]: { healthUrl: active.url },
+            [HOME]: { healthUrl: active.url, shallowUrl: active.url },
+            [STANDBY]: { healthUrl: gone, shallowUrl: gone, route53HealthCheckId: "hc-euw1" },
+            [WITNESS]: { healthUrl: active.url, shallowUrl: active.url },
           },
         }),
         {

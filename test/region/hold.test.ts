@@ -25,9 +25,9 @@ describe("scenario 31: an operator hold pauses the automatic path", function () 
     down = await startHealthServer(503);
     h = await harness(dynamo, {
       regionEndpoints: {
-        [HOME]: { healthUrl: down.url, route53HealthCheckId: "hc-use1" },
-        [STANDBY]: { healthUrl: down.url, route53HealthCheckId: "hc-euw1" },
-        [WITNESS]: { healthUrl: down.url },
+        [HOME]: { healthUrl: down.url, shallowUrl: down.url, route53HealthCheckId: "hc-use1" },
+        [STANDBY]: { healthUrl: down.url, shallowUrl: down.url, route53HealthCheckId: "hc-euw1" },
+        [WITNESS]: { healthUrl: down.url, shallowUrl: down.url },
       },
     });
     holds = new HoldStore({

@@ -37,6 +37,12 @@ export const FAST_DEADLINES = {
   notifyMs: 500,
 };
 
+/** The active (home) region's own database instance and cache group: the veto's sources. */
+export const SOURCE_IDS = {
+  databaseInstanceId: "magento-db-use1",
+  replicationGroupId: "magento-cache-use1",
+};
+
 export function testSettings(
   overrides: Partial<RegionFailoverSettingsInput> = {},
 ): RegionFailoverSettings {
@@ -48,12 +54,21 @@ export function testSettings(
     initialActiveRegion: HOME,
     authority: { tableName: "unused", region: STANDBY },
     regionEndpoints: {
-      [HOME]: { healthUrl: "http://127.0.0.1:1/health_check.php", route53HealthCheckId: "hc-use1" },
+      [HOME]: {
+        healthUrl: "http://127.0.0.1:1/health_check.php",
+        shallowUrl: "http://127.0.0.1:1/dr-shallow",
+        route53HealthCheckId: "hc-use1",
+        inRegionSources: SOURCE_IDS,
+      },
       [STANDBY]: {
         healthUrl: "http://127.0.0.1:1/health_check.php",
+        shallowUrl: "http://127.0.0.1:1/dr-shallow",
         route53HealthCheckId: "hc-euw1",
       },
-      [WITNESS]: { healthUrl: "http://127.0.0.1:1/health_check.php" },
+      [WITNESS]: {
+        healthUrl: "http://127.0.0.1:1/health_check.php",
+        shallowUrl: "http://127.0.0.1:1/dr-shallow",
+      },
     },
     cache: {
       globalReplicationGroupId: SIM_IDS.globalGroup,
@@ -130,6 +145,7 @@ export async function harness(
   const { logger, lines } = memoryLogger();
   const clock = { now: Date.now() };
   const now = () => clock.now;
+  sim.now = now;
   const table = { client: authorityClient, tableName, now };
   const lagReaders: LagReader[] = [
     async () => ({ source: "database", seconds: Math.max(...sim.state.lagValues), detail: "sim" }),

@@ -52,6 +52,8 @@ import {
   PutParameterCommand,
   SSMClient,
 } from "@aws-sdk/client-ssm";
+import { DescribeEventsCommand as DescribeCacheEventsCommand } from "@aws-sdk/client-elasticache";
+import { DescribeEventsCommand as DescribeDbEventsCommand } from "@aws-sdk/client-rds";
 import { mockClient } from "aws-sdk-client-mock";
 
 // The stubs are driven through one generic handler; their precise types add nothing here.
@@ -133,6 +135,8 @@ export interface SimState {
   /** ReplicaLag datapoints returned by GetMetricData. */
   lagValues: number[];
   route53: { observations?: string[]; fail?: boolean };
+  /** The source region's own RDS/ElastiCache events (DescribeEvents), by source identifier. */
+  sourceEvents: { source: string; message: string; at: number; category?: string }[];
   /** The remote primary: data written there reaches the local side while replication runs. */
   remote: { cacheData: string[]; dbData: string[]; replicating: boolean };
 }
@@ -182,6 +186,7 @@ export function initialState(): SimState {
     messages: [],
     lagValues: [2],
     route53: { observations: ["Success: HTTP Status Code 200", "Success: HTTP Status Code 200"] },
+    sourceEvents: [],
     remote: { cacheData: [], dbData: [], replicating: true },
   };
 }
@@ -303,6 +308,25 @@ export class SimulatedAws {
     });
     const rds = stub(RDSClient);
     on(rds, "rds", DescribeDBInstancesCommand, () => this.describeDb());
+    // RDS API Reference, DescribeEvents: events of the named source within `Duration` minutes
+    // (default 60), filtered by EventCategories when given. ElastiCache's has no categories.
+    on(rds, "rds", DescribeDbEventsCommand, (input) => ({
+      Events: this.sourceEventsFor(input).map((e) => ({
+        SourceIdentifier: e.source,
+        SourceType: "db-instance",
+        Message: e.message,
+        EventCategories: e.category ? [e.category] : [],
+        Date: new Date(e.at),
+      })),
+    }));
+    on(ec, "elasticache", DescribeCacheEventsCommand, (input) => ({
+      Events: this.sourceEventsFor(input).map((e) => ({
+        SourceIdentifier: e.source,
+        SourceType: "replication-group",
+        Message: e.message,
+        Date: new Date(e.at),
+      })),
+    }));
     // RDS User Guide, "Promoting a read replica": the replica must be available; a promotion is
     // refused while a backup runs ("backing-up"), with InvalidDBInstanceState (API Reference,
     // PromoteReadReplica, Errors). BackupRetentionPeriod "Default: 1" when not passed.
@@ -496,6 +520,20 @@ export class SimulatedAws {
     });
     on(r53, "route53", ChangeResourceRecordSetsCommand, () => ({ ChangeInfo: {} }));
     return this;
+  }
+
+  /** The clock the event filter uses; tests with a fake clock set it. */
+  now: () => number = Date.now;
+
+  private sourceEventsFor(input: Record<string, unknown>) {
+    const since = this.now() - Number(input.Duration ?? 60) * 60_000;
+    const categories = input.EventCategories as string[] | undefined;
+    return this.state.sourceEvents.filter(
+      (e) =>
+        e.source === input.SourceIdentifier &&
+        e.at >= since &&
+        (!categories || (e.category !== undefined && categories.includes(e.category))),
+    );
   }
 
   restore() {
