@@ -81,7 +81,7 @@ export const CONFIG_TABLE: readonly ConfigKeyDeclaration[] = [
     type: "string",
     default: "/health_check.php",
     description:
-      "Path the ALB target group and Route 53 health checks request (Magento ships pub/health_check.php).",
+      "Magento's deep health check (pub/health_check.php): the ALB's Magento target group and the standby canary's deep probe request it. Route 53 and the failover quorum use the instances' nginx health server instead (docs/detection.md).",
   },
   {
     key: "protect",

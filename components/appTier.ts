@@ -6,6 +6,19 @@ import { Capacity } from "../config";
 import { TIER_PORTS } from "./network";
 import { INSTANCE_METRIC_NAMESPACE, packUserData } from "./bootstrap/userData";
 import { AUTHORITY_ITEM, onItems } from "./authorityAccess";
+import { HEALTH_PORT, SERVING_HEALTH_PATH, SHALLOW_HEALTH_PATH } from "./healthPaths";
+
+/** A target's health as both target groups check it: in after 2 passes, out after 3 failures
+ * 15 s apart (45 s). */
+const targetHealthCheck = (path: pulumi.Input<string>) => ({
+  path,
+  protocol: "HTTP",
+  matcher: "200",
+  interval: 15,
+  timeout: 5,
+  healthyThreshold: 2,
+  unhealthyThreshold: 3,
+});
 
 /** TLS 1.3 with a TLS 1.2 floor: the current ALB policy AWS recommends. */
 export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -133,19 +146,11 @@ export class MagentoAppTier extends pulumi.ComponentResource {
         protocol: "HTTP",
         targetType: "instance",
         deregistrationDelay: 30,
-        healthCheck: {
-          path: args.healthCheckPath,
-          protocol: "HTTP",
-          matcher: "200",
-          interval: 15,
-          timeout: 5,
-          healthyThreshold: 2,
-          unhealthyThreshold: 3,
-        },
+        healthCheck: targetHealthCheck(args.healthCheckPath),
       },
       { parent: this },
     );
-    new aws.lb.Listener(
+    const https = new aws.lb.Listener(
       `${name}-https`,
       {
         loadBalancerArn: alb.arn,
@@ -157,6 +162,7 @@ export class MagentoAppTier extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const healthGroup = this.healthServer(name, args.vpcId, https.arn);
     new aws.lb.Listener(
       `${name}-http`,
       {
@@ -234,7 +240,7 @@ export class MagentoAppTier extends pulumi.ComponentResource {
           id: launchTemplate.id,
           version: launchTemplate.latestVersion.apply((v) => String(v)),
         },
-        targetGroupArns: [targetGroup.arn],
+        targetGroupArns: [targetGroup.arn, healthGroup.arn],
         healthCheckType: "ELB",
         healthCheckGracePeriod: healthCheckGraceSeconds,
         defaultInstanceWarmup: 300,
@@ -282,6 +288,47 @@ export class MagentoAppTier extends pulumi.ComponentResource {
       albDnsName: this.albDnsName,
       autoScalingGroupName: this.autoScalingGroupName,
     });
+  }
+
+  /**
+   * The instances' health server (healthPaths.ts): nginx on HEALTH_PORT, answering without PHP.
+   * The ALB forwards the shallow and serving paths to it through a target group of its own, so
+   * they prove ALB + instances + nginx (a fixed-response rule would prove only the ALB) and do not
+   * depend on how the AMI's Magento server block routes. Its own check is the shallow path: an
+   * instance whose nginx is gone is unhealthy (and replaced, the group checking ELB health).
+   * While Magento's target group has no healthy target, as in a database failover, this one
+   * still answers: the ALB routes only to healthy targets of each group ("Health checks for
+   * Application Load Balancer target groups", Elastic Load Balancing User Guide).
+   */
+  private healthServer(
+    name: string,
+    vpcId: pulumi.Input<string>,
+    listenerArn: pulumi.Input<string>,
+  ) {
+    const group = new aws.lb.TargetGroup(
+      `${name}-health`,
+      {
+        vpcId,
+        port: HEALTH_PORT,
+        protocol: "HTTP",
+        targetType: "instance",
+        deregistrationDelay: 30,
+        healthCheck: targetHealthCheck(SHALLOW_HEALTH_PATH),
+      },
+      { parent: this },
+    );
+    new aws.lb.ListenerRule(
+      `${name}-health`,
+      {
+        listenerArn,
+        // Before any other rule: these two exact paths never reach Magento.
+        priority: 1,
+        conditions: [{ pathPattern: { values: [SHALLOW_HEALTH_PATH, SERVING_HEALTH_PATH] } }],
+        actions: [{ type: "forward", targetGroupArn: group.arn }],
+      },
+      { parent: this },
+    );
+    return group;
   }
 
   /** ALB access logs: ALB only writes to SSE-S3 (AES256) buckets, never SSE-KMS. */

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { FailoverRole } from "../config";
 import { regionalHostName, regionGateAlarmName, regionGateMetric } from "./regionGate";
+import { SERVING_HEALTH_PATH } from "./healthPaths";
 
 /** Route 53's fastest standard cadence; with 3 failures a dead region is seen in about 30 s. */
 export const HEALTH_CHECK_INTERVAL_SECONDS = 10;
@@ -17,7 +18,6 @@ export interface GlobalDnsArgs {
   region: string;
   albDnsName: pulumi.Input<string>;
   albZoneId: pulumi.Input<string>;
-  healthCheckPath: pulumi.Input<string>;
   /**
    * The region gate: on the PRIMARY record, the health check becomes ALB check AND a check that
    * follows the gate alarm, created here in the standby region (resource-level `region`).
@@ -38,13 +38,20 @@ export class GlobalDns extends pulumi.ComponentResource {
   constructor(name: string, args: GlobalDnsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("magento-dr:dns:GlobalDns", name, {}, opts);
 
+    // The serving path (healthPaths.ts): nginx without PHP, 503 while Magento is in maintenance.
+    // So a region in maintenance (a warm standby before its promotion, a fenced old primary) is
+    // unhealthy here and its failover record never answers with a maintenance page; and a
+    // database failover in the active region (health_check.php failing) does not fail it. While
+    // the standby's record is unhealthy Route 53 answers with the primary's "regardless of the
+    // health of the primary" (Route 53 API Reference, ResourceRecordSet, Failover): a blip of the
+    // primary keeps shoppers there instead of sending them to a standby's maintenance page.
     const albCheck = new aws.route53.HealthCheck(
       `${name}-alb`,
       {
         type: "HTTPS",
         fqdn: args.albDnsName,
         port: 443,
-        resourcePath: args.healthCheckPath,
+        resourcePath: SERVING_HEALTH_PATH,
         enableSni: true,
         requestInterval: HEALTH_CHECK_INTERVAL_SECONDS,
         failureThreshold: HEALTH_CHECK_FAILURE_THRESHOLD,

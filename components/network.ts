@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
+import { HEALTH_PORT } from "./healthPaths";
 
 /** Ports each tier listens on; the security groups open exactly these, tier to tier. */
 export const TIER_PORTS = {
@@ -126,12 +127,19 @@ export class RegionalNetwork extends pulumi.ComponentResource {
         { ...tcp(TIER_PORTS.https, "HTTPS from the internet"), ...anywhere },
         { ...tcp(TIER_PORTS.http, "HTTP from the internet, redirected to HTTPS"), ...anywhere },
       ],
-      [{ ...tcp(TIER_PORTS.http, "to the Magento instances"), ...insideVpc }],
+      [
+        { ...tcp(TIER_PORTS.http, "to the Magento instances"), ...insideVpc },
+        { ...tcp(HEALTH_PORT, "to the instances' health server"), ...insideVpc },
+      ],
     );
     const app = group(
       "app",
       "Magento instances: only the load balancer may connect",
-      [{ ...tcp(TIER_PORTS.http, "from the load balancer"), securityGroups: [alb.id] }],
+      [
+        { ...tcp(TIER_PORTS.http, "from the load balancer"), securityGroups: [alb.id] },
+        // The health server (healthPaths.ts): nginx without PHP, for the shallow signal.
+        { ...tcp(HEALTH_PORT, "health server, from the load balancer"), securityGroups: [alb.id] },
+      ],
       // Rules of their own (appEgress below): they name the data tiers' groups, which name this one.
       undefined,
     );

@@ -39,6 +39,7 @@ const DATABASE_NAME = "magento";
 import { DEFAULT_RECOVERY_INPUT, recoveryBudget } from "../functions/region/recoveryBudget";
 import { DEFAULT_DEADLINES } from "../functions/region/settings";
 import { renderUserData } from "./bootstrap/userData";
+import { SHALLOW_HEALTH_PATH } from "./healthPaths";
 
 export interface RegionStackArgs {
   config: DrConfig;
@@ -337,7 +338,6 @@ export class RegionStack extends pulumi.ComponentResource {
         region: cfg.region,
         albDnsName: app.albDnsName,
         albZoneId: app.albZoneId,
-        healthCheckPath: cfg.healthCheckPath,
         gate: cfg.isHome
           ? { project: cfg.project, homeRegion: cfg.homeRegion, alarmRegion: cfg.authorityRegion }
           : undefined,
@@ -561,9 +561,7 @@ export class RegionStack extends pulumi.ComponentResource {
                 r,
                 {
                   healthUrl: `https://${regionalHostName(r, cfg.domainName)}${cfg.healthCheckPath}`,
-                  // Interim: the same deep path until the instances answer the shallow one
-                  // (docs/detection.md, "Not done yet").
-                  shallowUrl: `https://${regionalHostName(r, cfg.domainName)}${cfg.healthCheckPath}`,
+                  shallowUrl: `https://${regionalHostName(r, cfg.domainName)}${SHALLOW_HEALTH_PATH}`,
                   route53HealthCheckId: r === cfg.homeRegion ? home!.albHealthCheckId : undefined,
                   // The home stack names its database instance and cache group alike, by its
                   // physical name, which ends its database's ARN (…:db:<name>).

@@ -2,6 +2,7 @@
 import * as assert from "assert";
 import { INTERFACE_ENDPOINT_SERVICES } from "../components/network";
 import { ALB_TLS_POLICY } from "../components/appTier";
+import { HEALTH_PORT, SERVING_HEALTH_PATH, SHALLOW_HEALTH_PATH } from "../components/healthPaths";
 import { runProgram, PlannedResource } from "../plan/runProgram";
 import { readStackConfig } from "../plan/stackConfig";
 import { one, ofType, planOf, urns, userDataOf } from "./helpers/plan";
@@ -58,13 +59,20 @@ describe("foundation: network", () => {
     assert.strictEqual(db.inputs.ingress[0].fromPort, 3306);
     assert.strictEqual(db.inputs.ingress[0].securityGroups.length, 2);
     assert.strictEqual(db.inputs.ingress[0].cidrBlocks, undefined);
-    assert.strictEqual(app.inputs.ingress.length, 1);
-    assert.strictEqual(
-      app.inputs.ingress[0].securityGroups.length,
-      1,
-      "only the ALB reaches the app",
+    // Magento on 80 and the health server (nginx, no PHP) on HEALTH_PORT, both from the ALB only.
+    assert.deepStrictEqual(
+      app.inputs.ingress.map((r: { fromPort: number }) => r.fromPort),
+      [80, HEALTH_PORT],
     );
-    assert.strictEqual(app.inputs.ingress[0].fromPort, 80);
+    for (const rule of app.inputs.ingress) {
+      assert.strictEqual(rule.securityGroups.length, 1, "only the ALB reaches the app");
+      assert.strictEqual(rule.cidrBlocks, undefined);
+    }
+    const alb = one(plan, SG, "-alb");
+    assert.deepStrictEqual(
+      alb.inputs.egress.map((r: { fromPort: number }) => r.fromPort),
+      [80, HEALTH_PORT],
+    );
     const cache = one(plan, SG, "-cache");
     assert.strictEqual(cache.inputs.ingress[0].fromPort, 6379);
     const efs = one(plan, SG, "-efs");
@@ -140,8 +148,28 @@ describe("foundation: Magento application tier", () => {
       "1",
       "a version number, so new user data rolls out",
     );
-    const targetGroup = one(plan, "aws:lb/targetGroup:TargetGroup");
+    const targetGroup = one(plan, "aws:lb/targetGroup:TargetGroup", "-web");
     assert.strictEqual(targetGroup.inputs.healthCheck.path, "/health_check.php");
+  });
+
+  it("forwards the shallow and serving paths to the instances' health server, never to Magento", async () => {
+    const plan = await planOf("prod-use1");
+    const health = one(plan, "aws:lb/targetGroup:TargetGroup", "-health");
+    assert.deepStrictEqual(
+      [health.inputs.port, health.inputs.protocol, health.inputs.healthCheck.path],
+      [HEALTH_PORT, "HTTP", SHALLOW_HEALTH_PATH],
+    );
+    const rule = one(plan, "aws:lb/listenerRule:ListenerRule", "-health");
+    // On the HTTPS listener (the mocks name an ARN after its resource).
+    assert.match(String(rule.inputs.listenerArn), /-https/);
+    assert.deepStrictEqual(rule.inputs.conditions, [
+      { pathPattern: { values: [SHALLOW_HEALTH_PATH, SERVING_HEALTH_PATH] } },
+    ]);
+    assert.strictEqual(rule.inputs.actions[0].type, "forward");
+    assert.strictEqual(rule.inputs.priority, 1);
+    // The group registers its instances with both target groups.
+    const group = one(plan, "aws:autoscaling/group:Group");
+    assert.strictEqual(group.inputs.targetGroupArns.length, 2);
   });
 
   const capacity = (r: PlannedResource) => [
@@ -214,7 +242,8 @@ describe("foundation: global DNS", () => {
         ],
         ["HTTPS", 10, 3, true],
       );
-      assert.strictEqual(check.inputs.resourcePath, "/health_check.php");
+      // The serving path: nginx without PHP, 503 while the region is in maintenance.
+      assert.strictEqual(check.inputs.resourcePath, SERVING_HEALTH_PATH);
       assert.strictEqual(check.inputs.fqdn, record.inputs.aliases[0].name);
     }
   });

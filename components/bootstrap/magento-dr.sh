@@ -6,12 +6,13 @@
 #                     run Magento cron only in the active region; maintenance mode when fenced
 #   magento-dr install-session-module   install and enable the DynamoDB session module (boot does)
 #   magento-dr heartbeat   one RPO heartbeat into the region's database (its timer: every 5 s)
+#   magento-dr install-health-server    write nginx's health server on HEALTH_PORT (boot does)
 #
 # Settings come from /etc/magento-dr.env (written by the launch template's user data), or from the
 # file named by MAGENTO_DR_ENV: PROJECT STACK REGION PARAM_PATH MAGENTO_ROOT MAGENTO_USER
 # FILE_SYSTEM_ID ACCESS_POINT_ID RENDERER ENDPOINT_ALLOWLIST METRIC_NAMESPACE, and optionally
-# AUTHORITY_TABLE, AUTHORITY_REGION and SESSION_MODULE_SRC (the DynamoDB session module's files,
-# installed into Magento at boot).
+# AUTHORITY_TABLE, AUTHORITY_REGION, SESSION_MODULE_SRC (the DynamoDB session module's files,
+# installed into Magento at boot), HEALTH_PORT and NGINX_CONF_DIR.
 #
 # This runs as root over a tree the web server user may write (app/etc, var): it never executes
 # what is there, never reads or writes through a symlink there, and writes env.php only by
@@ -25,6 +26,8 @@ source "${MAGENTO_DR_ENV:-/etc/magento-dr.env}"
 # Amazon Linux 2023 has no cron daemon: Magento's cron is a systemd timer, switched per role.
 STATE_DIR="${STATE_DIR:-/var/lib/magento-dr}"
 CRON_MARKER="$STATE_DIR/magento-cron-enabled"
+# Outside the web-writable tree (root's, readable by nginx): see health_conf.
+NAMED_ACTIVE="$STATE_DIR/named-active"
 SESSION_MODULE=MagentoDr_DynamoDbSession
 SESSION_MODULE_DIR="$MAGENTO_ROOT/app/code/MagentoDr/DynamoDbSession"
 HEARTBEAT="$(dirname "$RENDERER")/heartbeat.php"
@@ -187,6 +190,8 @@ heartbeat() {
 # (the `maintenance` parameter: "on" while fenced, "off" once promoted; absent means "off").
 set_role() {
   local active="$1" maintenance="$2" flag="$MAGENTO_ROOT/var/.maintenance.flag"
+  # For the health server's serving path: this region is the one named active.
+  if [[ "$active" == "$REGION" ]]; then : >"$NAMED_ACTIVE"; else rm -f "$NAMED_ACTIVE"; fi
   if may_serve "$active" "$maintenance"; then
     if [[ -f "$flag" ]]; then
       rm -f "$flag"
@@ -317,6 +322,44 @@ fail_closed_or_keep() {
   fi
 }
 
+# The instances' own health server (components/healthPaths.ts, docs/detection.md): nginx answers
+# the ALB on HEALTH_PORT without PHP or any data store. /dr-shallow says "this instance serves
+# HTTP" (the canaries' shallow signal). /dr-serving answers 503 while Magento's maintenance flag
+# is set, unless the authority names this region active (NAMED_ACTIVE, kept by set_role: a
+# promotion under way), so Route 53's check of a region in maintenance (a warm standby before its
+# promotion, a fenced old primary) reports it unhealthy and its failover record never sends
+# shoppers to a maintenance page, while a region being promoted is checked healthy at once.
+# nginx includes conf.d/*.conf inside http {} (Amazon Linux's and Debian's packaged nginx.conf).
+health_conf() {
+  local flag="$MAGENTO_ROOT/var/.maintenance.flag"
+  cat <<CONF
+server {
+    listen ${HEALTH_PORT:-8081};
+    access_log off;
+    default_type text/plain;
+    location = /dr-shallow { return 200 "serving HTTP"; }
+    location = /dr-serving {
+        set \$serving "yes";
+        if (-f "$flag") { set \$serving "no"; }
+        if (-f "$NAMED_ACTIVE") { set \$serving "yes"; }
+        if (\$serving = "no") { return 503 "maintenance"; }
+        return 200 "serving";
+    }
+    location / { return 404; }
+}
+CONF
+}
+
+install_health_server() {
+  local conf="${NGINX_CONF_DIR:-/etc/nginx/conf.d}/magento-dr-health.conf" staged
+  staged="$(mktemp "$conf.XXXXXXXX")" || return 1
+  if ! { health_conf >"$staged" && chmod 0644 "$staged" && mv -fT "$staged" "$conf"; }; then
+    rm -f "$staged"
+    return 1
+  fi
+  nginx -t -q && systemctl reload-or-restart nginx && log health-server "$conf"
+}
+
 mount_media() {
   local media="$MAGENTO_ROOT/pub/media"
   local entry="${FILE_SYSTEM_ID:?}:/ $media efs _netdev,noresvport,tls,iam,accesspoint=${ACCESS_POINT_ID:?} 0 0"
@@ -400,14 +443,18 @@ case "${1:-}" in
   boot)
     mount_media
     install_session_module || log session-module-failed "sessions stay in Redis"
+    # Without it the ALB's health target group finds this instance unhealthy and the group
+    # replaces it: a broken instance is not kept.
+    install_health_server || log health-server-failed "nginx did not take the health server"
     install_watcher
     sync
     ;;
   sync) sync ;;
+  install-health-server) install_health_server ;;
   install-session-module) install_session_module ;;
   heartbeat) heartbeat ;;
   *)
-    echo "usage: magento-dr boot|sync|install-session-module|heartbeat" >&2
+    echo "usage: magento-dr boot|sync|install-session-module|install-health-server|heartbeat" >&2
     exit 2
     ;;
 esac

@@ -3,6 +3,7 @@ import * as path from "path";
 import * as zlib from "zlib";
 import * as pulumi from "@pulumi/pulumi";
 import { PARAMETERS } from "../../functions/contract";
+import { HEALTH_PORT } from "../healthPaths";
 
 export const BOOTSTRAP_SCRIPT = path.join(__dirname, "magento-dr.sh");
 export const ENV_RENDERER = path.join(__dirname, "render-env.php");
@@ -153,6 +154,7 @@ export function renderUserData(settings: BootstrapSettings): pulumi.Output<strin
         METRIC_NAMESPACE: INSTANCE_METRIC_NAMESPACE,
         AUTHORITY_TABLE: authorityTable,
         AUTHORITY_REGION: settings.authorityRegion ?? "",
+        HEALTH_PORT: String(HEALTH_PORT),
       };
       const envFile = Object.entries(env)
         .map(([k, v]) => `${k}=${shellQuote(v)}`)

@@ -193,6 +193,10 @@ export function recoveryBudget(
   });
   add({
     name: "route53-health-check",
+    // Both records change: the primary's check fails once the gate alarm fires; the standby's
+    // asks the serving path (components/healthPaths.ts), 503 in maintenance but 200 as soon as
+    // its instances see the authority name their region (one 15 s sync after the lease, before
+    // the gate alarm's minute), each after `failureThreshold` checks.
     after: ["gate-alarm"],
     seconds: r53.requestIntervalSeconds * r53.failureThreshold,
     worstSeconds: r53.requestIntervalSeconds * (r53.failureThreshold + 1),

@@ -9,6 +9,7 @@ const PACKAGES: Record<string, string> = {
   php: "php-cli",
   mariadbd: "mariadb-server",
   mariadb: "mariadb-client",
+  nginx: "nginx-light",
 };
 
 /** Throws one message naming every missing command and the packages that provide them. */

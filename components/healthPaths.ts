@@ -1,0 +1,13 @@
+// The instances' own health server (nginx on HEALTH_PORT, written by `magento-dr boot`): the ALB
+// forwards these two paths to it, and it answers without PHP or any data store.
+//  - SHALLOW: "this region serves HTTP" (ALB + instances + nginx). The canaries' shallow signal,
+//    the only one whose loss fails over (functions/region/detection.ts).
+//  - SERVING: the same, but 503 while Magento's maintenance flag is set: what Route 53's check
+//    of the region's ALB asks, so a region in maintenance (a standby, a fenced old primary) is
+//    unhealthy to Route 53 and its failover record never sends shoppers to a maintenance page.
+// Plain constants: the bootstrap script (bash) carries the same paths; a test runs real nginx
+// with its configuration and asks these paths.
+export const SHALLOW_HEALTH_PATH = "/dr-shallow";
+export const SERVING_HEALTH_PATH = "/dr-serving";
+/** The health server's port on the instances (the ALB's health target group). */
+export const HEALTH_PORT = 8081;
