@@ -155,6 +155,14 @@ export const SIM_IDS = {
   cacheEndpoint: "master.magento-cache-euw1.abc.euw1.cache.amazonaws.com",
 };
 
+/** EFS answers FileSystemNotFound for an id it does not have (API Reference, every call). */
+function knownFileSystem(id: unknown): true {
+  if (id !== SIM_IDS.fileSystem) {
+    throw named(new Error(`File system ${String(id)} does not exist`), "FileSystemNotFound");
+  }
+  return true;
+}
+
 export function initialState(): SimState {
   return {
     cache: {
@@ -307,7 +315,9 @@ export class SimulatedAws {
       return { GlobalReplicationGroup: {} };
     });
     const rds = stub(RDSClient);
-    on(rds, "rds", DescribeDBInstancesCommand, () => this.describeDb());
+    on(rds, "rds", DescribeDBInstancesCommand, (input) =>
+      this.describeDb(input.DBInstanceIdentifier as string | undefined),
+    );
     // RDS API Reference, DescribeEvents: events of the named source within `Duration` minutes
     // (default 60), filtered by EventCategories when given. ElastiCache's has no categories.
     on(rds, "rds", DescribeDbEventsCommand, (input) => ({
@@ -331,6 +341,9 @@ export class SimulatedAws {
     // refused while a backup runs ("backing-up"), with InvalidDBInstanceState (API Reference,
     // PromoteReadReplica, Errors). BackupRetentionPeriod "Default: 1" when not passed.
     on(rds, "rds", PromoteReadReplicaCommand, (input) => {
+      if (input.DBInstanceIdentifier !== SIM_IDS.dbInstance) {
+        throw named(new Error("DBInstance not found"), "DBInstanceNotFoundFault");
+      }
       if (!s.db.source || s.db.status !== "available") {
         throw new InvalidDBInstanceStateFault({
           message: `instance is ${s.db.status}`,
@@ -347,7 +360,13 @@ export class SimulatedAws {
     // none. A deletion stays DELETING "several minutes" (EFS User Guide, "Deleting replication
     // configurations"); with the source region down a both-sides deletion may never finish
     // (pessimistic: AWS does not say), and only then does the protection become ENABLED.
-    on(efs, "efs", DescribeReplicationConfigurationsCommand, () => {
+    on(efs, "efs", DescribeReplicationConfigurationsCommand, (input) => {
+      // Without FileSystemId, every replication of the account in the region (API Reference):
+      // another one first here, so a reader that drops the id is caught.
+      if (input.FileSystemId === undefined) {
+        return { Replications: [{ SourceFileSystemId: "fs-other", Destinations: [] }] };
+      }
+      knownFileSystem(input.FileSystemId);
       const r = s.efs.replication;
       if (!r) throw new ReplicationNotFound({ message: "no replication", $metadata: {} });
       const stuck =
@@ -372,18 +391,28 @@ export class SimulatedAws {
     // read-only, ENABLED is writable ("If the replication configuration is deleted, the file
     // system's replication overwrite protection is re-enabled, the file system becomes
     // writeable").
-    on(efs, "efs", DescribeFileSystemsCommand, () => ({
-      FileSystems: [
-        {
-          FileSystemId: SIM_IDS.fileSystem,
+    on(efs, "efs", DescribeFileSystemsCommand, (input) => {
+      const ours = {
+        FileSystemId: SIM_IDS.fileSystem,
+        LifeCycleState: "available",
+        FileSystemProtection: { ReplicationOverwriteProtection: s.efs.protection },
+      };
+      // Without FileSystemId, every file system of the account (API Reference): another first.
+      if (input.FileSystemId === undefined) {
+        const other = {
+          FileSystemId: "fs-other",
           LifeCycleState: "available",
-          FileSystemProtection: { ReplicationOverwriteProtection: s.efs.protection },
-        },
-      ],
-    }));
+          FileSystemProtection: { ReplicationOverwriteProtection: "ENABLED" },
+        };
+        return { FileSystems: [other, ours] };
+      }
+      knownFileSystem(input.FileSystemId);
+      return { FileSystems: [ours] };
+    });
     // UpdateFileSystemProtection: REPLICATING cannot be set, and a file system that is a
     // replication destination refuses changes (pessimistic: refused while any replication exists).
     on(efs, "efs", UpdateFileSystemProtectionCommand, (input) => {
+      knownFileSystem(input.FileSystemId);
       if (s.efs.replication || input.ReplicationOverwriteProtection === "REPLICATING") {
         throw named(
           new Error("file system is a replication destination"),
@@ -396,6 +425,7 @@ export class SimulatedAws {
     // PutBackupPolicy (EFS API Reference). AWS does not say whether a read-only replication
     // destination accepts it: refused here while the file system is read-only (pessimistic).
     on(efs, "efs", PutBackupPolicyCommand, (input) => {
+      knownFileSystem(input.FileSystemId);
       if (s.efs.backupsRefused) throw named(new Error("refused"), s.efs.backupsRefused);
       if (s.efs.protection !== "ENABLED") {
         throw named(new Error("file system is read-only (replication destination)"), "BadRequest");
@@ -407,6 +437,12 @@ export class SimulatedAws {
     // sides; LOCAL_CONFIGURATION_ONLY only the local one, "in the case that Amazon EFS is unable
     // to delete the replication configuration in both" regions.
     on(efs, "efs", DeleteReplicationConfigurationCommand, (input) => {
+      if (input.SourceFileSystemId !== SIM_IDS.sourceFileSystem) {
+        throw new ReplicationNotFound({
+          message: "no replication from that source",
+          $metadata: {},
+        });
+      }
       if (!s.efs.replication)
         throw new ReplicationNotFound({ message: "no replication", $metadata: {} });
       const mode =
@@ -487,8 +523,9 @@ export class SimulatedAws {
       return {};
     });
     // DisableAlarmActions (CloudWatch API Reference): the named alarms stop acting.
+    // DescribeAlarms without AlarmNames lists every alarm of the account: none of ours here.
     on(cw, "cloudwatch", DescribeAlarmsCommand, (input) => ({
-      MetricAlarms: (input.AlarmNames as string[]).map((name) => ({
+      MetricAlarms: ((input.AlarmNames as string[] | undefined) ?? []).map((name) => ({
         AlarmName: name,
         ActionsEnabled: !s.alarmsDisabled.includes(name),
       })),
@@ -596,7 +633,15 @@ export class SimulatedAws {
     };
   }
 
-  private describeDb() {
+  /**
+   * DescribeDBInstances (RDS API Reference): with an identifier, that instance or
+   * DBInstanceNotFound; without one, every instance of the account in the region, here another
+   * instance first (pessimistic: the order is not documented).
+   */
+  private describeDb(identifier: string | undefined) {
+    if (identifier !== undefined && identifier !== SIM_IDS.dbInstance) {
+      throw named(new Error(`DBInstance ${identifier} not found`), "DBInstanceNotFoundFault");
+    }
     const db = this.state.db;
     if (db.backingUp > 0) {
       db.backingUp--;
@@ -605,8 +650,14 @@ export class SimulatedAws {
       db.source = undefined;
       db.status = "available";
     }
+    const other = {
+      DBInstanceIdentifier: "reporting-db",
+      DBInstanceStatus: "available",
+      Endpoint: { Address: "reporting-db.abc.eu-west-1.rds.amazonaws.com", Port: 3306 },
+    };
     return {
       DBInstances: [
+        ...(identifier === undefined ? [other] : []),
         {
           DBInstanceIdentifier: SIM_IDS.dbInstance,
           DBInstanceStatus: db.status,
