@@ -3,9 +3,10 @@
 // than only through whole stacks.
 import type { PlanMode } from "../../plan/mockCloud";
 import { runProgram, type PlannedResource, type ProgramRun } from "../../plan/runProgram";
+import { one, ofType } from "./plan";
 
 export interface ComponentRun extends ProgramRun {
-  /** The one resource of `type` whose name ends with `suffix`; throws unless exactly one. */
+  /** The one resource of `type` whose name ends with `suffix`; fails unless exactly one. */
   one(type: string, suffix?: string): PlannedResource;
   ofType(type: string): PlannedResource[];
 }
@@ -21,16 +22,9 @@ export async function runComponent(
     mode: options.mode ?? "deployed",
     program: build,
   });
-  const ofType = (type: string) => run.resources.filter((r) => r.type === type);
   return {
     ...run,
-    ofType,
-    one(type, suffix = "") {
-      const found = ofType(type).filter((r) => r.name.endsWith(suffix));
-      if (found.length !== 1) {
-        throw new Error(`expected one ${type} named *${suffix}, found ${found.map((r) => r.name)}`);
-      }
-      return found[0];
-    },
+    ofType: (type) => ofType({ run }, type),
+    one: (type, suffix) => one({ run }, type, suffix),
   };
 }

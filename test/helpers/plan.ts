@@ -18,12 +18,15 @@ export function planOf(
   return planStack(stack, overrides, mode);
 }
 
-export function ofType(plan: StackPlan, type: string): PlannedResource[] {
+/** A stack's plan, or a component's run (./component.ts): both carry the recorded resources. */
+type Planned = Pick<StackPlan, "run">;
+
+export function ofType(plan: Planned, type: string): PlannedResource[] {
   return plan.run.resources.filter((r) => r.type === type);
 }
 
 /** The one resource of `type` whose name ends with `suffix`; fails unless there is exactly one. */
-export function one(plan: StackPlan, type: string, suffix = ""): PlannedResource {
+export function one(plan: Planned, type: string, suffix = ""): PlannedResource {
   const found = ofType(plan, type).filter((r) => r.name.endsWith(suffix));
   assert.strictEqual(
     found.length,
