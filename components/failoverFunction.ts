@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as packageJson from "../package.json";
-import { PROMOTES_TAG } from "../functions/contract";
+import { PROMOTION_ROLE_TAG, type PromotionRole } from "../functions/contract";
 import { arns, KeyRef, keyUse } from "./arns";
 
 /**
@@ -95,11 +95,11 @@ export interface FailoverFunctionArgs<E, R> {
   /** Concurrent executions reserved (1 where only one may run at a time). */
   reservedConcurrency?: number;
   /**
-   * Starts or carries out a regional promotion: tagged so the policy pack holds it to the
-   * promotion rules (single instance, deadline, scoped role, recovery budget).
-   * @default false
+   * Carries out (`promoter`) or starts (`trigger`) a regional promotion: tagged with
+   * PROMOTION_ROLE_TAG so the policy pack holds it to that role's rules (functions/contract.ts).
+   * @default none: the function may neither promote nor invoke a promoter
    */
-  promotes?: boolean;
+  promotionRole?: PromotionRole;
   logRetentionDays: number;
   /** Queue that receives the events of failed asynchronous invocations, and its KMS key. */
   failureQueueArn: pulumi.Input<string>;
@@ -223,7 +223,7 @@ export class FailoverFunction<E, R> extends pulumi.ComponentResource {
         memorySize: args.memorySize,
         timeout: args.timeoutSeconds,
         reservedConcurrentExecutions: args.reservedConcurrency,
-        tags: args.promotes ? { [PROMOTES_TAG]: "true" } : undefined,
+        tags: args.promotionRole ? { [PROMOTION_ROLE_TAG]: args.promotionRole } : undefined,
         architectures: ["arm64"],
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
         environment: args.environment ? { variables: args.environment } : undefined,

@@ -10,6 +10,7 @@ import {
   RegionFailoverSettingsInput,
   resolveSettings,
 } from "../functions/region";
+import { PROMOTION_ROLES } from "../functions/contract";
 import { FailoverFunction, PolicyStatement } from "./failoverFunction";
 import { KeyRef, keyUse } from "./arns";
 import { regionGateMetric } from "./regionGate";
@@ -293,7 +294,7 @@ export class RegionFailover extends pulumi.ComponentResource {
       `${name}-orchestrator`,
       {
         ...common,
-        promotes: true,
+        promotionRole: PROMOTION_ROLES.promoter,
         description:
           "Promotes this region on a detector or operator request, under the authority's lease",
         callbackFactory: () =>
@@ -321,7 +322,15 @@ export class RegionFailover extends pulumi.ComponentResource {
       `${name}-detector`,
       {
         ...common,
-        environment: { ...environment, ORCHESTRATOR_FUNCTION: this.orchestrator.functionName },
+        // It asks the orchestrator to promote (and keeps the gate closed): a trigger, held to the
+        // trigger's rules; the deadline and the recovery budget are the orchestrator's.
+        promotionRole: PROMOTION_ROLES.trigger,
+        // Its settings and the function to invoke; not the orchestrator's DEADLINE_MS and
+        // RTO_BUDGET_SECONDS, which declare that function's limits, not this one's.
+        environment: {
+          FAILOVER_SETTINGS: settingsJson,
+          ORCHESTRATOR_FUNCTION: this.orchestrator.functionName,
+        },
         timeoutSeconds: DETECTOR_TIMEOUT_SECONDS,
         description:
           "Decides from a quorum of vantage points whether the active region is lost; asks the orchestrator to promote",

@@ -1,12 +1,30 @@
-// Names that cross the boundary between the program (components/) and the policy pack (policies/):
-// defined once here, in plain TypeScript that both sides import.
+// Names that cross the boundary between the program (components/), the Lambdas (functions/), the
+// instances, the operator CLI (automation/) and the policy pack (policies/): defined once here, in
+// plain TypeScript (no Pulumi import) that every side imports.
 
 /**
- * Tag the components put on every Lambda that can start or carry out a regional promotion (the
- * orchestrator, and the detector that asks for one). The policy pack finds those functions by
- * this tag, never by their names, so a renamed or new promoting function cannot escape its rules.
+ * Tag the components put on every Lambda that can start or carry out a regional promotion. The
+ * policy pack finds those functions by this tag, never by their names, and flags a function whose
+ * permissions could promote (or invoke a promoter) without it, so a renamed or new promoting
+ * function cannot escape the promotion rules.
  */
-export const PROMOTES_TAG = "magento-dr:promotes";
+export const PROMOTION_ROLE_TAG = "magento-dr:role";
+
+/**
+ * The values of PROMOTION_ROLE_TAG, and which rules each is held to (policies/rules/orchestrator.ts,
+ * triggers.ts, promotionRoles.ts; docs/policies.md):
+ * - `promoter` carries out a promotion (the orchestrator: promotes the database, fails the cache
+ *   over, stops media replication, trips the gate). All promotion rules: one instance at a time,
+ *   a DEADLINE_MS below its timeout, a scoped role, an RTO_BUDGET_SECONDS within the RTO, no open
+ *   event trigger; a standby stack must have one.
+ * - `trigger` only decides and asks a promoter to act (the detector: it invokes the orchestrator
+ *   and keeps the region gate closed while this region is active). One instance at a time, a
+ *   scoped role, no open event trigger; no deadline or budget of its own (its Lambda timeout
+ *   bounds a run, and the promotion's deadline and budget are the promoter's).
+ */
+export const PROMOTION_ROLES = { promoter: "promoter", trigger: "trigger" } as const;
+
+export type PromotionRole = (typeof PROMOTION_ROLES)[keyof typeof PROMOTION_ROLES];
 
 /**
  * The SSM parameters each region publishes under `/<project>/<stack>/`: the contract between the

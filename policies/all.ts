@@ -20,6 +20,7 @@ import { sessionsPolicies } from "./rules/sessions";
 import { standbyPolicies } from "./rules/standby";
 import { authorityTablePolicies } from "./rules/authorityTable";
 import { egressPolicies } from "./rules/egress";
+import { promotionRolePolicies } from "./rules/promotionRoles";
 import { triggerPolicies } from "./rules/triggers";
 
 export const POLICY_PACK_NAME = "magento-dr";
@@ -57,6 +58,7 @@ export const policiesByConcern: Record<Concern, Policies> = {
     ...failoverSafetyPolicies,
     ...orchestratorPolicies,
     ...triggerPolicies,
+    ...promotionRolePolicies,
     ...searchReplicationPolicies,
   ],
 };

@@ -134,18 +134,38 @@ describe("region failover: the standby deploys the automation", () => {
     });
   });
 
-  it("tags the function that promotes, so the policy pack judges it whatever its name", async () => {
+  it("tags the functions that promote with their role, so the policy pack judges them whatever their names", async () => {
     for (const stack of ["prod-use1", "prod-euw1"]) {
       const plan = await planOf(stack);
       const tagged = ofType(plan, FUNCTION)
-        .filter((f) => f.inputs.tags?.["magento-dr:promotes"] === "true")
-        .map((f) => f.name);
+        .filter((f) => f.inputs.tags?.["magento-dr:role"] !== undefined)
+        .map((f) => [f.name, f.inputs.tags["magento-dr:role"]]);
       assert.deepStrictEqual(
         tagged,
-        stack === "prod-euw1" ? ["prod-euw1-failover-orchestrator-fn"] : [],
+        stack === "prod-euw1"
+          ? [
+              ["prod-euw1-failover-orchestrator-fn", "promoter"],
+              ["prod-euw1-failover-detector-fn", "trigger"],
+            ]
+          : [],
         stack,
       );
     }
+  });
+
+  it("declares the promotion's deadline and budget on the orchestrator only", async () => {
+    const plan = await planOf("prod-euw1");
+    const variables = (suffix: string) =>
+      Object.keys(one(plan, FUNCTION, suffix).inputs.environment.variables).sort();
+    assert.deepStrictEqual(variables("-failover-orchestrator-fn"), [
+      "DEADLINE_MS",
+      "FAILOVER_SETTINGS",
+      "RTO_BUDGET_SECONDS",
+    ]);
+    assert.deepStrictEqual(variables("-failover-detector-fn"), [
+      "FAILOVER_SETTINGS",
+      "ORCHESTRATOR_FUNCTION",
+    ]);
   });
 
   it("keeps the authority in one single-region table in the standby region", async () => {

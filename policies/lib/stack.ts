@@ -4,7 +4,7 @@ import * as aws from "@pulumi/aws";
 import { PolicyResource } from "@pulumi/policy";
 import { Resource, Unwrap } from "@pulumi/pulumi";
 import { known, Maybe, UNKNOWN } from "./values";
-import { PROMOTES_TAG } from "../../functions/contract";
+import { PROMOTION_ROLE_TAG, PROMOTION_ROLES, type PromotionRole } from "../../functions/contract";
 
 // The constructor shape of validateResourceOfType, from which TArgs is inferred.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -35,17 +35,26 @@ export function isStandbyStack(resources: PolicyResource[]): boolean {
   return resources.some((r) => r.type === STACK_REFERENCE_TYPE);
 }
 
+/** A Lambda's PROMOTION_ROLE_TAG value: a string, UNKNOWN during preview, or undefined. */
+export function promotionRoleOf(fn: PolicyResource): Maybe<string | undefined> {
+  const value = known(
+    () => (fn.props["tags"] as Record<string, unknown> | undefined)?.[PROMOTION_ROLE_TAG],
+  );
+  return value === UNKNOWN || value === undefined ? value : String(value);
+}
+
 /**
- * The Lambdas that start or carry out a regional promotion, found by the tag the components set
- * (functions/contract.ts), never by name. A tag value unknown during preview counts as promoting:
- * the stricter rules then apply rather than none.
+ * The Lambdas that start or carry out a regional promotion in one of `roles`, found by the tag
+ * the components set (functions/contract.ts), never by name. A tag value unknown during preview
+ * counts as every role: the stricter rules then apply rather than none.
  */
 export function promotingFunctions(
   resources: PolicyResource[],
+  roles: readonly PromotionRole[] = Object.values(PROMOTION_ROLES),
 ): Typed<Unwrap<aws.lambda.FunctionArgs>>[] {
-  return ofType(resources, aws.lambda.Function).filter(({ props }) => {
-    const value = known(() => (props.tags as Record<string, unknown> | undefined)?.[PROMOTES_TAG]);
-    return value === "true" || value === UNKNOWN;
+  return ofType(resources, aws.lambda.Function).filter(({ resource }) => {
+    const role = promotionRoleOf(resource);
+    return role === UNKNOWN || (roles as readonly (string | undefined)[]).includes(role);
   });
 }
 

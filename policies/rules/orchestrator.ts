@@ -1,16 +1,19 @@
 // DR, automation: the region failover orchestrator runs alone, finishes (or gives up cleanly)
 // before Lambda kills it, touches only the resources it names, and promises a recovery within the
-// RTO. Contract with the program: every function that promotes (the orchestrator, the detector)
-// carries the PROMOTES_TAG tag (functions/contract.ts), and its environment carries DEADLINE_MS
-// and RTO_BUDGET_SECONDS.
+// RTO. Contract with the program: every function that promotes carries PROMOTION_ROLE_TAG
+// (functions/contract.ts). A `promoter` (the orchestrator) is held to every rule here and its
+// environment carries DEADLINE_MS and RTO_BUDGET_SECONDS; a `trigger` (the detector, which only
+// asks a promoter to act) to the single instance and the scoped role.
 import * as aws from "@pulumi/aws";
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { StackValidationPolicy } from "@pulumi/policy";
 import { Unwrap } from "@pulumi/pulumi";
 import { integer, settings, stringList } from "../lib/config";
+import { PROMOTION_ROLES } from "../../functions/contract";
 import { describeStatement, isWildcardAction, parseDocument } from "../lib/iam";
-import { ofType, promotingFunctions, refersTo, Typed } from "../lib/stack";
+import { PermissionDocument, permissionsOf, roleOf } from "../lib/permissions";
+import { promotingFunctions, Typed } from "../lib/stack";
 import { Subject } from "../lib/subject";
-import { known, knownList, Maybe, show, snapshot, UNKNOWN } from "../lib/values";
+import { known, Maybe, show, snapshot, UNKNOWN } from "../lib/values";
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL, mutationsOnAnyResource } from "./leastPrivilege";
 
 export const DEADLINE_VARIABLE = "DEADLINE_MS";
@@ -29,7 +32,7 @@ function environmentVariable(fn: Orchestrator, name: string): Maybe<string | und
 export const drOrchestratorSingleInstance: StackValidationPolicy = {
   name: "dr-orchestrator-single-instance",
   description:
-    "The failover orchestrator reserves a concurrency of exactly 1, so two promotions never race.",
+    "Every promoting function (magento-dr:role promoter or trigger: the orchestrator, the detector) reserves a concurrency of exactly 1, so two promotions never race.",
   enforcementLevel: "advisory",
   validateStack: (args, report) => {
     for (const fn of promotingFunctions(args.resources)) {
@@ -46,10 +49,10 @@ export const drOrchestratorSingleInstance: StackValidationPolicy = {
 
 export const drOrchestratorDeadline: StackValidationPolicy = {
   name: "dr-orchestrator-deadline",
-  description: `The failover orchestrator has a timeout and a ${DEADLINE_VARIABLE} deadline below it, so it stops its steps and records the outcome before Lambda kills it.`,
+  description: `A promoter (the failover orchestrator) has a timeout and a ${DEADLINE_VARIABLE} deadline below it, so it stops its steps and records the outcome before Lambda kills it.`,
   enforcementLevel: "advisory",
   validateStack: (args, report) => {
-    for (const fn of promotingFunctions(args.resources)) {
+    for (const fn of promotingFunctions(args.resources, [PROMOTION_ROLES.promoter])) {
       const subject = new Subject(fn.resource, report);
       const must = `must stop at a ${DEADLINE_VARIABLE} deadline below its timeout`;
       const timeout = known(() => fn.props.timeout);
@@ -97,52 +100,6 @@ interface RoleSettings {
   allowedWildcardActions: string[];
 }
 
-interface PermissionDocument {
-  where: string;
-  read: () => unknown;
-}
-
-type Role = Typed<Unwrap<aws.iam.RoleArgs>>;
-
-/** What a role may do: its permission documents, and the AWS-managed policies attached to it. */
-function permissionsOf(role: Role, resources: PolicyResource[]) {
-  const roles = ofType(resources, aws.iam.Role).map((r) => r.resource);
-  const isOnRole = (r: PolicyResource, read: () => unknown) =>
-    refersTo(known(read), r, role.resource, roles);
-  const documents: PermissionDocument[] = [];
-  const managed: Maybe<string>[] = [];
-
-  const inline = knownList(() => role.props.inlinePolicies);
-  if (inline === UNKNOWN) {
-    documents.push({ where: `${role.resource.name} inlinePolicies`, read: () => UNKNOWN });
-  }
-  (inline === UNKNOWN ? [] : (inline ?? [])).forEach((entry, i) =>
-    documents.push({
-      where: `${role.resource.name} inlinePolicies[${i}]`,
-      read: () => (entry === UNKNOWN ? entry : entry.policy),
-    }),
-  );
-  for (const p of ofType(resources, aws.iam.RolePolicy)) {
-    if (!isOnRole(p.resource, () => p.props.role)) continue;
-    documents.push({ where: `iam.RolePolicy "${p.resource.name}"`, read: () => p.props.policy });
-  }
-  const policies = ofType(resources, aws.iam.Policy).map((p) => p.resource);
-  for (const a of ofType(resources, aws.iam.RolePolicyAttachment)) {
-    if (!isOnRole(a.resource, () => a.props.role)) continue;
-    const arn = known(() => a.props.policyArn);
-    const policy = policies.find((p) => refersTo(arn, a.resource, p, policies));
-    if (policy) {
-      documents.push({ where: `iam.Policy "${policy.name}"`, read: () => policy.props["policy"] });
-    } else {
-      managed.push(arn);
-    }
-  }
-  const arns = knownList(() => role.props.managedPolicyArns);
-  const listed: Maybe<string>[] = arns === UNKNOWN ? [UNKNOWN] : (arns ?? []);
-  managed.push(...listed);
-  return { documents, managed };
-}
-
 const SCOPED_ROLE = "must run with a role scoped to named resources";
 
 /** Flags the statements of a document that act on every resource, or on any action. */
@@ -171,7 +128,7 @@ function checkScoped(subject: Subject, document: PermissionDocument, allowedOnAn
 export const drOrchestratorRoleScoped: StackValidationPolicy = {
   name: "dr-orchestrator-role-scoped",
   description:
-    "The failover orchestrator's role is declared in the stack and names the resources of every action that changes something.",
+    "Every promoting function's role (promoter or trigger) is declared in the stack and names the resources of every action that changes something.",
   enforcementLevel: "advisory",
   configSchema: roleSchema,
   validateStack: (args, report) => {
@@ -179,13 +136,11 @@ export const drOrchestratorRoleScoped: StackValidationPolicy = {
       args,
       roleSchema,
     );
-    const roles = ofType(args.resources, aws.iam.Role);
-    const candidates = roles.map((r) => r.resource);
     for (const fn of promotingFunctions(args.resources)) {
       const subject = new Subject(fn.resource, report);
-      const roleArn = known(() => fn.props.role);
-      const role = roles.find((r) => refersTo(roleArn, fn.resource, r.resource, candidates));
+      const role = roleOf(fn, args.resources);
       if (!role) {
+        const roleArn = known(() => fn.props.role);
         subject.fail(
           SCOPED_ROLE,
           `its role ${show(roleArn)} is not an aws.iam.Role of this stack, so its permissions cannot be checked`,
@@ -224,12 +179,12 @@ const budgetSchema = {
 
 export const drRecoveryBudget: StackValidationPolicy = {
   name: "dr-recovery-budget",
-  description: `The worst path of the recovery timeline the orchestrator declares in ${RTO_BUDGET_VARIABLE} (detection, database promotion, app tier, endpoints, DNS) is within the RTO target.`,
+  description: `The worst path of the recovery timeline a promoter (the orchestrator) declares in ${RTO_BUDGET_VARIABLE} (detection, database promotion, app tier, endpoints, DNS) is within the RTO target.`,
   enforcementLevel: "advisory",
   configSchema: budgetSchema,
   validateStack: (args, report) => {
     const { rtoTargetSeconds } = settings<{ rtoTargetSeconds: number }>(args, budgetSchema);
-    for (const fn of promotingFunctions(args.resources)) {
+    for (const fn of promotingFunctions(args.resources, [PROMOTION_ROLES.promoter])) {
       const subject = new Subject(fn.resource, report);
       const must = `must recover within the ${rtoTargetSeconds} s RTO target`;
       const where = `environment.variables.${RTO_BUDGET_VARIABLE}`;

@@ -2,7 +2,7 @@
 // cannot be made after. The home stack owns the replication sources and the global singletons; a
 // standby stack (one that reads the home stack through a StackReference) holds the copies.
 import * as aws from "@pulumi/aws";
-import { PROMOTES_TAG } from "../../functions/contract";
+import { PROMOTION_ROLE_TAG, PROMOTION_ROLES } from "../../functions/contract";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { stringList, settings } from "../lib/config";
 import {
@@ -74,9 +74,9 @@ export const drStandbyStackComplete: StackValidationPolicy = {
         "Deploy the search tier in the standby region too (components/search.ts).",
       );
     }
-    if (promotingFunctions(args.resources).length === 0) {
+    if (promotingFunctions(args.resources, [PROMOTION_ROLES.promoter]).length === 0) {
       missing(
-        `an aws.lambda.Function tagged ${PROMOTES_TAG}=true (the region failover orchestrator)`,
+        `an aws.lambda.Function tagged ${PROMOTION_ROLE_TAG}=${PROMOTION_ROLES.promoter} (the region failover orchestrator)`,
         "Deploy the failover orchestrator in the standby region (components/regionFailover.ts tags it).",
       );
     }

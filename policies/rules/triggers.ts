@@ -1,7 +1,8 @@
 // DR, automation: nothing that any principal of the account may send reaches the failover
 // orchestrator. Every principal with events:PutEvents may put any event on the default bus, so
 // an event rule there (a pattern, not a schedule) that targets the orchestrator lets anyone ask
-// for a promotion. Contract with the program: promoting functions carry the PROMOTES_TAG tag.
+// for a promotion. Contract with the program: promoting functions (promoter and trigger) carry
+// PROMOTION_ROLE_TAG (functions/contract.ts); both are judged, since either can start one.
 import * as aws from "@pulumi/aws";
 import { StackValidationPolicy } from "@pulumi/policy";
 import { ofType, promotingFunctions, refersTo } from "../lib/stack";

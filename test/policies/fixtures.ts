@@ -263,7 +263,7 @@ export const orchestratorFunction = {
   timeout: 120,
   memorySize: 512,
   reservedConcurrentExecutions: 1,
-  tags: { "magento-dr:promotes": "true" },
+  tags: { "magento-dr:role": "promoter" },
   environment: { variables: { DEADLINE_MS: "100000", RTO_BUDGET_SECONDS: "240" } },
   loggingConfig: { logFormat: "JSON", logGroup: "/magento-dr/standby/orchestrator" },
 };

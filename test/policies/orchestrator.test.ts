@@ -70,11 +70,32 @@ describe("policies: failover orchestrator", () => {
       assertNoViolations(checkStack(drOrchestratorSingleInstance, untagged));
     });
 
+    it("a trigger is held to the single instance, not to a deadline or budget of its own", () => {
+      const trigger = withOrchestrator((p) => ({
+        ...p,
+        tags: { "magento-dr:role": "trigger" },
+        reservedConcurrentExecutions: undefined,
+        environment: { variables: {} },
+      }));
+      assertViolation(checkStack(drOrchestratorSingleInstance, trigger), [
+        `${ORCHESTRATOR} must run at most one instance at a time`,
+      ]);
+      assertNoViolations(checkStack(drOrchestratorDeadline, trigger));
+      assertNoViolations(checkStack(drRecoveryBudget, trigger));
+      const promoter = withOrchestrator((p) => ({ ...p, environment: { variables: {} } }));
+      assertViolation(checkStack(drOrchestratorDeadline, promoter), [
+        "environment.variables.DEADLINE_MS is not set",
+      ]);
+      assertViolation(checkStack(drRecoveryBudget, promoter), [
+        "environment.variables.RTO_BUDGET_SECONDS is not set",
+      ]);
+    });
+
     it("a tag unknown during preview counts as promoting, so the rules still run", () => {
       const stack = withOrchestrator((p) =>
         preview({
           ...p,
-          tags: { "magento-dr:promotes": U },
+          tags: { "magento-dr:role": U },
           reservedConcurrentExecutions: undefined,
         }),
       );

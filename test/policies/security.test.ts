@@ -176,7 +176,7 @@ describe("policies: security boundaries", () => {
       cls: aws.lambda.Function,
       name: "failover-orchestrator-fn",
       props: {
-        tags: { "magento-dr:promotes": "true" },
+        tags: { "magento-dr:role": "promoter" },
         name: "orchestrator-1",
         arn: "arn:aws:lambda:eu-west-1:123456789012:function:orchestrator-1",
       },

@@ -76,7 +76,7 @@ describe("policies: standby completeness", () => {
         props: { ...r.props, tags: { Name: "orchestrator" } },
       }));
       assertViolation(checkStack(drStandbyStackComplete, stack), [
-        `${STANDBY} an aws.lambda.Function tagged magento-dr:promotes=true`,
+        `${STANDBY} an aws.lambda.Function tagged magento-dr:role=promoter`,
       ]);
     });
 
@@ -90,7 +90,7 @@ describe("policies: standby completeness", () => {
     it("flags a standby without the orchestrator", () => {
       assertViolation(
         checkStack(drStandbyStackComplete, without(standbyStack(), "standby-orchestrator")),
-        [`${STANDBY} an aws.lambda.Function tagged magento-dr:promotes=true`],
+        [`${STANDBY} an aws.lambda.Function tagged magento-dr:role=promoter`],
       );
     });
   });
