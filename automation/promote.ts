@@ -28,6 +28,7 @@ import type { Admission } from "./admission";
 import { rerunCommand, type Run } from "./context";
 import { Refused, StepFailed } from "./errors";
 import { tierLagReaders } from "./lag";
+import { lossWindowReader } from "./rpo";
 import type { Progress } from "./progress";
 import { callsOf, describeCalls, type CatalogContext } from "./stepCatalog";
 import type { StackInfo } from "./topology";
@@ -132,6 +133,9 @@ export async function promote(
     clients,
     authorityClient,
     lagReaders: tiers.map((t) => t.read),
+    // The RPO heartbeat: measured and recorded in the audit for every run, deciding the gate of a
+    // planned one (rpo.ts); a window it cannot read falls back to the lag metric.
+    lossWindow: lossWindowReader(settings, clients, deps.now),
     log: deps.log,
     now: deps.now,
   });
@@ -149,7 +153,13 @@ export async function promote(
   let report: PromotionReport;
   try {
     report = await promoteRegion(
-      { ...base, authority, phases: () => phases, tracks: () => tracks },
+      {
+        ...base,
+        authority,
+        phases: () => phases,
+        tracks: () => tracks,
+        unknownLossWindow: "lag-decides",
+      },
       {
         incidentId: admission.incidentId,
         mode: target.mode,
@@ -218,8 +228,8 @@ function outcomeOrThrow(
       );
     case "awaiting-approval":
       throw new Refused(
-        `replication lag is over the budget: ${report.reason}`,
-        `rerun \`${rerun}\` once the lag is back within budget, or accept the loss with the unplanned mode`,
+        `the RPO is not shown to hold (budget ${target.settings.rpoBudgetSeconds} s): ${report.reason}`,
+        `rerun \`${rerun}\` once replication has caught up, or accept the loss with \`npm run promote -- unplanned --to ${target.stack.stack}\``,
         ["an approval request was recorded on the incident and notified (audit only)"],
       );
     case "ignored":

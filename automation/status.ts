@@ -18,6 +18,7 @@ import { ExitCode } from "./errors";
 import { assessTarget } from "./health";
 import { formatReading, readTiers, tierLagReaders } from "./lag";
 import { observe, type Observed } from "./observe";
+import { formatLossWindow, lossWindowShort, readLossWindow, rpoRefusal } from "./rpo";
 import { canReceiveTraffic, type StackInfo } from "./topology";
 
 export async function status(run: Run): Promise<number> {
@@ -31,7 +32,7 @@ export async function status(run: Run): Promise<number> {
   await printStacks(run, settings, active);
   const successor = deps.topology.stacks.find((s) => s.region !== active && canReceiveTraffic(s));
   if (active !== undefined && successor) {
-    await failoverOutlook(run, successor, settings.get(successor.stack)!);
+    await failoverOutlook(run, successor, settings.get(successor.stack)!, active);
   }
   return authority.ok ? ExitCode.ok : ExitCode.failed;
 }
@@ -137,28 +138,38 @@ async function regionLines(
   ];
 }
 
-async function failoverOutlook(run: Run, successor: StackInfo, s: RegionFailoverSettings) {
+async function failoverOutlook(
+  run: Run,
+  successor: StackInfo,
+  s: RegionFailoverSettings,
+  active: string,
+) {
   const { deps } = run;
   const clients = deps.aws.regional(successor.region, s);
-  const [health, lag] = await Promise.all([
+  const [health, lag, lossWindow] = await Promise.all([
     assessTarget(s, clients, { timeoutMs: deps.timings.observeTimeoutMs }),
     readTiers(tierLagReaders(s, clients, deps.now), deps.timings.observeTimeoutMs),
+    readLossWindow(s, clients, active, deps.now),
   ]);
+  deps.print(`RPO of ${active}'s data on ${successor.region}, measured by the heartbeat:`);
+  deps.print(`  ${formatLossWindow(lossWindow, s.rpoBudgetSeconds)}`);
   deps.print(`replication lag into ${successor.region} (${successor.stack}):`);
   for (const reading of lag) deps.print(`  ${formatReading(reading)}`);
   deps.print("a failover now:");
   const unready = health.tiers.filter((t) => !t.ok);
-  const over = lag.filter((r) => !r.withinBudget);
+  const rpoRefused = rpoRefusal(lossWindow, lag, s.rpoBudgetSeconds);
   const refusal =
     unready.length > 0
       ? `REFUSED, target not ready: ${unready.map((t) => `${t.tier} ${t.detail}`).join("; ")}`
-      : over.length > 0
-        ? `REFUSED, lag over budget: ${over.map((r) => r.tier).join(", ")}`
+      : rpoRefused
+        ? `REFUSED, the RPO is not shown to hold: ${rpoRefused}`
         : "would proceed: quiesce, promote cache/database/media and scale up, endpoints, then the gate moves traffic";
   deps.print(`  planned --to ${successor.stack}:   ${refusal}`);
-  const loss = lag
-    .map((r) => `${r.tier} ${r.seconds === undefined ? "unknown" : `${r.seconds} s`}`)
-    .join(", ");
+  const window = lossWindowShort(lossWindow);
+  const loss = [
+    ...(window ? [window] : []),
+    ...lag.map((r) => `${r.tier} ${r.seconds === undefined ? "unknown" : `${r.seconds} s`}`),
+  ].join(", ");
   deps.print(
     `  unplanned --to ${successor.stack}: ${unready.length > 0 ? "REFUSED, target not ready" : `would promote after confirmation, losing up to ${loss}`}`,
   );

@@ -1,13 +1,15 @@
 // `planned` and `unplanned`: check, (confirm), promote with the step library, reconcile IaC.
 // The pieces are exported because failback and drill are made of the same ones.
 //
-// planned: refuses (exit 3, nothing written) unless the target's data tier is ready and every
-//   tier's replication lag is within its budget; then quiesces after the fence so the database
-//   is promoted with no committed write missing (the cache fails over with the Global Datastore's
-//   managed switchover; EFS is asynchronous: files newer than its last sync are not carried).
-// unplanned: the orchestrator's path; lag over budget does not stop it (the operator accepts the
-//   loss at the prompt, which shows the lag), an unready target does. Nothing is called in the
-//   region being left, and its stack is neither refreshed nor previewed.
+// planned: refuses (exit 3, nothing written) unless the target's data tier is ready and the RPO
+//   holds (rpo.ts: the measured loss window for the database, the lag metric only when the window
+//   cannot be read; the cache's and media's lag against their budgets); then quiesces after the
+//   fence so the database is promoted with no committed write missing (the cache fails over with
+//   the Global Datastore's managed switchover; EFS is asynchronous: files newer than its last
+//   sync are not carried).
+// unplanned: the orchestrator's path; an RPO over budget does not stop it (the operator accepts
+//   the loss at the prompt, which shows the loss window and the lag), an unready target does.
+//   Nothing is called in the region being left, and its stack is neither refreshed nor previewed.
 import type { AuthorityRecord, PromotionMode } from "../functions/region/authority";
 import type { RegionalClients } from "../functions/region/clients";
 import { errorMessage } from "../functions/region/errors";
@@ -18,6 +20,14 @@ import { printPromotionPlan, printReconcilePlan } from "./dryRun";
 import { Refused, StepFailed } from "./errors";
 import { assessTarget, type TargetHealth } from "./health";
 import { formatReading, readTiers, tierLagReaders, type TierReading } from "./lag";
+import type { LossWindow } from "../functions/region/lossWindow";
+import {
+  cliRpoVerdict,
+  formatLossWindow,
+  lossWindowShort,
+  readLossWindow,
+  rpoRefusal,
+} from "./rpo";
 import { admitOperator, type Admission } from "./admission";
 import { promote, type PromotionTarget } from "./promote";
 import { reconcile, reconcilePlan, type ReconcilePlan } from "./reconcile";
@@ -89,9 +99,14 @@ function assumedAuthority(activeRegion: string): AuthorityRecord {
 export interface Readiness {
   health: TargetHealth;
   lag: TierReading[];
+  /** The measured loss window of the region being left; undefined: the target has no reader. */
+  lossWindow?: LossWindow;
 }
 
-/** Read-only: the target's data tier and the lag of every tier replicating into it. */
+/**
+ * Read-only: the target's data tier, the loss window its heartbeat reader measures, and the lag
+ * of every tier replicating into it.
+ */
 export async function readReadiness(
   run: Run,
   prepared: Prepared,
@@ -99,20 +114,25 @@ export async function readReadiness(
 ): Promise<Readiness> {
   const { deps } = run;
   const { settings } = prepared.target;
-  const [health, lag] = await Promise.all([
+  const [health, lag, lossWindow] = await Promise.all([
     assessTarget(settings, prepared.clients, {
       timeoutMs: deps.timings.observeTimeoutMs,
       cacheMayBePrimary,
     }),
     readTiers(tierLagReaders(settings, prepared.clients, deps.now), deps.timings.observeTimeoutMs),
+    readLossWindow(settings, prepared.clients, prepared.fromRegion, deps.now),
   ]);
   deps.print(`target ${prepared.target.stack.stack} (${settings.localRegion}):`);
   for (const tier of health.tiers) {
     deps.print(`  ${tier.ok ? "ok  " : "NOT "} ${tier.tier.padEnd(9)} ${tier.detail}`);
   }
-  deps.print("replication lag into the target:");
+  deps.print(`RPO of ${prepared.fromRegion}'s data, measured by the heartbeat (docs/rpo.md):`);
+  deps.print(`  ${formatLossWindow(lossWindow, settings.rpoBudgetSeconds)}`);
+  deps.print(
+    `replication lag into the target${lossWindow?.seconds !== undefined ? " (the database's secondary)" : ""}:`,
+  );
   for (const reading of lag) deps.print(`  ${formatReading(reading)}`);
-  return { health, lag };
+  return { health, lag, lossWindow };
 }
 
 export function refuseUnlessReady(readiness: Readiness, prepared: Prepared, mode: PromotionMode) {
@@ -124,11 +144,14 @@ export function refuseUnlessReady(readiness: Readiness, prepared: Prepared, mode
       'fix the target first (README runbook, "When a step fails"), then rerun; nothing was changed',
     );
   }
-  const over = readiness.lag.filter((r) => !r.withinBudget);
-  if (mode === "planned" && over.length > 0) {
+  if (mode !== "planned") return;
+  const budget = prepared.target.settings.rpoBudgetSeconds;
+  const refused = rpoRefusal(readiness.lossWindow, readiness.lag, budget);
+  if (refused) {
     throw new Refused(
-      `replication lag is over budget, a planned switchover would lose data: ${over.map((r) => `${r.tier} ${r.detail} (budget ${r.budgetSeconds} s)`).join("; ")}`,
-      "wait for the lag to come down (`npm run promote -- status`), or, if the active region is failing, use unplanned and accept the loss; nothing was changed",
+      `the RPO is not shown to hold, a planned switchover would lose data: ${refused}`,
+      "wait for replication to catch up (`npm run promote -- status`), or, if the active region is failing, " +
+        `accept the loss with \`npm run promote -- unplanned --to ${prepared.target.stack.stack}\` (it shows the loss window and asks for confirmation); nothing was changed`,
     );
   }
 }
@@ -139,9 +162,13 @@ export async function confirmUnplanned(run: Run, prepared: Prepared, readiness: 
   const lag = readiness.lag
     .map((r) => `${r.tier} ${r.seconds === undefined ? "unknown" : `${r.seconds} s`}`)
     .join(", ");
+  const budget = prepared.target.settings.rpoBudgetSeconds;
+  const rpo = cliRpoVerdict(readiness.lossWindow, readiness.lag, budget);
+  const window = lossWindowShort(readiness.lossWindow);
   const question =
     `UNPLANNED FAILOVER of production to ${region} (${prepared.target.stack.stack}), away from ${prepared.fromRegion}.\n` +
-    `Writes not yet replicated are lost (lag now: ${lag}).\n` +
+    `Writes not yet replicated are lost: ${window ? `${window}; ` : ""}lag now: ${lag}.\n` +
+    `RPO budget ${budget} s: ${rpo.withinBudget ? "holds" : "NOT SHOWN TO HOLD"} (${rpo.reason}).\n` +
     `${prepared.fromRegion} is fenced from now on and stays so; coming back is a failback (README runbook).`;
   await confirmOrRefuse(run, question, region);
 }
@@ -248,6 +275,12 @@ export function printDone(run: Run, prepared: Prepared, report: PromotionReport 
   print(
     `done: ${stack.region} (${stack.stack}) is active${report ? `, epoch ${report.epoch}` : ""}.`,
   );
+  if (report) {
+    // The window the promotion measured and recorded in the incident's audit and its notice.
+    print(
+      `  RPO: ${formatLossWindow(report.lossWindow, prepared.target.settings.rpoBudgetSeconds)}; recorded in the audit of ${report.incidentId}`,
+    );
+  }
   if (short.length > 0) {
     print(
       `  warning: the application tier did not reach its size in time (${short[0].detail}); the capacity alarm fired, watch the ASG`,

@@ -93,9 +93,15 @@ export async function checkLag(
       })),
     ),
   );
-  const over = readings.filter(
-    (r) => !("seconds" in r) || r.seconds === undefined || r.seconds > budgetSeconds,
-  );
+  return lagVerdict(readings, budgetSeconds);
+}
+
+/**
+ * The verdict on readings already taken (the operator CLI reads each tier once, then decides):
+ * within budget only when every reading has a number at or under the budget.
+ */
+export function lagVerdict(readings: LagReading[], budgetSeconds: number): LagVerdict {
+  const over = readings.filter((r) => r.seconds === undefined || r.seconds > budgetSeconds);
   return {
     withinBudget: over.length === 0,
     readings,

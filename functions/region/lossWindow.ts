@@ -97,16 +97,30 @@ export interface RpoVerdict {
  * The database's lag reading is then recorded as a secondary signal, and named in the reason when
  * it disagrees; other tiers' readings (the operator CLI reads the cache's) still each decide.
  * Without a loss window (no reader configured) every lag reading decides, as checkLag does.
+ *
+ * `unknownWindow: "lag-decides"` is the operator CLI's rule: a window that could not be read
+ * (the reader failed, timed out, found no beat) falls back to the lag metric, which then decides
+ * exactly as without a reader (unknown lag = over). The orchestrator keeps the default, "refuse":
+ * with no human in the loop an unread window is the RPO not shown to hold.
  */
 export function rpoVerdict(
   lossWindow: LossWindow | undefined,
   lag: LagVerdict,
   budgetSeconds: number,
+  unknownWindow: "refuse" | "lag-decides" = "refuse",
 ): RpoVerdict {
   if (!lossWindow) {
     return {
       withinBudget: lag.withinBudget,
       reason: `${lag.reason} (no RPO heartbeat configured: the lag metric decides)`,
+      readings: lag.readings,
+    };
+  }
+  if (lossWindow.seconds === undefined && unknownWindow === "lag-decides") {
+    return {
+      withinBudget: lag.withinBudget,
+      reason: `loss window unknown (${lossWindow.detail}), falling back to the lag metric: ${lag.reason}`,
+      lossWindow,
       readings: lag.readings,
     };
   }

@@ -92,6 +92,12 @@ export interface PromotionDeps {
    * lag metric then only a secondary signal. Absent (no reader configured): the lag decides.
    */
   lossWindow?: LossWindowReader;
+  /**
+   * What an unknown loss window means at the gate (rpoVerdict): "refuse" for the automatic path,
+   * "lag-decides" for the operator CLI, whose operator saw the window and the lag.
+   * @default "refuse"
+   */
+  unknownLossWindow?: "refuse" | "lag-decides";
   log: Logger;
   now: () => number;
   /** Reads the detector's persisted decision (automatic path only). */
@@ -179,6 +185,7 @@ export async function promoteRegion(
         lossWindow,
         await checkLag(deps.lagReaders, settings.rpoBudgetSeconds),
         settings.rpoBudgetSeconds,
+        deps.unknownLossWindow,
       );
       log.info("rpo-gate", { withinBudget: rpo.withinBudget, reason: rpo.reason });
       if (!rpo.withinBudget) {

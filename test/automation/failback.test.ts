@@ -109,7 +109,7 @@ describe("promote CLI: failback", function () {
     );
     assert.match(
       c.output(),
-      /REFUSED: replication lag is over budget.*media replication ENABLING: no sync yet/,
+      /REFUSED: the RPO is not shown to hold, a planned switchover would lose data: media replication ENABLING: no sync yet/,
     );
     assert.match(
       c.output(),

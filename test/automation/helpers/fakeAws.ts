@@ -40,7 +40,7 @@ import {
   PromoteReadReplicaCommand,
   RDSClient,
 } from "@aws-sdk/client-rds";
-import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { InvokeCommand, LambdaClient, ResourceNotFoundException } from "@aws-sdk/client-lambda";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import {
   GetParameterCommand,
@@ -49,6 +49,7 @@ import {
   SSMClient,
 } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
+import type { HeartbeatReport } from "../../../functions/heartbeat/reader";
 
 // The stubs are driven through one generic handler; their precise types add nothing here.
 type AnyStub = any;
@@ -108,6 +109,16 @@ export interface FakeState {
   lag: Record<string, number[]>;
   /** What each region's search replication function reports (docs/search.md); healthy if unset. */
   search: Record<string, { problems: string[]; lagOperations?: number; bootstrapping?: number }>;
+  /** The deployed functions Invoke answers, by name (the harness registers the stacks' own). */
+  functions: Record<string, { region: string; kind: "search" | "heartbeat-reader" }>;
+  /**
+   * What each region's heartbeat reader finds in its database (docs/rpo.md): the newest beat of
+   * each writing region, in ms since the epoch, or "live" (its writer still beats: 2 s before
+   * each read). A region absent: the table never reached that database.
+   */
+  heartbeats: Record<string, Record<string, number | "live">>;
+  /** A region's reader fails (a crash, a timeout): Lambda answers a function error, this message. */
+  readerFailure: Record<string, string>;
 }
 
 /** Names as the program (and so the offline plan) gives them. */
@@ -167,10 +178,21 @@ export function steadyState(now = Date.now()): FakeState {
     messages: [],
     lag: { ReplicaLag: [0, 0], GlobalDatastoreReplicationLag: [0.4] },
     search: {},
+    functions: {},
+    heartbeats: { [STANDBY]: { [HOME]: "live" } },
+    readerFailure: {},
   };
 }
 
 const named = (error: Error, name: string) => Object.assign(error, { name });
+/** What Invoke answers (the SDK wraps the bytes in its blob adapter). */
+interface Invoked {
+  StatusCode: number;
+  FunctionError?: string;
+  Payload: Uint8Array;
+}
+/** A Lambda Payload: bytes, as the SDK hands them over, never a string. */
+const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 const READS = /^(Describe|Get|List)/;
 
 export class FakeAws {
@@ -182,7 +204,15 @@ export class FakeAws {
   constructor(public state: FakeState = steadyState()) {}
 
   writes(): Call[] {
-    return this.calls.filter((c) => !READS.test(c.command));
+    return this.calls.filter((c) => !READS.test(c.command) && !this.readsHeartbeat(c));
+  }
+
+  /** Invoking the heartbeat reader only reads (a SELECT on the replica). */
+  private readsHeartbeat(c: Call): boolean {
+    return (
+      c.command === "Invoke" &&
+      this.state.functions[c.input.FunctionName]?.kind === "heartbeat-reader"
+    );
   }
 
   /**
@@ -469,28 +499,26 @@ export class FakeAws {
         },
       ],
     ]);
-    // The search replication function answers its report (functions/searchReplication/handler.ts).
+    // Invoke (RequestResponse) as the Lambda API Reference describes it ("Invoke"): the function
+    // is found by name in the client's region only, otherwise ResourceNotFoundException (404,
+    // "The resource specified in the request does not exist"); the answer is StatusCode 200 with
+    // the handler's result as Payload bytes; a function error (a throw, a crash, a timeout) is
+    // still 200, with FunctionError set and the error object ({errorType, errorMessage}) as the
+    // Payload ("Lambda function errors", Lambda Developer Guide).
     stub(LambdaClient, "lambda", [
       [
         InvokeCommand,
         (input, region) => {
-          const { action } = JSON.parse(Buffer.from(input.Payload).toString("utf8"));
-          const search = s.search[region] ?? { problems: [] };
-          const report = {
-            action,
-            role: action === "promote" ? "leader" : "follower",
-            activeRegion: region,
-            problems: search.problems,
-            stopped: [],
-            dropped: [],
-            aliases: [
-              { alias: "magento2_product_1", index: "magento2_product_1_v1", documents: 10 },
-            ],
-            following: 1,
-            bootstrapping: search.bootstrapping ?? 0,
-            lagOperations: search.lagOperations ?? 0,
-          };
-          return { StatusCode: 200, Payload: Buffer.from(JSON.stringify(report)) };
+          const fn = s.functions[input.FunctionName];
+          if (!fn || fn.region !== region) {
+            throw new ResourceNotFoundException({
+              message: `Function not found: arn:aws:lambda:${region}:${IDS.account}:function:${input.FunctionName}`,
+              $metadata: { httpStatusCode: 404 },
+            });
+          }
+          return fn.kind === "heartbeat-reader"
+            ? this.readHeartbeats(region)
+            : this.searchReport(input.Payload, region);
         },
       ],
     ]);
@@ -509,6 +537,54 @@ export class FakeAws {
   restore(): void {
     for (const mock of this.stubs) mock.restore();
     this.stubs = [];
+  }
+
+  /** The search replication function's report (functions/searchReplication/handler.ts). */
+  private searchReport(payload: Uint8Array, region: string): Invoked {
+    const { action } = JSON.parse(Buffer.from(payload).toString("utf8"));
+    const search = this.state.search[region] ?? { problems: [] };
+    const report = {
+      action,
+      role: action === "promote" ? "leader" : "follower",
+      activeRegion: region,
+      problems: search.problems,
+      stopped: [],
+      dropped: [],
+      aliases: [{ alias: "magento2_product_1", index: "magento2_product_1_v1", documents: 10 }],
+      following: 1,
+      bootstrapping: search.bootstrapping ?? 0,
+      lagOperations: search.lagOperations ?? 0,
+    };
+    return { StatusCode: 200, Payload: bytes(report) };
+  }
+
+  /** The heartbeat reader's answer (functions/heartbeat/handler.ts): every region's newest beat. */
+  private readHeartbeats(region: string): Invoked {
+    const failure = this.state.readerFailure[region];
+    if (failure !== undefined) {
+      return {
+        StatusCode: 200,
+        FunctionError: "Unhandled",
+        Payload: bytes({ errorType: "Sandbox.Timedout", errorMessage: failure }),
+      };
+    }
+    const table = this.state.heartbeats[region];
+    const now = Date.now();
+    const report: HeartbeatReport = table
+      ? {
+          beats: Object.entries(table).map(([writer, at]) => ({
+            region: writer,
+            beatAt: new Date(at === "live" ? now - 2_000 : at).toISOString(),
+            writer: `ip-10-0-1-23.${writer}`,
+          })),
+          readAt: new Date(now).toISOString(),
+          detail: `${Object.keys(table).length} region(s) beat into this database`,
+        }
+      : {
+          beats: [],
+          detail: "no magento_dr_heartbeat table: no heartbeat ever reached this database",
+        };
+    return { StatusCode: 200, Payload: bytes(report) };
   }
 
   private describeDb(id: string) {

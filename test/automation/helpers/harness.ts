@@ -2,6 +2,7 @@
 // authority table in dynalite, a recording StackOps, settings from the offline plan (the same
 // plans the program tests use, cached), a scripted prompt and a collected output.
 import assert from "node:assert/strict";
+import { IncidentLog, type IncidentRecord } from "../../../functions/region/audit";
 import { AuthorityStore, type AuthorityRecord } from "../../../functions/region/authority";
 import { createRegionalClients } from "../../../functions/region/clients";
 import { memoryLogger } from "../../../functions/region/log";
@@ -109,6 +110,8 @@ export interface Cli {
   answers: string[];
   run(argv: string[], overrides?: Partial<CliDeps>): Promise<number>;
   authority(): Promise<AuthorityRecord>;
+  /** The incident's audit record, where every promotion run is appended. */
+  incident(incidentId: string): Promise<IncidentRecord | undefined>;
   /** The settings the CLI runs with for `stack` (the test table, short deadlines). */
   settingsFor(stack: string): Promise<RegionFailoverSettings>;
   output(): string;
@@ -124,6 +127,7 @@ export async function cli(dynamo: LocalDynamo, aws = new FakeAws()): Promise<Cli
   const questions: string[] = [];
   const answers: string[] = [];
   const settings = new TestSettings(tableName);
+  await registerFunctions(aws, settings);
   const authorityClient = dynamo.client("eu-west-1");
   const timeouts = { connectionTimeoutMs: 200, requestTimeoutMs: 1_000, maxAttempts: 1 };
   const deps = (): CliDeps => ({
@@ -170,10 +174,31 @@ export async function cli(dynamo: LocalDynamo, aws = new FakeAws()): Promise<Cli
         initialActiveRegion: s.initialActiveRegion,
       }).read();
     },
+    incident: (incidentId) =>
+      new IncidentLog({ client: authorityClient, tableName }).read(incidentId),
     settingsFor: (stack) => settings.settingsFor(topology.stacks.find((s) => s.stack === stack)!),
     output: () => lines.join("\n"),
     close: () => aws.restore(),
   };
+}
+
+/**
+ * The functions each stack deploys, where it deploys them, so the fake's Invoke answers those and
+ * nothing else (a test may have set up its own first).
+ */
+async function registerFunctions(aws: FakeAws, settings: SettingsSource) {
+  for (const stack of topology.stacks) {
+    const s = await settings.settingsFor(stack);
+    const own = [
+      [s.search?.replicationFunctionName, "search"],
+      [s.heartbeat?.readerFunctionName, "heartbeat-reader"],
+    ] as const;
+    for (const [name, kind] of own) {
+      if (name && !(name in aws.state.functions)) {
+        aws.state.functions[name] = { region: stack.region, kind };
+      }
+    }
+  }
 }
 
 /** Nothing was written: no AWS write, no StackOps call, the authority table never written. */
