@@ -6,21 +6,24 @@ Lambdas (holder "operator:<the AWS principal you run as>", read with sts:GetCall
 then reconciles IaC with the Pulumi Automation API.
 
 Modes
-  status                   Each stack's region and role, the authority epoch and lease, replication
-                           lag per tier, the health of each region, and what a failover would do now.
-                           Read-only.
+  status                   Each stack's region and role, the authority epoch and lease, the loss
+                           window the standby's RPO heartbeat measures, replication lag per tier,
+                           the health of each region, and what a failover would do now. Read-only.
   hold --for <90s|45m|2h> --reason <text>
                            Declares planned maintenance (at most 24 h, expires by itself): the
                            automatic failover path promotes and resumes nothing meanwhile; this CLI
                            still works. Stored in the authority table, shown by status.
   hold --clear             Ends the hold now.
   planned   --to <stack>   Switchover with no data loss where the service allows. Refused (exit 3,
-                           nothing changed) if the target is not ready or a tier's replication lag is
-                           over its budget. After the lease it waits for zero database lag, then
+                           nothing changed) if the target is not ready or the RPO is not shown to
+                           hold: the measured loss window over rpoBudgetSeconds (the lag metric
+                           decides only when the window cannot be read), or the cache's or media's
+                           lag over its budget. After the lease it waits for zero database lag, then
                            promotes cache, database and media, scales up, points the endpoints at
                            the target and moves traffic last.
   unplanned --to <stack>   The orchestrator's unplanned path, for when the active region is failing:
-                           lag over budget does not stop it (the prompt shows what is lost), an
+                           an RPO over budget does not stop it (the prompt shows the loss window
+                           and the lag: what is lost), an
                            unready target does. Asks you to type the target region (or --yes).
                            Calls nothing in the region being left.
   failback  --to <stack>   Back to a region that was failed away from: starts EFS replication into
@@ -49,7 +52,7 @@ Exit codes
   0  done (for --dry-run: the plan was printed)
   1  a step failed; the state is consistent and the next step is printed
   2  bad usage: unknown mode or option, missing --to, unknown stack
-  3  refused by a precondition (lag, target health, lease held, not confirmed); what changed, if
+  3  refused by a precondition (RPO, target health, lease held, not confirmed); what changed, if
      anything, is printed
 
-Runbook: README.md, "Failover runbook"`;
+Runbook: docs/runbook.md; the RPO: docs/rpo.md`;
