@@ -158,7 +158,15 @@ export interface DrConfig {
   isActive: boolean;
   /** The failover record this region owns, if any (home: PRIMARY; next region by priority: SECONDARY). */
   failoverRole?: FailoverRole;
-  /** The first standby: holds the authority table and the region gate alarm. */
+  /**
+   * The first standby: runs the failover automation, owns the authority table and the region gate
+   * alarm, and receives the home region's replicas.
+   */
+  standbyRegion: string;
+  /**
+   * Where the authority table lives: `authorityRegion` if set, else the witness region, else the
+   * standby region (docs/detection.md, "Where the authority lives").
+   */
   authorityRegion: string;
   /** Capacity the ASG runs at now, from `activeRegion` and `standby`. */
   capacity: Capacity;
@@ -469,7 +477,23 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
     bad(
       "witnessRegion",
       witnessRegion,
-      "a third region, neither homeRegion nor the standby (authority) region",
+      "a third region, neither homeRegion nor the standby region",
+    );
+  }
+  // Where the failover authority table lives. The home region would lose it with the primary
+  // (nobody could then promote); the standby region couples it to the standby (losing the standby
+  // would stop the primary once its serving lease ran out: docs/detection.md). The witness region
+  // is a third region, so the loss of either shop region leaves it reachable.
+  const authorityRegionSet = optionalStr(
+    "authorityRegion",
+    new RegExp(`^(${KNOWN_REGIONS.join("|")})$`),
+    "one of the known AWS regions",
+  );
+  if (authorityRegionSet && authorityRegionSet === homeRegion) {
+    bad(
+      "authorityRegion",
+      authorityRegionSet,
+      "a region other than homeRegion (the authority must outlive the home region)",
     );
   }
   const rtoTargetSeconds = int("rtoTargetSeconds", 60, 86400);
@@ -580,12 +604,13 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
 
   const standby = standbyRaw as StandbyMode;
   const others = regions.filter((r) => r !== homeRegion);
-  const authorityRegion = others[0];
+  const standbyRegion = others[0];
+  const authorityRegion = authorityRegionSet ?? witnessRegion ?? standbyRegion;
   const isActive = regionValue === activeRegion;
   const failoverRole: FailoverRole | undefined =
     regionValue === homeRegion
       ? "PRIMARY"
-      : regionValue === authorityRegion
+      : regionValue === standbyRegion
         ? "SECONDARY"
         : undefined;
   const standbyCapacity: Capacity =
@@ -636,6 +661,7 @@ export function parseConfig(raw: RawConfig, project: string, stack: string): DrC
     isHome: regionValue === homeRegion,
     isActive,
     failoverRole,
+    standbyRegion,
     authorityRegion,
     capacity: isActive ? activeCapacity : standbyCapacity,
     warnings,

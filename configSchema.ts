@@ -81,7 +81,7 @@ export const CONFIG_TABLE: readonly ConfigKeyDeclaration[] = [
     type: "string",
     default: "/health_check.php",
     description:
-      "Magento's deep health check (pub/health_check.php): the ALB's Magento target group and the standby canary's deep probe request it. Route 53 and the failover quorum use the instances' nginx health server instead (docs/detection.md).",
+      "Magento's deep health check (pub/health_check.php): the standby canary's deep probe requests it (it pages, never fails over). The ALB's target groups, Route 53 and the failover quorum use the instances' nginx health server instead (docs/detection.md).",
   },
   {
     key: "protect",
@@ -228,6 +228,13 @@ export const CONFIG_TABLE: readonly ConfigKeyDeclaration[] = [
     default: "",
     description:
       "Optional third region running the witness canary that votes on whether the active region is down.",
+  },
+  {
+    key: "authorityRegion",
+    type: "string",
+    default: "",
+    description:
+      "Optional region of the failover authority table (lease, serving lease, hold, audit); default: witnessRegion, else the standby region. Never homeRegion.",
   },
   {
     key: "rtoTargetSeconds",

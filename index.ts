@@ -15,7 +15,7 @@ export = async () => {
     home = await readHomeOutputs(
       reference,
       homeStack,
-      requiredHomeOutputs(config.region, config.authorityRegion),
+      requiredHomeOutputs(config.region, config.standbyRegion),
     );
   }
   const region = new RegionStack(config.stack, { config, home });

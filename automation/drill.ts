@@ -24,7 +24,7 @@ import { stackInRegion, stackNamed } from "./topology";
 
 export async function drill(run: Run): Promise<void> {
   const { deps, args } = run;
-  const to = args.to ?? deps.topology.authority.stack;
+  const to = args.to ?? deps.topology.standby.stack;
   const there = await prepare(run, to, "planned");
   if (there.admission.kind !== "new") {
     throw new Refused(
@@ -44,7 +44,12 @@ export async function drill(run: Run): Promise<void> {
     const backSettings = await deps.settings.settingsFor(back);
     printPromotionPlan(
       deps.print,
-      { stack: back, settings: backSettings, mode: "planned" },
+      {
+        stack: back,
+        settings: backSettings,
+        mode: "planned",
+        gateRegion: deps.topology.standby.region,
+      },
       {
         kind: "new",
         incidentId: `operator-planned-${back.region}-<time>`,

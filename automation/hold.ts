@@ -6,7 +6,7 @@ import { ExitCode } from "./errors";
 
 export async function hold(run: Run): Promise<number> {
   const { deps, args } = run;
-  const s = await deps.settings.settingsFor(deps.topology.authority);
+  const s = await deps.settings.settingsFor(deps.topology.standby);
   const store = new HoldStore({
     client: deps.aws.authority(s),
     tableName: s.authority.tableName,

@@ -60,12 +60,18 @@ export interface PromotionTarget {
   stack: StackInfo;
   settings: RegionFailoverSettings;
   mode: PromotionMode;
+  /** Where the region gate's alarm lives: the standby region (components/dns.ts). */
+  gateRegion: string;
 }
 
-/** The gate step for `target`: trip the home record from a standby, reopen it from home. */
+/**
+ * The gate step for `target`: trip the home record from a standby, reopen it from home. Both
+ * publish in the standby region, where the gate alarm is (not the authority region, which is the
+ * witness region by default).
+ */
 export function gateFor(target: PromotionTarget): CatalogContext["gate"] {
   return target.stack.isHome
-    ? { region: target.settings.authority.region, value: 0 }
+    ? { region: target.gateRegion, value: 0 }
     : { region: target.settings.localRegion, value: 1 };
 }
 
@@ -208,9 +214,9 @@ function outcomeOrThrow(
         `the authority names ${region} active (epoch ${report.epoch}), so the old region is fenced; ` +
           `steps that finished stay finished, the lease is released and the incident ${report.incidentId} is resumable`,
         `fix the cause above, then \`${rerun}\` (it resumes from the observed state)` +
-          (target.stack.isAuthority && target.mode === "unplanned"
+          (target.stack.isStandby && target.mode === "unplanned"
             ? `; the orchestrator in ${region} also resumes it on its next detector run`
-            : target.stack.isAuthority
+            : target.stack.isStandby
               ? `; the detector in ${region} does not resume a planned switchover (it pages you)`
               : ""),
       );

@@ -27,7 +27,7 @@ export async function status(run: Run): Promise<number> {
   for (const stack of deps.topology.stacks) {
     if (canReceiveTraffic(stack)) settings.set(stack.stack, await deps.settings.settingsFor(stack));
   }
-  const authority = await readAuthority(run, settings.get(deps.topology.authority.stack)!);
+  const authority = await readAuthority(run, settings.get(deps.topology.standby.stack)!);
   const active = authority.ok ? authority.value.activeRegion : undefined;
   await printStacks(run, settings, active);
   const successor = deps.topology.stacks.find((s) => s.region !== active && canReceiveTraffic(s));
@@ -45,7 +45,7 @@ async function printStacks(
   const { print, topology } = run.deps;
   print("stacks:");
   for (const stack of topology.stacks) {
-    const role = stack.isHome ? "home" : stack.isAuthority ? "authority" : "region";
+    const role = stack.isHome ? "home" : stack.isStandby ? "standby" : "region";
     const state =
       active === undefined ? "?" : stack.region === active ? "ACTIVE" : "standby (fenced)";
     print(`  ${stack.stack.padEnd(12)} ${stack.region.padEnd(12)} ${role.padEnd(10)} ${state}`);
@@ -109,6 +109,10 @@ async function readAuthority(
   return { ok: true, value: a };
 }
 
+function probed(probe: { ok: boolean; detail: string } | undefined, ok: string, bad: string) {
+  return probe ? `${probe.ok ? ok : bad} (${probe.detail})` : "n/a";
+}
+
 async function regionLines(
   run: Run,
   stack: StackInfo,
@@ -117,9 +121,12 @@ async function regionLines(
   const { deps } = run;
   const clients = deps.aws.regional(stack.region, s);
   const t = deps.timings.observeTimeoutMs;
-  const url = s.regionEndpoints[stack.region]?.healthUrl;
-  const [probe, db, cache, media, app] = await Promise.all([
-    url ? deps.probe(url) : Promise.resolve(undefined),
+  // Both signals the detector reads (docs/detection.md): the shallow one (nginx answers, no PHP,
+  // no data store) decides a failover; the deep one (Magento's health check) only pages.
+  const endpoints = s.regionEndpoints[stack.region];
+  const [shallow, deep, db, cache, media, app] = await Promise.all([
+    endpoints?.shallowUrl ? deps.probe(endpoints.shallowUrl) : Promise.resolve(undefined),
+    endpoints?.healthUrl ? deps.probe(endpoints.healthUrl) : Promise.resolve(undefined),
     observe("database", t, s, clients, observeDatabase),
     observe("cache", t, s, clients, observeCache),
     s.media
@@ -130,7 +137,8 @@ async function regionLines(
   const show = <T>(o: Observed<T> | undefined, text: (v: T) => string) =>
     o === undefined ? "n/a" : o.ok ? text(o.value) : `unreachable (${o.error})`;
   return [
-    `health    ${url ?? "no health URL"}: ${probe ? `${probe.ok ? "healthy" : "FAILING"} (${probe.detail})` : "n/a"}`,
+    `shallow   ${endpoints?.shallowUrl ?? "no shallow URL"}: ${probed(shallow, "answering", "NOT ANSWERING")}`,
+    `deep      ${endpoints?.healthUrl ?? "no health URL"}: ${probed(deep, "healthy", "FAILING")}`,
     `database  ${show(db, (d) => `${d.status}, ${d.source ? `replica of ${d.source}` : "standalone writer"}`)}`,
     `cache     ${show(cache, (c) => `${c.status}, ${c.role}`)}`,
     `media     ${show(media, (m) => (m.sourceFileSystemId ? `replica of ${m.sourceFileSystemId} (${m.status})` : "writable"))}`,

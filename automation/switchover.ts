@@ -48,7 +48,7 @@ export async function prepare(run: Run, stackName: string, mode: PromotionMode):
   if (!canReceiveTraffic(stack)) {
     throw new Refused(
       `${stack.stack} (${stack.region}) owns no failover record: promoting it would not move traffic`,
-      `promote ${deps.topology.home.stack} or ${deps.topology.authority.stack}`,
+      `promote ${deps.topology.home.stack} or ${deps.topology.standby.stack}`,
     );
   }
   const settings = await deps.settings.settingsFor(stack);
@@ -70,7 +70,14 @@ export async function prepare(run: Run, stackName: string, mode: PromotionMode):
     admission.kind === "already-active"
       ? (current.previousActiveRegion ?? "unknown")
       : admission.fromRegion;
-  return { target: { stack, settings, mode }, clients, current, admission, fromRegion };
+  const gateRegion = deps.topology.standby.region;
+  return {
+    target: { stack, settings, mode, gateRegion },
+    clients,
+    current,
+    admission,
+    fromRegion,
+  };
 }
 
 async function readAuthority(run: Run, settings: Prepared["target"]["settings"]) {

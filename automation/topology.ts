@@ -1,6 +1,6 @@
 // The deployment as the stack files describe it: which stack runs in which region, which one is
-// home (owns the global singletons and the PRIMARY record) and which one holds the authority
-// table and the region gate. Read with the same code the program and the offline plan use, so
+// home (owns the global singletons and the PRIMARY record) and which one is the standby (runs the
+// failover automation, owns the authority table and the region gate). Read with the same code the program and the offline plan use, so
 // the CLI cannot disagree with them about a stack's config.
 import { parseConfig, type Capacity, type StandbyMode } from "../config";
 import { listStacks, PROJECT_DIR, readStackConfig } from "../plan/stackConfig";
@@ -12,8 +12,9 @@ export interface StackInfo {
   /** activeRegion as the stack file says now (the authority table is the truth after a failover). */
   configuredActiveRegion: string;
   isHome: boolean;
-  /** Holds the authority table, the region gate alarm and the failover orchestrator. */
-  isAuthority: boolean;
+  /** The first standby: runs the failover automation, owns the authority table (which lives in
+   * `authorityRegion`) and the region gate alarm. */
+  isStandby: boolean;
   activeCapacity: Capacity;
   /** How this region waits while not active (sizes the capacity step's budget). */
   standby: StandbyMode;
@@ -23,7 +24,7 @@ export interface Topology {
   project: string;
   stacks: StackInfo[];
   home: StackInfo;
-  authority: StackInfo;
+  standby: StackInfo;
   /** Every region, in failover priority. */
   regions: string[];
 }
@@ -42,19 +43,19 @@ export function readTopology(dir = PROJECT_DIR): Topology {
       region: cfg.region,
       configuredActiveRegion: cfg.activeRegion,
       isHome: cfg.isHome,
-      isAuthority: cfg.region === cfg.authorityRegion,
+      isStandby: cfg.region === cfg.standbyRegion,
       activeCapacity: cfg.activeCapacity,
       standby: cfg.standby,
     });
   }
   const home = stacks.find((s) => s.isHome);
-  const authority = stacks.find((s) => s.isAuthority);
-  if (!home || !authority) {
+  const standby = stacks.find((s) => s.isStandby);
+  if (!home || !standby) {
     throw new UsageError(
-      `the stack files in ${dir} define no ${home ? "authority (first standby)" : "home"} stack`,
+      `the stack files in ${dir} define no ${home ? "standby (first region after home)" : "home"} stack`,
     );
   }
-  return { project, stacks, home, authority, regions };
+  return { project, stacks, home, standby, regions };
 }
 
 export function stackNamed(topology: Topology, name: string): StackInfo {
@@ -72,9 +73,9 @@ export function stackInRegion(topology: Topology, region: string): StackInfo | u
 }
 
 /**
- * Only the home and the authority stacks own a failover record (PRIMARY and SECONDARY): promoting
+ * Only the home and the standby stacks own a failover record (PRIMARY and SECONDARY): promoting
  * any other region would not move traffic, so it is refused rather than half-done.
  */
 export function canReceiveTraffic(stack: StackInfo): boolean {
-  return stack.isHome || stack.isAuthority;
+  return stack.isHome || stack.isStandby;
 }

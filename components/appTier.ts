@@ -6,7 +6,12 @@ import { Capacity } from "../config";
 import { TIER_PORTS } from "./network";
 import { INSTANCE_METRIC_NAMESPACE, packUserData } from "./bootstrap/userData";
 import { AUTHORITY_ITEM, onItems } from "./authorityAccess";
-import { HEALTH_PORT, SERVING_HEALTH_PATH, SHALLOW_HEALTH_PATH } from "./healthPaths";
+import {
+  APP_HEALTH_PATH,
+  HEALTH_PORT,
+  SERVING_HEALTH_PATH,
+  SHALLOW_HEALTH_PATH,
+} from "./healthPaths";
 
 /** A target's health as both target groups check it: in after 2 passes, out after 3 failures
  * 15 s apart (45 s). */
@@ -37,7 +42,6 @@ export interface MagentoAppTierArgs {
   regionalName: string;
   /** Hosted zone for the certificate's DNS validation record. */
   hostedZoneId: pulumi.Input<string>;
-  healthCheckPath: pulumi.Input<string>;
   amiId: pulumi.Input<string>;
   instanceType: pulumi.Input<string>;
   /** Size the group runs at now; decided by whether this region is active. */
@@ -146,7 +150,12 @@ export class MagentoAppTier extends pulumi.ComponentResource {
         protocol: "HTTP",
         targetType: "instance",
         deregistrationDelay: 30,
-        healthCheck: targetHealthCheck(args.healthCheckPath),
+        // Not Magento's health_check.php: it fails while MySQL or Redis fails over (60–120 s for
+        // RDS Multi-AZ), and with the group on ELB health every instance would be replaced for
+        // an in-region blip. The health server's PHP-FPM ping (healthPaths.ts) on its own port
+        // (a target group's HealthCheckPort may differ from the traffic port; "Health checks
+        // for Application Load Balancer target groups", Elastic Load Balancing User Guide).
+        healthCheck: { ...targetHealthCheck(APP_HEALTH_PATH), port: String(HEALTH_PORT) },
       },
       { parent: this },
     );

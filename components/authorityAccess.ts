@@ -57,6 +57,8 @@ export function authorityTablePolicy(
   name: string,
   args: {
     tableArn: pulumi.Input<string>;
+    /** The table's region (the policy is a resource of that region). */
+    region: string;
     writerRoleArns: pulumi.Input<string>[];
     operatorRoleArns: string[];
     /**
@@ -70,6 +72,7 @@ export function authorityTablePolicy(
   return new aws.dynamodb.ResourcePolicy(
     name,
     {
+      region: args.region,
       resourceArn: args.tableArn,
       policy: pulumi.jsonStringify({
         Version: "2012-10-17",

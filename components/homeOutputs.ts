@@ -18,9 +18,9 @@ export const HOME_OUTPUT_NAMES = [
 export type HomeOutputName = (typeof HOME_OUTPUT_NAMES)[number];
 
 /** What a stack in `region` reads: only the authority region mounts the replicated media. */
-export function requiredHomeOutputs(region: string, authorityRegion: string): HomeOutputName[] {
+export function requiredHomeOutputs(region: string, standbyRegion: string): HomeOutputName[] {
   return HOME_OUTPUT_NAMES.filter(
-    (n) => n !== "mediaReplicaFileSystemId" || region === authorityRegion,
+    (n) => n !== "mediaReplicaFileSystemId" || region === standbyRegion,
   );
 }
 

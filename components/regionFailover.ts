@@ -44,6 +44,13 @@ const MINUTE_WATCHER = {
 
 export interface AuthorityTableArgs {
   tableName: string;
+  /**
+   * Where the table lives (resource-level `region`): the witness region by default, so that the
+   * loss of either shop region leaves it reachable (docs/detection.md). Changing it on a
+   * deployed stack is a replacement, which `protect` refuses: moving the authority is the
+   * procedure in docs/detection.md, never a side effect of a deploy.
+   */
+  region: string;
   protect: boolean;
 }
 
@@ -56,6 +63,7 @@ export function authorityTable(name: string, args: AuthorityTableArgs, parent: p
   return new aws.dynamodb.Table(
     name,
     {
+      region: args.region,
       name: args.tableName,
       billingMode: "PAY_PER_REQUEST",
       hashKey: "pk",

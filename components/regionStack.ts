@@ -109,8 +109,8 @@ export class RegionStack extends pulumi.ComponentResource {
       `${name}-media`,
       {
         source: cfg.isHome
-          ? { kind: "primary", replicaRegion: cfg.authorityRegion }
-          : cfg.region === cfg.authorityRegion
+          ? { kind: "primary", replicaRegion: cfg.standbyRegion }
+          : cfg.region === cfg.standbyRegion
             ? {
                 kind: "replica",
                 fileSystemId: cfg.mediaReplicaFileSystemId ?? args.home!.mediaReplicaFileSystemId,
@@ -262,7 +262,7 @@ export class RegionStack extends pulumi.ComponentResource {
         { accountId, follower: localDomain, leader: homeDomain },
         { parent: this },
       );
-      if (cfg.region === cfg.authorityRegion) {
+      if (cfg.region === cfg.standbyRegion) {
         new SearchReplicationLink(
           `${name}-search-home-follows`,
           { accountId, follower: homeDomain, leader: localDomain },
@@ -283,7 +283,6 @@ export class RegionStack extends pulumi.ComponentResource {
         region: cfg.region,
         regionalName: regionalHostName(cfg.region, cfg.domainName),
         hostedZoneId: cfg.hostedZoneId,
-        healthCheckPath: cfg.healthCheckPath,
         amiId: cfg.amiId,
         instanceType: cfg.instanceType,
         capacity: cfg.capacity,
@@ -339,7 +338,7 @@ export class RegionStack extends pulumi.ComponentResource {
         albDnsName: app.albDnsName,
         albZoneId: app.albZoneId,
         gate: cfg.isHome
-          ? { project: cfg.project, homeRegion: cfg.homeRegion, alarmRegion: cfg.authorityRegion }
+          ? { project: cfg.project, homeRegion: cfg.homeRegion, alarmRegion: cfg.standbyRegion }
           : undefined,
       },
       { parent: this },
@@ -368,10 +367,9 @@ export class RegionStack extends pulumi.ComponentResource {
         endpoint: search.endpoint,
         indexPrefix: cfg.searchIndexPrefix,
         leaderAliases: Object.fromEntries(
-          (cfg.isHome
-            ? otherRegions.filter((r) => r === cfg.authorityRegion)
-            : [cfg.homeRegion]
-          ).map((r) => [r, leaderAlias(r)]),
+          (cfg.isHome ? otherRegions.filter((r) => r === cfg.standbyRegion) : [cfg.homeRegion]).map(
+            (r) => [r, leaderAlias(r)],
+          ),
         ),
         secretArn: search.credentialsSecretArn,
         secretPolicyArn: search.credentialsSecretPolicyArn,
@@ -517,10 +515,10 @@ export class RegionStack extends pulumi.ComponentResource {
 
     let failover: RegionFailover | undefined;
     let heartbeatReaderName: pulumi.Output<string> | undefined;
-    if (cfg.region === cfg.authorityRegion) {
+    if (cfg.region === cfg.standbyRegion) {
       const table = authorityTable(
         `${name}-authority`,
-        { tableName: authorityTableName, protect: cfg.protect },
+        { tableName: authorityTableName, region: cfg.authorityRegion, protect: cfg.protect },
         this,
       );
       const witnessNotifications = cfg.witnessRegion
@@ -640,6 +638,7 @@ export class RegionStack extends pulumi.ComponentResource {
         `${name}-authority`,
         {
           tableArn: table.arn,
+          region: cfg.authorityRegion,
           writerRoleArns: failover.writerRoleArns,
           // Every region's fence role (`<stack>-fence-role-<suffix>`, FailoverFunction's naming).
           writerRolePatterns: [pulumi.interpolate`arn:aws:iam::${accountId}:role/*-fence-role-*`],

@@ -24,8 +24,15 @@ describe("config", () => {
   it("accepts both prod stack files and derives each region's role", () => {
     const use1 = parseConfig(baseConfig("prod-use1"), PROJECT, "prod-use1");
     assert.deepStrictEqual(
-      [use1.region, use1.isHome, use1.isActive, use1.failoverRole, use1.authorityRegion],
-      ["us-east-1", true, true, "PRIMARY", "eu-west-1"],
+      [
+        use1.region,
+        use1.isHome,
+        use1.isActive,
+        use1.failoverRole,
+        use1.standbyRegion,
+        use1.authorityRegion,
+      ],
+      ["us-east-1", true, true, "PRIMARY", "eu-west-1", "us-west-2"],
     );
     assert.deepStrictEqual(use1.capacity, { min: 2, desired: 3, max: 12 });
     const euw1 = parseConfig(baseConfig("prod-euw1"), PROJECT, "prod-euw1");

@@ -145,7 +145,7 @@ describe("config bounds: relations between values", () => {
     assert.strictEqual(parse({ witnessRegion: undefined }).witnessRegion, undefined);
     assert.strictEqual(parse({ witnessRegion: "" }).witnessRegion, undefined);
     const notThird = (r: string) =>
-      `${k("witnessRegion")} = "${r}": expected a third region, neither homeRegion nor the standby (authority) region`;
+      `${k("witnessRegion")} = "${r}": expected a third region, neither homeRegion nor the standby region`;
     rejectsOnly({ witnessRegion: "us-east-1" }, notThird("us-east-1"));
     rejectsOnly({ witnessRegion: "eu-west-1" }, notThird("eu-west-1"));
     rejectsOnly(
@@ -157,19 +157,22 @@ describe("config bounds: relations between values", () => {
     assert.ok(problems({ witnessRegion: "us-west-2x" }).length === 1);
   });
 
-  it("authority and roles: the first region after home is the authority; a third stack has no failover role", () => {
+  it("standby and roles: the first region after home is the standby; a third stack has no failover role", () => {
     const three = '["us-east-1","eu-west-1","us-west-2"]';
     const c = parse({ regions: three, witnessRegion: "eu-central-1" });
     assert.deepStrictEqual(
-      [c.authorityRegion, c.failoverRole, c.isHome, c.isActive],
-      ["eu-west-1", "SECONDARY", false, false],
+      [c.standbyRegion, c.authorityRegion, c.failoverRole, c.isHome, c.isActive],
+      ["eu-west-1", "eu-central-1", "SECONDARY", false, false],
     );
     const third = parse({
       regions: three,
       "aws:region": "us-west-2",
       witnessRegion: "eu-central-1",
     });
-    assert.deepStrictEqual([third.authorityRegion, third.failoverRole], ["eu-west-1", undefined]);
+    assert.deepStrictEqual(
+      [third.standbyRegion, third.authorityRegion, third.failoverRole],
+      ["eu-west-1", "eu-central-1", undefined],
+    );
     const home = parse({ regions: three, witnessRegion: "eu-central-1" }, "prod-use1");
     assert.deepStrictEqual(
       [home.failoverRole, home.isHome, home.isActive],
@@ -179,6 +182,30 @@ describe("config bounds: relations between values", () => {
     const moved = parse({ activeRegion: "eu-west-1" });
     assert.deepStrictEqual([moved.isActive, moved.isHome], [true, false]);
     assert.deepStrictEqual(moved.capacity, { min: 2, desired: 3, max: 12 });
+  });
+
+  it("authority region: set, else the witness region, else the standby region; never the home region", () => {
+    assert.strictEqual(parse({ witnessRegion: "us-west-2" }).authorityRegion, "us-west-2");
+    assert.strictEqual(parse({ witnessRegion: undefined }).authorityRegion, "eu-west-1");
+    assert.strictEqual(parse({ witnessRegion: "" }).authorityRegion, "eu-west-1");
+    assert.strictEqual(
+      parse({ witnessRegion: "us-west-2", authorityRegion: "eu-west-1" }).authorityRegion,
+      "eu-west-1",
+    );
+    assert.strictEqual(
+      parse({ witnessRegion: undefined, authorityRegion: "eu-central-1" }).authorityRegion,
+      "eu-central-1",
+    );
+    // The standby region stays the standby whatever the authority region.
+    assert.strictEqual(parse({ authorityRegion: "eu-central-1" }).standbyRegion, "eu-west-1");
+    rejectsOnly(
+      { authorityRegion: "us-east-1" },
+      `${k("authorityRegion")} = "us-east-1": expected a region other than homeRegion (the authority must outlive the home region)`,
+    );
+    rejectsOnly(
+      { authorityRegion: "mars-north-1" },
+      `${k("authorityRegion")} = "mars-north-1": expected one of the known AWS regions`,
+    );
   });
 
   it("regions: one region, a non-string entry or invalid JSON is rejected; each duplicate named once", () => {

@@ -39,7 +39,7 @@ describe("deployed wiring: the packaged Lambdas call the right region", () => {
   });
   afterEach(() => sdk.restore());
 
-  it("prod-use1's fence reads magento-dr-authority in eu-west-1 and fences us-east-1 after a failover", async () => {
+  it("prod-use1's fence reads magento-dr-authority in the witness region (us-west-2) and fences us-east-1 after a failover", async () => {
     sdk.stubs
       .get("DynamoDBClient")!
       .on(GetItemCommand)
@@ -51,7 +51,7 @@ describe("deployed wiring: the packaged Lambdas call the right region", () => {
     assert.deepStrictEqual(
       calls.map((c) => [c.region, c.command]),
       [
-        ["eu-west-1", "GetItemCommand"],
+        ["us-west-2", "GetItemCommand"],
         ["us-east-1", "DescribeAutoScalingGroupsCommand"],
         ["us-east-1", "GetParameterCommand"],
         ["us-east-1", "PutParameterCommand"],
@@ -61,7 +61,7 @@ describe("deployed wiring: the packaged Lambdas call the right region", () => {
     assert.match(String(calls[3].input.Name), /^\/magento-dr\/prod-use1\/.*maintenance/);
   });
 
-  it("prod-euw1's fence reads the same table in eu-west-1 and stays out of the way while us-east-1 is active", async () => {
+  it("prod-euw1's fence reads the same table in us-west-2 and stays out of the way while us-east-1 is active", async () => {
     const { handler } = await packaged("prod-euw1", "-fence-fn");
     const report = await handler({ source: "aws.events", "detail-type": "Scheduled Event" });
     assert.strictEqual(report.fenced, true, report.reason);
@@ -69,7 +69,7 @@ describe("deployed wiring: the packaged Lambdas call the right region", () => {
     assert.deepStrictEqual(calls[0], {
       client: "DynamoDBClient",
       command: "GetItemCommand",
-      region: "eu-west-1",
+      region: "us-west-2",
       input: {
         TableName: "magento-dr-authority",
         Key: { pk: { S: "authority" } },

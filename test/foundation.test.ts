@@ -148,8 +148,18 @@ describe("foundation: Magento application tier", () => {
       "1",
       "a version number, so new user data rolls out",
     );
+    // The group replaces instances on ELB health: Magento's target group checks the health
+    // server's PHP-FPM ping, never health_check.php (which fails during a database failover).
+    assert.strictEqual(group.inputs.healthCheckType, "ELB");
     const targetGroup = one(plan, "aws:lb/targetGroup:TargetGroup", "-web");
-    assert.strictEqual(targetGroup.inputs.healthCheck.path, "/health_check.php");
+    assert.deepStrictEqual(
+      [
+        targetGroup.inputs.port,
+        targetGroup.inputs.healthCheck.path,
+        targetGroup.inputs.healthCheck.port,
+      ],
+      [80, "/dr-app", "8081"],
+    );
   });
 
   it("forwards the shallow and serving paths to the instances' health server, never to Magento", async () => {

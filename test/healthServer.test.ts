@@ -6,7 +6,11 @@ import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
-import { SERVING_HEALTH_PATH, SHALLOW_HEALTH_PATH } from "../components/healthPaths";
+import {
+  APP_HEALTH_PATH,
+  SERVING_HEALTH_PATH,
+  SHALLOW_HEALTH_PATH,
+} from "../components/healthPaths";
 import { sandboxPool } from "./helpers/bootstrapSandbox";
 import { requireCommands } from "./helpers/localTools";
 
@@ -26,7 +30,7 @@ describe("instance health server, run by real nginx", function () {
     });
 
   /** nginx with the written server block as its whole http {}: one process, no daemon. */
-  async function startNginx(dir: string, serverBlock: string) {
+  async function startNginx(dir: string, serverBlock: string, upstreams = "") {
     const conf = path.join(dir, "nginx-test.conf");
     fs.writeFileSync(
       conf,
@@ -36,7 +40,7 @@ describe("instance health server, run by real nginx", function () {
         `pid ${path.join(dir, "nginx.pid")};`,
         `error_log ${path.join(dir, "nginx-error.log")};`,
         "events {}",
-        `http { include ${serverBlock}; }`,
+        `http { ${upstreams} include ${serverBlock}; }`,
       ].join("\n"),
     );
     // The real binary, not the sandbox's recording stub of the same name.
@@ -52,6 +56,76 @@ describe("instance health server, run by real nginx", function () {
         }),
     };
   }
+
+  /** A recording `nginx` for the script's own `nginx -t` and `nginx -T` (the machine's config). */
+  function recordingNginx(s: ReturnType<typeof fresh>, printed = "") {
+    const bin = path.dirname(
+      execFileSync("sh", ["-c", "command -v aws"], { env: s.env }).toString(),
+    );
+    const dump = path.join(s.dir, "nginx-T.txt");
+    fs.writeFileSync(dump, printed);
+    fs.writeFileSync(
+      path.join(bin, "nginx"),
+      [
+        "#!/usr/bin/env bash",
+        `[[ "$1" == -T ]] && cat ${JSON.stringify(dump)}`,
+        `echo "nginx $*" >>${JSON.stringify(path.join(s.dir, "systemctl.log"))}`,
+        "",
+      ].join("\n"),
+      { mode: 0o755 },
+    );
+  }
+
+  /** Debian names the binary after its PHP version (php-fpm8.2); the package is php-fpm. */
+  function phpFpm(): string {
+    const found = execFileSync("sh", [
+      "-c",
+      "command -v php-fpm || ls /usr/sbin/php-fpm* 2>/dev/null | head -1 || true",
+    ])
+      .toString()
+      .trim();
+    if (!found) {
+      throw new Error(
+        "this test runs PHP-FPM for real: install it first (Debian/Ubuntu: sudo apt-get install php-fpm; .ci/run does this)",
+      );
+    }
+    return found;
+  }
+
+  /** PHP-FPM in the foreground, one worker, on a socket of its own. */
+  function startPhpFpm(binary: string, dir: string, socket: string) {
+    const conf = path.join(dir, "php-fpm.conf");
+    fs.writeFileSync(
+      conf,
+      [
+        "[global]",
+        `pid = ${path.join(dir, "php-fpm.pid")}`,
+        `error_log = ${path.join(dir, "php-fpm.log")}`,
+        "[www]",
+        `listen = ${socket}`,
+        "pm = static",
+        "pm.max_children = 1",
+      ].join("\n"),
+    );
+    // -R: the suite may run as root (CI containers); -F: stay in the foreground.
+    const child = spawn(binary, ["-F", "-R", "-n", "-y", conf], { stdio: "ignore" });
+    let exited = false;
+    const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    void gone.then(() => (exited = true));
+    return {
+      stop: async () => {
+        if (!exited) child.kill("SIGTERM");
+        await gone;
+      },
+    };
+  }
+
+  const waitFor = async (ready: () => boolean) => {
+    for (let attempt = 0; !ready(); attempt++) {
+      if (attempt > 50) throw new Error("PHP-FPM did not open its socket");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
 
   const get = async (port: number, p: string) => {
     for (let attempt = 0; ; attempt++) {
@@ -71,16 +145,12 @@ describe("instance health server, run by real nginx", function () {
     const confDir = path.join(s.dir, "conf.d");
     fs.mkdirSync(confDir);
     fs.appendFileSync(s.env.MAGENTO_DR_ENV!, `\nHEALTH_PORT=${port}\nNGINX_CONF_DIR=${confDir}\n`);
-    // A recording `nginx` for the script's own `nginx -t` (it would test the machine's config).
-    const bin = path.dirname(
-      execFileSync("sh", ["-c", "command -v aws"], { env: s.env }).toString(),
-    );
-    fs.writeFileSync(
-      path.join(bin, "nginx"),
-      `#!/usr/bin/env bash\necho "nginx $*" >>${JSON.stringify(path.join(s.dir, "systemctl.log"))}\n`,
-      { mode: 0o755 },
-    );
+    recordingNginx(s);
     const installed = s.run("install-health-server");
+    assert.match(
+      installed.stderr,
+      /"event":"health-server-no-php","detail":"no upstream fastcgi_backend in nginx's configuration/,
+    );
     assert.strictEqual(installed.status, 0, installed.stderr);
     const serverBlock = path.join(confDir, "magento-dr-health.conf");
     assert.match(
@@ -125,7 +195,52 @@ describe("instance health server, run by real nginx", function () {
       assert.ok(fs.existsSync(flag));
       assert.strictEqual((await get(port, SERVING_HEALTH_PATH)).status, 503);
       assert.strictEqual((await get(port, SHALLOW_HEALTH_PATH)).status, 200, "still serves HTTP");
+      // No fastcgi_backend upstream on this machine: the app path cannot reach PHP and says so.
+      assert.deepStrictEqual(await get(port, APP_HEALTH_PATH), {
+        status: 200,
+        body: "serving HTTP (PHP-FPM not checked)",
+      });
     } finally {
+      await nginx.stop();
+    }
+  });
+
+  it("the app path runs PHP through Magento's fastcgi_backend and fails when PHP-FPM is gone", async () => {
+    const fpmBinary = phpFpm();
+    const s = fresh();
+    const port = await freePort();
+    const confDir = path.join(s.dir, "conf.d");
+    fs.mkdirSync(confDir);
+    fs.appendFileSync(s.env.MAGENTO_DR_ENV!, `\nHEALTH_PORT=${port}\nNGINX_CONF_DIR=${confDir}\n`);
+    // What `nginx -T` prints on an instance whose Magento site follows nginx.conf.sample.
+    const socket = path.join(s.dir, "fpm.sock");
+    const upstream = `upstream fastcgi_backend {\n    server unix:${socket};\n}`;
+    recordingNginx(s, `# configuration file /etc/nginx/conf.d/magento.conf:\n${upstream}\n`);
+    const installed = s.run("install-health-server");
+    assert.strictEqual(installed.status, 0, installed.stderr);
+    assert.doesNotMatch(installed.stderr, /health-server-no-php/);
+    // The script PHP-FPM runs: no include, no connection, nothing of Magento's.
+    const ping = fs.readFileSync(path.join(s.dir, "lib", "app-ping.php"), "utf8");
+    assert.strictEqual(
+      ping,
+      '<?php\nheader("Content-Type: text/plain");\necho "PHP-FPM serving";\n',
+    );
+    // nginx resolves `include fastcgi_params` next to its configuration file.
+    fs.copyFileSync("/etc/nginx/fastcgi_params", path.join(s.dir, "fastcgi_params"));
+    const fpm = startPhpFpm(fpmBinary, s.dir, socket);
+    const nginx = await startNginx(s.dir, path.join(confDir, "magento-dr-health.conf"), upstream);
+    try {
+      await waitFor(() => fs.existsSync(socket));
+      assert.deepStrictEqual(await get(port, APP_HEALTH_PATH), {
+        status: 200,
+        body: "PHP-FPM serving",
+      });
+      await fpm.stop();
+      // PHP-FPM gone: the target group's check fails (502), so the group replaces the instance.
+      assert.strictEqual((await get(port, APP_HEALTH_PATH)).status, 502);
+      assert.strictEqual((await get(port, SHALLOW_HEALTH_PATH)).status, 200, "nginx still answers");
+    } finally {
+      await fpm.stop();
       await nginx.stop();
     }
   });

@@ -168,11 +168,25 @@ describe("region failover: the standby deploys the automation", () => {
     ]);
   });
 
-  it("keeps the authority in one single-region table in the standby region", async () => {
+  it("keeps the authority in one single-region table in the witness region, owned by the standby stack", async () => {
     const tables = ofType(await planOf("prod-euw1"), "aws:dynamodb/table:Table");
     assert.strictEqual(tables.length, 1);
     const authority = tables[0];
     assert.strictEqual(authority.inputs.name, "magento-dr-authority");
+    // The witness region (us-west-2): losing either shop region leaves the authority reachable.
+    assert.strictEqual(authority.inputs.region, "us-west-2");
+    assert.strictEqual(
+      one(await planOf("prod-euw1"), "aws:dynamodb/resourcePolicy:ResourcePolicy", "-authority")
+        .inputs.region,
+      "us-west-2",
+    );
+    assert.deepStrictEqual(
+      ofType(await planOf("prod-use1"), "aws:dynamodb/table:Table").filter(
+        (t) => t.inputs.name === "magento-dr-authority",
+      ),
+      [],
+      "the home stack never holds the authority",
+    );
     assert.strictEqual(
       authority.inputs.replicas,
       undefined,
@@ -189,7 +203,7 @@ describe("region failover: the standby deploys the automation", () => {
       JSON.parse(orchestrator.inputs.environment.variables.FAILOVER_SETTINGS),
     );
     assert.strictEqual(settings.localRegion, "eu-west-1");
-    assert.strictEqual(settings.authority.region, "eu-west-1");
+    assert.strictEqual(settings.authority.region, "us-west-2");
     assert.strictEqual(
       settings.regionEndpoints["us-east-1"].healthUrl,
       "https://us-east-1.shop.example.com/health_check.php",
@@ -249,7 +263,7 @@ describe("region failover: the standby deploys the automation", () => {
       "silent once eu-west-1 is active",
     );
     assert.deepStrictEqual(resources("AuthorityWrite"), [
-      "arn:aws:dynamodb:eu-west-1:123456789012:table/magento-dr-authority",
+      "arn:aws:dynamodb:us-west-2:123456789012:table/magento-dr-authority",
     ]);
     assert.ok(
       resources("Endpoints").every((arn) =>

@@ -46,7 +46,7 @@ describe("search replication: the program", () => {
       const sid = (s: string) => statements.Statement.find((x) => x.Sid === s)!;
       assert.deepStrictEqual(sid("ReadAuthority").Action, ["dynamodb:GetItem"]);
       assert.deepStrictEqual(sid("ReadAuthority").Resource, [
-        "arn:aws:dynamodb:eu-west-1:123456789012:table/magento-dr-authority",
+        "arn:aws:dynamodb:us-west-2:123456789012:table/magento-dr-authority",
       ]);
       assert.deepStrictEqual(sid("ReplicationMetrics").Condition, {
         StringEquals: { "cloudwatch:namespace": "MagentoDR/Search" },

@@ -83,7 +83,7 @@ export class DerivedSettingsSource implements SettingsSource {
   }
 
   private async resolve(stack: StackInfo): Promise<RegionFailoverSettings> {
-    const authority = this.topology.authority.stack;
+    const authority = this.topology.standby.stack;
     const template = resolveSettings(await this.facts.orchestratorSettings(authority));
     if (stack.stack === authority) return template;
     const [own, authorityOutputs] = await Promise.all([

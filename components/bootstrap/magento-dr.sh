@@ -32,6 +32,8 @@ SESSION_MODULE=MagentoDr_DynamoDbSession
 SESSION_MODULE_DIR="$MAGENTO_ROOT/app/code/MagentoDr/DynamoDbSession"
 HEARTBEAT="$(dirname "$RENDERER")/heartbeat.php"
 HEARTBEAT_DIR="$STATE_DIR/heartbeat"
+# The health server's PHP script (health_conf): root's, outside Magento's tree.
+APP_PING="${DR_LIB_DIR:-/usr/local/lib/magento-dr}/app-ping.php"
 
 # Every AWS CLI call is bounded: a blackholed endpoint must not stall the watcher (the AWS CLI's
 # default socket timeouts are 60 s each, per retry).
@@ -329,6 +331,8 @@ fail_closed_or_keep() {
 # promotion under way), so Route 53's check of a region in maintenance (a warm standby before its
 # promotion, a fenced old primary) reports it unhealthy and its failover record never sends
 # shoppers to a maintenance page, while a region being promoted is checked healthy at once.
+# /dr-app hands a PHP script that touches no data store to PHP-FPM (health_app_location): what
+# Magento's target group, and so the Auto Scaling group's ELB health, checks.
 # nginx includes conf.d/*.conf inside http {} (Amazon Linux's and Debian's packaged nginx.conf).
 health_conf() {
   local flag="$MAGENTO_ROOT/var/.maintenance.flag"
@@ -338,6 +342,7 @@ server {
     access_log off;
     default_type text/plain;
     location = /dr-shallow { return 200 "serving HTTP"; }
+$(health_app_location)
     location = /dr-serving {
         set \$serving "yes";
         if (-f "$flag") { set \$serving "no"; }
@@ -350,7 +355,32 @@ server {
 CONF
 }
 
+# Magento's nginx configuration passes PHP to an upstream named fastcgi_backend, which the site's
+# configuration defines (nginx.conf.sample in Magento's repository: "fastcgi_pass
+# fastcgi_backend;", with "upstream fastcgi_backend { server unix:/var/run/php/php-fpm.sock; }"
+# as its example). Reusing it reaches the very PHP-FPM pool Magento runs in. Without it nothing
+# here can reach PHP: /dr-app then answers like /dr-shallow, and the line says so.
+health_app_location() {
+  if nginx -T 2>/dev/null | grep -Eq '^[[:space:]]*upstream[[:space:]]+fastcgi_backend[[:space:]]*[{]'; then
+    cat <<CONF
+    location = /dr-app {
+        include fastcgi_params;
+        fastcgi_param SCRIPT_FILENAME $APP_PING;
+        fastcgi_pass fastcgi_backend;
+        fastcgi_connect_timeout 2s;
+        fastcgi_read_timeout 4s;
+    }
+CONF
+  else
+    log health-server-no-php "no upstream fastcgi_backend in nginx's configuration: /dr-app does not check PHP-FPM"
+    echo '    location = /dr-app { return 200 "serving HTTP (PHP-FPM not checked)"; }'
+  fi
+}
+
 install_health_server() {
+  mkdir -p "$(dirname "$APP_PING")" &&
+    printf '%s\n' '<?php' 'header("Content-Type: text/plain");' 'echo "PHP-FPM serving";' >"$APP_PING" &&
+    chmod 0644 "$APP_PING" || return 1
   local conf="${NGINX_CONF_DIR:-/etc/nginx/conf.d}/magento-dr-health.conf" staged
   staged="$(mktemp "$conf.XXXXXXXX")" || return 1
   if ! { health_conf >"$staged" && chmod 0644 "$staged" && mv -fT "$staged" "$conf"; }; then

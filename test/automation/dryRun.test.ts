@@ -21,7 +21,7 @@ describe("promote CLI: --dry-run changes nothing", function () {
     const out = c.output();
     const expected = [
       /DRY RUN: nothing below is done/,
-      /1 +lease +dynamodb:UpdateItem \(conditional on the epoch\)\n.*in eu-west-1: promote-\S+ item "authority"/,
+      /1 +lease +dynamodb:UpdateItem \(conditional on the epoch\)\n.*in us-west-2: promote-\S+ item "authority"/,
       /2 +quiesce +cloudwatch:GetMetricData/,
       /3a-3c run in parallel:/,
       /3a +cache +elasticache:FailoverGlobalReplicationGroup\n.*in eu-west-1: ldgnf-magento-dr-prod-use1 -> primary magento-dr-prod-euw1/,

@@ -16,10 +16,11 @@ describe("promote CLI: status", function () {
     assertNothingChanged(c, await c.authority());
     const out = c.output();
     for (const pattern of [
-      /authority \(promote-\S+, eu-west-1\): us-east-1 active, epoch 0, phase steady, no lease held/,
-      /prod-euw1 +eu-west-1 +authority +standby \(fenced\)/,
+      /authority \(promote-\S+, us-west-2\): us-east-1 active, epoch 0, phase steady, no lease held/,
+      /prod-euw1 +eu-west-1 +standby +standby \(fenced\)/,
       /prod-use1 +us-east-1 +home +ACTIVE/,
-      /health +https:\/\/us-east-1\.shop\.example\.com\/health_check\.php: healthy \(HTTP 200\)/,
+      /shallow +https:\/\/us-east-1\.shop\.example\.com\/dr-shallow: answering \(HTTP 200\)/,
+      /deep +https:\/\/us-east-1\.shop\.example\.com\/health_check\.php: healthy \(HTTP 200\)/,
       /database +available, replica of arn:aws:rds:us-east-1:123456789012:db:magento-dr-prod-use1/,
       /database +available, standalone writer/,
       /cache +available, secondary/,
@@ -35,6 +36,34 @@ describe("promote CLI: status", function () {
     ]) {
       assert.match(out, pattern);
     }
+  });
+
+  it("tells the shallow signal from the deep one: an in-region incident is not a lost region", async () => {
+    c = await suite.start();
+    const probed: string[] = [];
+    const probe = async (url: string) => {
+      probed.push(url);
+      return url.endsWith("/health_check.php")
+        ? { ok: false, detail: "HTTP 500", ms: 4 }
+        : { ok: true, detail: "HTTP 200", ms: 2 };
+    };
+    assert.equal(await c.run(["status"], { probe }), ExitCode.ok, c.output());
+    const out = c.output();
+    assert.match(
+      out,
+      /shallow +https:\/\/us-east-1\.shop\.example\.com\/dr-shallow: answering \(HTTP 200\)/,
+    );
+    assert.match(
+      out,
+      /deep +https:\/\/us-east-1\.shop\.example\.com\/health_check\.php: FAILING \(HTTP 500\)/,
+    );
+    assert.deepEqual(probed.sort(), [
+      "https://eu-west-1.shop.example.com/dr-shallow",
+      "https://eu-west-1.shop.example.com/health_check.php",
+      "https://us-east-1.shop.example.com/dr-shallow",
+      "https://us-east-1.shop.example.com/health_check.php",
+    ]);
+    assert.deepEqual(c.aws.writes(), []);
   });
 
   it("shows a dead region as unreachable and still reports the rest", async () => {

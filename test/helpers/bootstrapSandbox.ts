@@ -139,6 +139,7 @@ esac
       `ENDPOINT_ALLOWLIST=${allowlist}`,
       "METRIC_NAMESPACE=MagentoDR/Instances",
       `STATE_DIR=${path.join(dir, "state")}`,
+      `DR_LIB_DIR=${path.join(dir, "lib")}`,
     ].join("\n"),
   );
   const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, MAGENTO_DR_ENV: envFile };

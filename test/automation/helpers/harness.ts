@@ -167,7 +167,7 @@ export async function cli(dynamo: LocalDynamo, aws = new FakeAws()): Promise<Cli
       return runMode(parsed, { ...deps(), ...overrides });
     },
     async authority() {
-      const s = await settings.settingsFor(topology.authority);
+      const s = await settings.settingsFor(topology.standby);
       return new AuthorityStore({
         client: authorityClient,
         tableName,
