@@ -1,6 +1,7 @@
 // `npm run promote -- <mode> [options]`: wires the real world (Pulumi Automation API, AWS SDK,
 // the terminal) into main.ts and exits with its code. Progress goes to stdout; the step library's
 // JSON log lines and Pulumi's engine output go to stderr, so `2> promote.log` keeps them.
+import { LOG_COMPONENTS } from "../functions/contractLog";
 import { createLogger } from "../functions/region/log";
 import { probeOnce } from "../functions/region/probes";
 import { controlPlanesAnswer, fetchStatus } from "./controlPlanes";
@@ -60,7 +61,9 @@ async function main(): Promise<number> {
     confirm: terminalConfirm,
     print,
     now: Date.now,
-    log: createLogger({ component: "promote-cli" }, (fields) => printError(JSON.stringify(fields))),
+    log: createLogger({ component: LOG_COMPONENTS.cli }, (fields) =>
+      printError(JSON.stringify(fields)),
+    ),
     user,
     timings: { observeTimeoutMs: 10_000, quiesce: DEFAULT_QUIESCE },
     probe: (url) => probeOnce(url, 5_000),

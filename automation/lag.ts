@@ -2,6 +2,7 @@
 // service publishes it). Database and cache are held to the stack's RPO budget, the same budget
 // the automatic path enforces; EFS replication is asynchronous with a 15-minute design RPO, so
 // media is held to that instead (a 60 s budget would refuse every switchover).
+import { AWS_METRICS } from "../functions/contractMetrics";
 import { DescribeReplicationConfigurationsCommand } from "@aws-sdk/client-efs";
 import type { RegionalClients } from "../functions/region/clients";
 import { withDeadline } from "../functions/region/deadline";
@@ -33,8 +34,7 @@ export interface TierReading extends LagReading {
 /** The cache's lag is published on the secondary's first node (components/monitoring.ts). */
 export const cacheLagMetric = (replicationGroupId: string) => ({
   source: "cache",
-  namespace: "AWS/ElastiCache",
-  metricName: "GlobalDatastoreReplicationLag",
+  ...AWS_METRICS.globalDatastoreLag,
   dimensions: { CacheClusterId: `${replicationGroupId}-001` },
   toSeconds: 1,
 });

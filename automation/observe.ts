@@ -4,6 +4,7 @@
 import type { RegionalClients } from "../functions/region/clients";
 import { withDeadline } from "../functions/region/deadline";
 import { errorMessage } from "../functions/region/errors";
+import { LOG_COMPONENTS } from "../functions/contractLog";
 import { createLogger } from "../functions/region/log";
 import type { RegionFailoverSettings } from "../functions/region/settings";
 import type { StepContext } from "../functions/region/steps";
@@ -21,7 +22,7 @@ export function observationContext(
     epoch: 0,
     signal,
     deadlineAt: Date.now(),
-    log: createLogger({ component: "promote-cli-observe" }, () => undefined),
+    log: createLogger({ component: LOG_COMPONENTS.cliObserve }, () => undefined),
   };
 }
 

@@ -4,7 +4,8 @@ import { KeyRef, keyUse } from "./arns";
 import { albLogWriter } from "./albLogDelivery";
 import { Capacity } from "../config";
 import { TIER_PORTS } from "./network";
-import { INSTANCE_METRIC_NAMESPACE, packUserData } from "./bootstrap/userData";
+import { METRIC_NAMESPACES } from "../functions/contractMetrics";
+import { packUserData } from "./bootstrap/userData";
 import { AUTHORITY_ITEM, onItems } from "./authorityAccess";
 import {
   APP_HEALTH_PATH,
@@ -488,7 +489,7 @@ export class MagentoAppTier extends pulumi.ComponentResource {
         Effect: "Allow",
         Action: ["cloudwatch:PutMetricData"],
         Resource: ["*"],
-        Condition: { StringEquals: { "cloudwatch:namespace": INSTANCE_METRIC_NAMESPACE } },
+        Condition: { StringEquals: { "cloudwatch:namespace": METRIC_NAMESPACES.instances } },
       },
       {
         Sid: "MountMedia",

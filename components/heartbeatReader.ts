@@ -1,3 +1,4 @@
+import { LAMBDA_ENVIRONMENT } from "../functions/contractEnvironment";
 import * as pulumi from "@pulumi/pulumi";
 import { createHeartbeatReaderHandler } from "../functions/heartbeat/handler";
 import { FailoverFunction, inVpc, type VpcFunctionPlacement } from "./failoverFunction";
@@ -38,10 +39,13 @@ export class HeartbeatReader extends pulumi.ComponentResource {
         callbackFactory: () =>
           createHeartbeatReaderHandler({
             ...settings,
-            host: process.env.DATABASE_HOST ?? "",
-            secretArn: process.env.DATABASE_SECRET_ARN ?? "",
+            host: process.env[LAMBDA_ENVIRONMENT.databaseHost] ?? "",
+            secretArn: process.env[LAMBDA_ENVIRONMENT.databaseSecretArn] ?? "",
           }),
-        environment: { DATABASE_HOST: args.databaseHost, DATABASE_SECRET_ARN: args.secretArn },
+        environment: {
+          [LAMBDA_ENVIRONMENT.databaseHost]: args.databaseHost,
+          [LAMBDA_ENVIRONMENT.databaseSecretArn]: args.secretArn,
+        },
         statements: secretRead(
           "DatabaseLogin",
           args.region,

@@ -1,9 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { AlarmThresholds } from "../config";
-import { cacheAlarmPrefix, SEARCH_METRIC_NAMESPACE } from "./tierAutomation";
-import { SEARCH_METRICS } from "../functions/searchHealth";
-import { REPLICATION_METRICS } from "../functions/searchReplication/handler";
+import { cacheAlarmPrefix } from "./tierAutomation";
+import { LOG_FIELDS } from "../functions/contractLog";
+import {
+  AWS_METRICS,
+  METRIC_NAMESPACES,
+  REPLICATION_METRICS,
+  SEARCH_METRICS,
+} from "../functions/contractMetrics";
 
 const GIB = 1024 ** 3;
 
@@ -140,7 +145,7 @@ export class Monitoring extends pulumi.ComponentResource {
       if (args.replicaRegion) {
         cacheAlarm("replication-lag", {
           description: `Global Datastore lag on ${node} above ${t.cacheReplicationLagSeconds} s: a failover would lose that much cache and sessions`,
-          metricName: "GlobalDatastoreReplicationLag",
+          metricName: AWS_METRICS.globalDatastoreLag.metricName,
           statistic: "Maximum",
           comparisonOperator: "GreaterThanThreshold",
           threshold: t.cacheReplicationLagSeconds,
@@ -176,8 +181,7 @@ export class Monitoring extends pulumi.ComponentResource {
       alarm({
         name: replicaLagAlarmName(args.databaseIdentifier),
         description: `Cross-region replica lag above ${t.dbReplicaLagSeconds} s: the RPO of a failover now`,
-        namespace: "AWS/RDS",
-        metricName: "ReplicaLag",
+        ...AWS_METRICS.rdsReplicaLag,
         dimensions: db,
         statistic: "Maximum",
         comparisonOperator: "GreaterThanThreshold",
@@ -237,7 +241,7 @@ export class Monitoring extends pulumi.ComponentResource {
       name: `${args.searchDomainName}-search-tier-unhealthy`,
       description:
         "The endpoint Magento uses for search failed the health checker for 3 minutes (or the checker stopped reporting)",
-      namespace: SEARCH_METRIC_NAMESPACE,
+      namespace: METRIC_NAMESPACES.search,
       metricName: SEARCH_METRICS.tierHealth,
       dimensions: {},
       statistic: "Minimum",
@@ -253,7 +257,7 @@ export class Monitoring extends pulumi.ComponentResource {
       name: `${args.searchDomainName}-search-replication-stopped`,
       description:
         "The region's search domain does not follow the active region (rule missing, an index paused or failed, nothing following), or the replication function stopped reporting, for 5 minutes",
-      namespace: SEARCH_METRIC_NAMESPACE,
+      namespace: METRIC_NAMESPACES.search,
       metricName: REPLICATION_METRICS.healthy,
       dimensions: replication,
       statistic: "Minimum",
@@ -265,7 +269,7 @@ export class Monitoring extends pulumi.ComponentResource {
     alarm({
       name: `${args.searchDomainName}-search-replication-behind`,
       description: `Follower indices trail their leaders by more than ${t.searchReplicationLagOperations} operations for 10 minutes`,
-      namespace: SEARCH_METRIC_NAMESPACE,
+      namespace: METRIC_NAMESPACES.search,
       metricName: REPLICATION_METRICS.lag,
       dimensions: replication,
       statistic: "Minimum",
@@ -363,10 +367,15 @@ function dashboardBody(args: MonitoringArgs): pulumi.Output<string> {
     metricWidget(
       "Replication lag per tier (s)",
       [
-        ["AWS/RDS", "ReplicaLag", "DBInstanceIdentifier", args.databaseIdentifier],
         [
-          "AWS/ElastiCache",
-          "GlobalDatastoreReplicationLag",
+          AWS_METRICS.rdsReplicaLag.namespace,
+          AWS_METRICS.rdsReplicaLag.metricName,
+          "DBInstanceIdentifier",
+          args.databaseIdentifier,
+        ],
+        [
+          AWS_METRICS.globalDatastoreLag.namespace,
+          AWS_METRICS.globalDatastoreLag.metricName,
           "CacheClusterId",
           `${args.replicationGroupId}-001`,
         ],
@@ -376,7 +385,7 @@ function dashboardBody(args: MonitoringArgs): pulumi.Output<string> {
     ),
     metricWidget(
       "Search tier health (1 = healthy)",
-      [[SEARCH_METRIC_NAMESPACE, SEARCH_METRICS.tierHealth]],
+      [[METRIC_NAMESPACES.search, SEARCH_METRICS.tierHealth]],
       8,
       2,
     ),
@@ -406,7 +415,7 @@ function dashboardBody(args: MonitoringArgs): pulumi.Output<string> {
         .all(args.functionLogGroups)
         .apply(
           (groups) =>
-            `SOURCE ${groups.map((g) => `'${g}'`).join(" | SOURCE ")} | fields @timestamp, fn, outcome, reason | filter ispresent(outcome) | sort @timestamp desc | limit 20`,
+            `SOURCE ${groups.map((g) => `'${g}'`).join(" | SOURCE ")} | fields @timestamp, ${LOG_FIELDS.fn}, ${LOG_FIELDS.outcome}, ${LOG_FIELDS.reason} | filter ispresent(${LOG_FIELDS.outcome}) | sort @timestamp desc | limit 20`,
         ),
       view: "table",
     },

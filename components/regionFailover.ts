@@ -6,11 +6,17 @@ import {
   createOrchestratorHandler,
   createWitnessHandler,
   DEFAULT_SDK_TIMEOUTS,
-  REJECTED_EVENT,
   RegionFailoverSettingsInput,
   resolveSettings,
 } from "../functions/region";
 import { PROMOTION_ROLES } from "../functions/contract";
+import { LAMBDA_ENVIRONMENT } from "../functions/contractEnvironment";
+import { LOG_EVENTS } from "../functions/contractLog";
+import {
+  FAILOVER_REQUEST_METRICS,
+  METRIC_NAMESPACES,
+  REGION_GATE_METRICS,
+} from "../functions/contractMetrics";
 import { FailoverFunction, PolicyStatement } from "./failoverFunction";
 import { KeyRef, keyUse } from "./arns";
 import { regionGateMetric } from "./regionGate";
@@ -158,9 +164,9 @@ export class RegionFailover extends pulumi.ComponentResource {
     // against a blackholed region) so a run always ends inside its 60 s timeout and schedule.
     const witnessSettingsJson = resolvedJson({ probesPerRun: WITNESS_PROBES_PER_RUN });
     const environment = {
-      FAILOVER_SETTINGS: settingsJson,
-      DEADLINE_MS: String(args.deadlineSeconds * 1000),
-      RTO_BUDGET_SECONDS: String(args.rtoBudgetSeconds),
+      [LAMBDA_ENVIRONMENT.failoverSettings]: settingsJson,
+      [LAMBDA_ENVIRONMENT.deadlineMs]: String(args.deadlineSeconds * 1000),
+      [LAMBDA_ENVIRONMENT.rtoBudgetSeconds]: String(args.rtoBudgetSeconds),
     };
     const a = args.arns;
     // From the plain project name and region, so the statements are known at preview (the
@@ -307,7 +313,7 @@ export class RegionFailover extends pulumi.ComponentResource {
           "Promotes this region on a detector or operator request, under the authority's lease",
         callbackFactory: () =>
           createOrchestratorHandler(
-            resolveSettings(JSON.parse(process.env.FAILOVER_SETTINGS ?? "{}")),
+            resolveSettings(JSON.parse(process.env[LAMBDA_ENVIRONMENT.failoverSettings] ?? "{}")),
           ),
         statements: promote,
       },
@@ -336,16 +342,16 @@ export class RegionFailover extends pulumi.ComponentResource {
         // Its settings and the function to invoke; not the orchestrator's DEADLINE_MS and
         // RTO_BUDGET_SECONDS, which declare that function's limits, not this one's.
         environment: {
-          FAILOVER_SETTINGS: settingsJson,
-          ORCHESTRATOR_FUNCTION: this.orchestrator.functionName,
+          [LAMBDA_ENVIRONMENT.failoverSettings]: settingsJson,
+          [LAMBDA_ENVIRONMENT.orchestratorFunction]: this.orchestrator.functionName,
         },
         timeoutSeconds: DETECTOR_TIMEOUT_SECONDS,
         description:
           "Decides from a quorum of vantage points whether the active region is lost; asks the orchestrator to promote",
         callbackFactory: () =>
           createDetectorHandler(
-            resolveSettings(JSON.parse(process.env.FAILOVER_SETTINGS ?? "{}")),
-            { orchestratorFunctionName: process.env.ORCHESTRATOR_FUNCTION },
+            resolveSettings(JSON.parse(process.env[LAMBDA_ENVIRONMENT.failoverSettings] ?? "{}")),
+            { orchestratorFunctionName: process.env[LAMBDA_ENVIRONMENT.orchestratorFunction] },
           ),
         statements: [
           ...detectorStatements,
@@ -395,10 +401,15 @@ export class RegionFailover extends pulumi.ComponentResource {
           region: witnessRegion,
           callbackFactory: () =>
             createWitnessHandler({
-              witnessRegion: process.env.WITNESS_REGION ?? "",
-              settings: resolveSettings(JSON.parse(process.env.FAILOVER_SETTINGS ?? "{}")),
+              witnessRegion: process.env[LAMBDA_ENVIRONMENT.witnessRegion] ?? "",
+              settings: resolveSettings(
+                JSON.parse(process.env[LAMBDA_ENVIRONMENT.failoverSettings] ?? "{}"),
+              ),
             }),
-          environment: { FAILOVER_SETTINGS: witnessSettingsJson, WITNESS_REGION: witnessRegion },
+          environment: {
+            [LAMBDA_ENVIRONMENT.failoverSettings]: witnessSettingsJson,
+            [LAMBDA_ENVIRONMENT.witnessRegion]: witnessRegion,
+          },
           // Its own verdicts only: a witness can never move the authority item.
           statements: [
             onItems("AuthorityRead", ["dynamodb:GetItem"], a.authorityTable, [
@@ -420,7 +431,7 @@ export class RegionFailover extends pulumi.ComponentResource {
     }
     const capacityMetric = settings.apply((s) => ({
       namespace: regionGateMetric(s.project).namespace,
-      metricName: s.capacityAlarmMetricName ?? "PromotionCapacityNotReached",
+      metricName: s.capacityAlarmMetricName ?? REGION_GATE_METRICS.capacityNotReached,
       // The promotion publishes the shortfall with this dimension (steps/capacity.ts).
       autoScalingGroupName: s.capacity.autoScalingGroupName,
     }));
@@ -459,7 +470,11 @@ export class RegionFailover extends pulumi.ComponentResource {
     promotionAlarm(
       "track",
       "A promotion track (cache, media, search, capacity) did not finish: the shop serves on its fallback",
-      { metricName: settings.apply((s) => s.trackAlarmMetricName ?? "PromotionTrackFailed") },
+      {
+        metricName: settings.apply(
+          (s) => s.trackAlarmMetricName ?? REGION_GATE_METRICS.trackFailed,
+        ),
+      },
     );
     // The gate trips the shop over to this region: whoever publishes it, operators hear of it.
     const gateMetric = settings.apply((s) => resolveSettings(s).gate);
@@ -528,10 +543,10 @@ export class RegionFailover extends pulumi.ComponentResource {
         logGroupName: this.orchestrator.logGroupName,
         // A quoted term matches the phrase anywhere in the line, whatever the log format wraps
         // around our JSON ("Filter pattern syntax for metric filters", CloudWatch Logs).
-        pattern: `"${REJECTED_EVENT}"`,
+        pattern: `"${LOG_EVENTS.rejected}"`,
         metricTransformation: {
-          name: "RejectedFailoverRequests",
-          namespace: REQUEST_METRIC_NAMESPACE,
+          name: FAILOVER_REQUEST_METRICS.rejected,
+          namespace: METRIC_NAMESPACES.failoverRequests,
           value: "1",
           defaultValue: "0",
         },
@@ -544,7 +559,7 @@ export class RegionFailover extends pulumi.ComponentResource {
         alarmName: `${name}-rejected-requests`,
         description:
           "The orchestrator refused a promotion request (forged, replayed, stale or malformed): nothing was changed; find the sender",
-        namespace: REQUEST_METRIC_NAMESPACE,
+        namespace: METRIC_NAMESPACES.failoverRequests,
         metricName: rejected.metricTransformation.name,
         topicArn,
       },
@@ -552,9 +567,6 @@ export class RegionFailover extends pulumi.ComponentResource {
     );
   }
 }
-
-/** Namespace of the orchestrator's refused-request count (from its log group). */
-export const REQUEST_METRIC_NAMESPACE = "MagentoDR/FailoverRequests";
 
 export interface FenceArgs {
   settings: {

@@ -1,7 +1,9 @@
 // The region gate: the CloudWatch metric and alarm, in the standby (authority) region, that the
 // PRIMARY record's health check follows. Promotion publishes the metric in its own region; the
 // home stack creates the alarm there with the resource-level `region` argument. Both sides take
-// the names from here so they cannot drift apart.
+// the names from here (functions/contractMetrics.ts) so they cannot drift apart.
+
+import { REGION_GATE_METRICS, regionGateNamespace } from "../functions/contractMetrics";
 
 export interface RegionGateMetric {
   namespace: string;
@@ -9,7 +11,10 @@ export interface RegionGateMetric {
 }
 
 export function regionGateMetric(project: string): RegionGateMetric {
-  return { namespace: `${project}/RegionGate`, metricName: "FailoverActive" };
+  return {
+    namespace: regionGateNamespace(project),
+    metricName: REGION_GATE_METRICS.failoverActive,
+  };
 }
 
 /** Name of the gate alarm guarding `homeRegion`'s PRIMARY record. */

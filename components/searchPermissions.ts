@@ -2,9 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { keyUse, type KeyRef } from "./arns";
 import { PolicyStatement } from "./failoverFunction";
 
-import { SEARCH_METRIC_NAMESPACE } from "./tierAutomation";
-
-export { SEARCH_METRIC_NAMESPACE };
+import { METRIC_NAMESPACES } from "../functions/contractMetrics";
 
 /**
  * What a function that signs in to a search domain needs: the domain users' secrets, the key they are
@@ -34,7 +32,7 @@ export function searchFunctionStatements(
       Action: ["cloudwatch:PutMetricData"],
       // PutMetricData has no resource ARNs; the namespace condition is how it is scoped.
       Resource: ["*"],
-      Condition: { StringEquals: { "cloudwatch:namespace": SEARCH_METRIC_NAMESPACE } },
+      Condition: { StringEquals: { "cloudwatch:namespace": METRIC_NAMESPACES.search } },
     },
   ];
 }

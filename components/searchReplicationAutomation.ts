@@ -7,7 +7,9 @@ import { basicAuthFromSecret, credentialsFromSecret } from "../functions/searchA
 import { ManagedUser, searchUserSpecs } from "../functions/searchReplication/users";
 import { FailoverFunction } from "./failoverFunction";
 import type { KeyRef } from "./arns";
-import { SEARCH_METRIC_NAMESPACE, searchFunctionStatements } from "./searchPermissions";
+import { LAMBDA_ENVIRONMENT } from "../functions/contractEnvironment";
+import { METRIC_NAMESPACES } from "../functions/contractMetrics";
+import { searchFunctionStatements } from "./searchPermissions";
 
 export interface SearchUserSecretRef {
   secretArn: pulumi.Input<string>;
@@ -86,7 +88,7 @@ export class SearchReplicationAutomation extends pulumi.ComponentResource {
       region: args.region,
       indexPrefix: args.indexPrefix,
       leaderAliases: args.leaderAliases,
-      metricNamespace: SEARCH_METRIC_NAMESPACE,
+      metricNamespace: METRIC_NAMESPACES.search,
       timeoutMs: 10_000,
       userSpecs: searchUserSpecs(args.indexPrefix),
     };
@@ -107,11 +109,11 @@ export class SearchReplicationAutomation extends pulumi.ComponentResource {
           });
           const magento = credentialsFromSecret(
             settings.region,
-            process.env.SEARCH_MAGENTO_SECRET_ARN ?? "",
+            process.env[LAMBDA_ENVIRONMENT.searchMagentoSecretArn] ?? "",
           );
           const checker = credentialsFromSecret(
             settings.region,
-            process.env.SEARCH_CHECKER_SECRET_ARN ?? "",
+            process.env[LAMBDA_ENVIRONMENT.searchCheckerSecretArn] ?? "",
           );
           const users = async (): Promise<ManagedUser[]> => {
             const pairs = [
@@ -130,22 +132,25 @@ export class SearchReplicationAutomation extends pulumi.ComponentResource {
           return createSearchReplicationHandler(
             {
               ...settings,
-              domainName: process.env.SEARCH_DOMAIN_NAME ?? "",
-              endpoint: process.env.SEARCH_ENDPOINT ?? "",
+              domainName: process.env[LAMBDA_ENVIRONMENT.searchDomainName] ?? "",
+              endpoint: process.env[LAMBDA_ENVIRONMENT.searchEndpoint] ?? "",
             },
             {
               activeRegion: async () => (await store.read()).activeRegion,
-              headers: basicAuthFromSecret(settings.region, process.env.SEARCH_SECRET_ARN ?? ""),
+              headers: basicAuthFromSecret(
+                settings.region,
+                process.env[LAMBDA_ENVIRONMENT.searchSecretArn] ?? "",
+              ),
               users,
             },
           );
         },
         environment: {
-          SEARCH_DOMAIN_NAME: args.domainName,
-          SEARCH_ENDPOINT: args.endpoint,
-          SEARCH_SECRET_ARN: args.secretArn,
-          SEARCH_MAGENTO_SECRET_ARN: args.users.magento.secretArn,
-          SEARCH_CHECKER_SECRET_ARN: args.users.checker.secretArn,
+          [LAMBDA_ENVIRONMENT.searchDomainName]: args.domainName,
+          [LAMBDA_ENVIRONMENT.searchEndpoint]: args.endpoint,
+          [LAMBDA_ENVIRONMENT.searchSecretArn]: args.secretArn,
+          [LAMBDA_ENVIRONMENT.searchMagentoSecretArn]: args.users.magento.secretArn,
+          [LAMBDA_ENVIRONMENT.searchCheckerSecretArn]: args.users.checker.secretArn,
         },
         statements: [
           {

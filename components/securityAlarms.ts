@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { INSTANCE_METRIC_NAMESPACE } from "./bootstrap/userData";
+import { INSTANCE_METRICS, METRIC_NAMESPACES } from "../functions/contractMetrics";
 
 /** An alarm that pages `topicArn` as soon as a count metric is 1 or more in a minute. */
 export function pageOnCount(
@@ -64,8 +64,8 @@ export class SecurityAlarms extends pulumi.ComponentResource {
         description:
           "An instance refused an endpoint parameter that names a host this stack did not create " +
           "(it keeps its last good env.php): find who wrote the SSM parameter",
-        namespace: INSTANCE_METRIC_NAMESPACE,
-        metricName: "EndpointRejected",
+        namespace: METRIC_NAMESPACES.instances,
+        metricName: INSTANCE_METRICS.endpointRejected,
         dimensions: { Stack: args.stack },
         topicArn: args.topicArn,
       },

@@ -5,7 +5,9 @@ import {
   ACCEPTED_CACHE_EVENTS,
   createCacheEndpointSyncHandler,
 } from "../functions/cacheEndpointSync";
-import { createSearchHealthHandler, SEARCH_METRICS } from "../functions/searchHealth";
+import { LAMBDA_ENVIRONMENT } from "../functions/contractEnvironment";
+import { METRIC_NAMESPACES, SEARCH_METRICS } from "../functions/contractMetrics";
+import { createSearchHealthHandler } from "../functions/searchHealth";
 import { basicAuthFromSecret } from "../functions/searchAuth";
 import { FailoverFunction } from "./failoverFunction";
 import { KeyRef, secretRead } from "./arns";
@@ -14,9 +16,6 @@ import { KeyRef, secretRead } from "./arns";
 export function cacheAlarmPrefix(replicationGroupId: string): string {
   return `${replicationGroupId}-cache-`;
 }
-
-/** CloudWatch namespace of the search checker's metrics (its PutMetricData is limited to it). */
-export const SEARCH_METRIC_NAMESPACE = "MagentoDR/Search";
 
 /** The seed's switch: leave after 3 consecutive failures, come back after 5 successes. */
 export const SEARCH_CHECKER_THRESHOLDS = { failureThreshold: 3, recoveryThreshold: 5 } as const;
@@ -76,9 +75,9 @@ export class TierAutomation extends pulumi.ComponentResource {
         callbackFactory: () =>
           createCacheEndpointSyncHandler({
             ...cacheSettings,
-            accountId: process.env.ACCOUNT_ID ?? "",
+            accountId: process.env[LAMBDA_ENVIRONMENT.accountId] ?? "",
           }),
-        environment: { ACCOUNT_ID: args.accountId },
+        environment: { [LAMBDA_ENVIRONMENT.accountId]: args.accountId },
         statements: [
           {
             Sid: "ReadReplicationGroup",
@@ -156,7 +155,7 @@ export class TierAutomation extends pulumi.ComponentResource {
       endpointParameterName: parameter(PARAMETERS.searchEndpoint),
       epochParameterName: parameter(PARAMETERS.epoch),
       stateParameterName: parameter(PARAMETERS.searchHealthState),
-      metricNamespace: SEARCH_METRIC_NAMESPACE,
+      metricNamespace: METRIC_NAMESPACES.search,
       timeoutMs: 5000,
       rounds: 3,
       roundIntervalMs: 20000,
@@ -171,18 +170,20 @@ export class TierAutomation extends pulumi.ComponentResource {
           createSearchHealthHandler(
             {
               ...searchSettings,
-              endpoints: JSON.parse(process.env.SEARCH_ENDPOINTS ?? "[]") as string[],
+              endpoints: JSON.parse(
+                process.env[LAMBDA_ENVIRONMENT.searchEndpoints] ?? "[]",
+              ) as string[],
             },
             {
               requestHeaders: basicAuthFromSecret(
                 searchSettings.region,
-                process.env.SEARCH_SECRET_ARN ?? "",
+                process.env[LAMBDA_ENVIRONMENT.searchSecretArn] ?? "",
               ),
             },
           ),
         environment: {
-          SEARCH_ENDPOINTS: pulumi.jsonStringify(args.searchEndpoints),
-          SEARCH_SECRET_ARN: args.searchSecretArn,
+          [LAMBDA_ENVIRONMENT.searchEndpoints]: pulumi.jsonStringify(args.searchEndpoints),
+          [LAMBDA_ENVIRONMENT.searchSecretArn]: args.searchSecretArn,
         },
         statements: [
           {
@@ -207,7 +208,7 @@ export class TierAutomation extends pulumi.ComponentResource {
             Action: ["cloudwatch:PutMetricData"],
             // PutMetricData has no resource ARNs; the namespace condition is how it is scoped.
             Resource: ["*"],
-            Condition: { StringEquals: { "cloudwatch:namespace": SEARCH_METRIC_NAMESPACE } },
+            Condition: { StringEquals: { "cloudwatch:namespace": METRIC_NAMESPACES.search } },
           },
         ],
         memorySize: 256,

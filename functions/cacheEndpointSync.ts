@@ -15,6 +15,7 @@ import {
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { clientConfig, lazy } from "./awsClients";
 import { checkCacheEvent } from "./cacheEvent";
+import { LOG_TIER_FUNCTIONS } from "./contractLog";
 import { logEvent } from "./log";
 import {
   modifiedAfter,
@@ -137,7 +138,10 @@ export function createCacheEndpointSyncHandler(
     () => deps.elasticache ?? new ElastiCacheClient(clientConfig(settings.region)),
   );
   const ssm = lazy(() => deps.ssm ?? new SSMClient(clientConfig(settings.region)));
-  const logBase = { fn: "cacheEndpointSync", replicationGroupId: settings.replicationGroupId };
+  const logBase = {
+    fn: LOG_TIER_FUNCTIONS.cacheEndpointSync,
+    replicationGroupId: settings.replicationGroupId,
+  };
 
   const finish = (result: CacheSyncResult, fields: Record<string, unknown>): CacheSyncResult => {
     const level = result.outcome === "rejected" || result.outcome === "skipped" ? "warn" : "info";

@@ -10,6 +10,8 @@
 import { CloudWatchClient, MetricDatum, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { clientConfig, lazy } from "./awsClients";
+import { LOG_TIER_FUNCTIONS } from "./contractLog";
+import { METRIC_NAMESPACES, SEARCH_METRICS } from "./contractMetrics";
 import { logEvent } from "./log";
 import { Decision, decide, HealthState, parseState, Thresholds } from "./searchDecision";
 import { DEFAULT_HEALTH_PATH, ProbeOptions, ProbeResult, sweep } from "./searchProbe";
@@ -26,7 +28,7 @@ export interface SearchHealthSettings {
   epochParameterName: string;
   /** SSM parameter holding the counters document (see SsmStateStore). */
   stateParameterName: string;
-  /** @default "MagentoDR/Search" */
+  /** @default METRIC_NAMESPACES.search ("MagentoDR/Search") */
   metricNamespace?: string;
   /** Per-probe deadline (connect, headers and body). @default 5000 */
   timeoutMs?: number;
@@ -76,12 +78,7 @@ export interface SearchHealthResult {
   rounds: RoundReport[];
 }
 
-export const SEARCH_METRICS = {
-  /** 1 when the endpoint (dimension "Endpoint") answered healthy, else 0. */
-  endpointHealth: "EndpointHealth",
-  /** 1 when the endpoint Magento currently uses answered healthy, else 0. No dimensions. */
-  tierHealth: "TierHealth",
-} as const;
+export { SEARCH_METRICS };
 
 // Time kept free at the end of an invocation for the SSM and CloudWatch writes.
 const WRITE_RESERVE_MS = 10_000;
@@ -103,7 +100,7 @@ export function resolveSearchHealthSettings(s: SearchHealthSettings): ResolvedSe
   }
   const resolved: ResolvedSearchHealthSettings = {
     ...s,
-    metricNamespace: s.metricNamespace ?? "MagentoDR/Search",
+    metricNamespace: s.metricNamespace ?? METRIC_NAMESPACES.search,
     timeoutMs: positiveInteger("timeoutMs", s.timeoutMs ?? 5000),
     rounds: positiveInteger("rounds", s.rounds ?? 3),
     roundIntervalMs: positiveInteger("roundIntervalMs", s.roundIntervalMs ?? 20_000),
@@ -173,7 +170,12 @@ async function publishHealth(
     );
     return undefined;
   } catch (error) {
-    logEvent({ fn: "searchHealth", level: "error", message: "PutMetricData failed", error });
+    logEvent({
+      fn: LOG_TIER_FUNCTIONS.searchHealth,
+      level: "error",
+      message: "PutMetricData failed",
+      error,
+    });
     return error;
   }
 }
@@ -210,7 +212,7 @@ export function createSearchHealthHandler(
   const store = deps.store ?? new SsmStateStore(ssm, s.stateParameterName);
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const now = deps.now ?? (() => new Date());
-  const logBase = { fn: "searchHealth" };
+  const logBase = { fn: LOG_TIER_FUNCTIONS.searchHealth };
 
   return async (_event?: unknown, context?: InvocationContext): Promise<SearchHealthResult> => {
     const [stored, document] = await Promise.all([

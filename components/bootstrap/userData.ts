@@ -3,14 +3,17 @@ import * as path from "path";
 import * as zlib from "zlib";
 import * as pulumi from "@pulumi/pulumi";
 import { PARAMETERS } from "../../functions/contract";
+import {
+  INSTANCE_ENVIRONMENT as V,
+  type InstanceVariable,
+} from "../../functions/contractEnvironment";
+import { METRIC_NAMESPACES } from "../../functions/contractMetrics";
 import { HEALTH_PORT } from "../healthPaths";
 
 export const BOOTSTRAP_SCRIPT = path.join(__dirname, "magento-dr.sh");
 export const ENV_RENDERER = path.join(__dirname, "render-env.php");
 /** The renderer's safe reader of the current env.php (installed beside it). */
 export const ENV_LITERAL = path.join(__dirname, "env-literal.php");
-/** Namespace of the metrics the instances publish (EndpointRejected). */
-export const INSTANCE_METRIC_NAMESPACE = "MagentoDR/Instances";
 /** Where the launch template writes the endpoint allowlist (root-owned, read by magento-dr). */
 export const ENDPOINT_ALLOWLIST_PATH = "/etc/magento-dr.endpoints.json";
 /** The endpoint parameters the renderer accepts only from the allowlist. */
@@ -139,22 +142,23 @@ export function renderUserData(settings: BootstrapSettings): pulumi.Output<strin
       pulumi.output(settings.endpointAllowlist),
     ])
     .apply(([fileSystemId, accessPointId, authorityTable, allowlist]) => {
-      const env: Record<string, string> = {
-        PROJECT: settings.project,
-        STACK: settings.stack,
-        REGION: settings.region,
-        PARAM_PATH: settings.parameterPath,
-        MAGENTO_ROOT: settings.magentoRoot ?? "/var/www/magento",
-        MAGENTO_USER: settings.magentoUser ?? "nginx",
-        FILE_SYSTEM_ID: fileSystemId,
-        ACCESS_POINT_ID: accessPointId,
-        RENDERER: `${INSTALL_DIR}/render-env.php`,
-        SESSION_MODULE_SRC: SESSION_MODULE_INSTALL_DIR,
-        ENDPOINT_ALLOWLIST: ENDPOINT_ALLOWLIST_PATH,
-        METRIC_NAMESPACE: INSTANCE_METRIC_NAMESPACE,
-        AUTHORITY_TABLE: authorityTable,
-        AUTHORITY_REGION: settings.authorityRegion ?? "",
-        HEALTH_PORT: String(HEALTH_PORT),
+      // Every key of the contract (the type says so), in the order the script documents them.
+      const env: Record<InstanceVariable, string> = {
+        [V.project]: settings.project,
+        [V.stack]: settings.stack,
+        [V.region]: settings.region,
+        [V.parameterPath]: settings.parameterPath,
+        [V.magentoRoot]: settings.magentoRoot ?? "/var/www/magento",
+        [V.magentoUser]: settings.magentoUser ?? "nginx",
+        [V.fileSystemId]: fileSystemId,
+        [V.accessPointId]: accessPointId,
+        [V.renderer]: `${INSTALL_DIR}/render-env.php`,
+        [V.sessionModuleSource]: SESSION_MODULE_INSTALL_DIR,
+        [V.endpointAllowlist]: ENDPOINT_ALLOWLIST_PATH,
+        [V.metricNamespace]: METRIC_NAMESPACES.instances,
+        [V.authorityTable]: authorityTable,
+        [V.authorityRegion]: settings.authorityRegion ?? "",
+        [V.healthPort]: String(HEALTH_PORT),
       };
       const envFile = Object.entries(env)
         .map(([k, v]) => `${k}=${shellQuote(v)}`)

@@ -5,6 +5,7 @@
 //    orchestrator to promote when the rule says so.
 // While this region is active, the detector only keeps the region gate closed and resumes an
 // interrupted promotion; it never probes itself, never acts on a local AZ event, never fails back.
+import { LOG_COMPONENTS } from "../contractLog";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { DescribeReplicationGroupsCommand } from "@aws-sdk/client-elasticache";
@@ -115,7 +116,8 @@ export function defaultDetectorDeps(
   const authorityClient =
     overrides.authorityClient ?? createAuthorityClient(settings.authority.region, settings.sdk);
   const log =
-    overrides.log ?? createLogger({ component: "region-detector", region: settings.localRegion });
+    overrides.log ??
+    createLogger({ component: LOG_COMPONENTS.detector, region: settings.localRegion });
   const now = overrides.now ?? Date.now;
   const functionName = overrides.orchestratorFunctionName;
   const requestFailover =

@@ -12,12 +12,13 @@
 // decision the detector recorded in the authority table, which only the detector's role may write.
 import type { PromotionMode } from "./authority";
 import type { RegionFailoverSettings } from "./settings";
+import { LOG_EVENTS } from "../contractLog";
 
 export const DETECTOR_SOURCE = "magento-dr.detector";
 /** Refused by the orchestrator (see above); events with it on the default bus page operators. */
 export const OPERATOR_SOURCE = "magento-dr.operator";
 /** The log event of a refused request; a metric filter on it pages operators. */
-export const REJECTED_EVENT = "event-rejected";
+export const REJECTED_EVENT = LOG_EVENTS.rejected;
 export const FAILOVER_DETAIL_TYPE = "RegionFailoverRequested";
 
 /** Clock skew tolerated on an event's timestamp. */

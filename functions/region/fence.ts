@@ -16,6 +16,7 @@ import {
   DescribeAutoScalingGroupsCommand,
   UpdateAutoScalingGroupCommand,
 } from "@aws-sdk/client-auto-scaling";
+import { LOG_COMPONENTS } from "../contractLog";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetParameterCommand, PutParameterCommand } from "@aws-sdk/client-ssm";
 import { AuthorityStore, DEFAULT_SERVING_TTL_MS } from "./authority";
@@ -63,7 +64,8 @@ export function createFenceHandler(
   const clients = deps.clients ?? createRegionalClients(settings.localRegion, settings.sdk);
   const authorityClient =
     deps.authorityClient ?? createAuthorityClient(settings.authority.region, settings.sdk);
-  const log = deps.log ?? createLogger({ component: "region-fence", region: settings.localRegion });
+  const log =
+    deps.log ?? createLogger({ component: LOG_COMPONENTS.fence, region: settings.localRegion });
   const authority = new AuthorityStore({
     client: authorityClient,
     tableName: settings.authority.tableName,

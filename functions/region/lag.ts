@@ -3,6 +3,7 @@
 // replica's own lag metric lives (RDS publishes ReplicaLag for the replica instance).
 // A reading uses the maximum over a look-back window: in an outage the replica stops reporting
 // a meaningful value, and the last values before the failure are the data that may be lost.
+import { AWS_METRICS } from "../contractMetrics";
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 
 export interface LagReading {
@@ -25,8 +26,7 @@ export interface LagMetric {
 
 export const rdsReplicaLagMetric = (instanceId: string): LagMetric => ({
   source: "database",
-  namespace: "AWS/RDS",
-  metricName: "ReplicaLag",
+  ...AWS_METRICS.rdsReplicaLag,
   dimensions: { DBInstanceIdentifier: instanceId },
   toSeconds: 1,
 });

@@ -1,8 +1,9 @@
 // A levelled, contextual logger over the shared one-JSON-line writer (functions/log.ts), so every
 // line of a promotion carries its incident, step and region without repeating them at each call.
+import { LOG_FIELDS, type LogLevel } from "../contractLog";
 import { logEvent } from "../log";
 
-export type LogLevel = "debug" | "info" | "warn" | "error";
+export type { LogLevel };
 
 export interface Logger {
   debug(event: string, fields?: Record<string, unknown>): void;
@@ -51,10 +52,13 @@ export function bounded(value: unknown, depth = 0): unknown {
 export function createLogger(base: Record<string, unknown> = {}, sink: LogSink = logEvent): Logger {
   const write = (level: LogLevel, event: string, fields: Record<string, unknown> = {}) =>
     sink(
-      bounded({ level, event, time: new Date().toISOString(), ...base, ...fields }) as Record<
-        string,
-        unknown
-      >,
+      bounded({
+        [LOG_FIELDS.level]: level,
+        [LOG_FIELDS.event]: event,
+        [LOG_FIELDS.time]: new Date().toISOString(),
+        ...base,
+        ...fields,
+      }) as Record<string, unknown>,
     );
   return {
     debug: (event, fields) => write("debug", event, fields),

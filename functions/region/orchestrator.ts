@@ -1,5 +1,6 @@
 // The orchestrator Lambda: validates the event, wires the promotion run (promotion.ts) to the
 // local region's clients and the authority table, and never throws.
+import { LOG_COMPONENTS } from "../contractLog";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { AuthorityStore, type PromotionMode } from "./authority";
 import { IncidentLog } from "./audit";
@@ -92,7 +93,7 @@ export function defaultOrchestratorDeps(
         : undefined),
     log:
       overrides.log ??
-      createLogger({ component: "region-orchestrator", region: settings.localRegion }),
+      createLogger({ component: LOG_COMPONENTS.orchestrator, region: settings.localRegion }),
     now,
     phases: overrides.phases,
   };

@@ -2,6 +2,7 @@
 // (strings and numbers only: no Pulumi objects, no secrets). `resolveSettings` fills defaults and
 // rejects a bad value naming the field, before any handler runs.
 import { DEFAULT_SDK_TIMEOUTS, SdkTimeouts } from "./clients";
+import { REGION_GATE_METRICS, regionGateNamespace } from "../contractMetrics";
 
 export interface RegionEndpoint {
   /** The DEEP signal: Magento's health check through the region's ALB (MySQL, Redis behind it);
@@ -223,12 +224,13 @@ export function resolveSettings(input: RegionFailoverSettingsInput): RegionFailo
   const settings: RegionFailoverSettings = {
     ...input,
     gate: {
-      namespace: input.gate?.namespace ?? `${input.project}/RegionGate`,
-      metricName: input.gate?.metricName ?? "FailoverActive",
+      namespace: input.gate?.namespace ?? regionGateNamespace(input.project),
+      metricName: input.gate?.metricName ?? REGION_GATE_METRICS.failoverActive,
       dimensions: input.gate?.dimensions ?? {},
     },
-    capacityAlarmMetricName: input.capacityAlarmMetricName ?? "PromotionCapacityNotReached",
-    trackAlarmMetricName: input.trackAlarmMetricName ?? "PromotionTrackFailed",
+    capacityAlarmMetricName:
+      input.capacityAlarmMetricName ?? REGION_GATE_METRICS.capacityNotReached,
+    trackAlarmMetricName: input.trackAlarmMetricName ?? REGION_GATE_METRICS.trackFailed,
     rpoBudgetSeconds: input.rpoBudgetSeconds ?? 60,
     detection: { ...DEFAULT_DETECTION, ...input.detection },
     leaseTtlMs: input.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,

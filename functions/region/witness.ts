@@ -3,6 +3,7 @@
 // no PHP or data store behind it: detection.ts) and records, after every probe, the
 // consecutive-failure count it reached in the authority table, where the standby's detector reads
 // it as its second vantage point.
+import { LOG_COMPONENTS } from "../contractLog";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { AuthorityStore } from "./authority";
 import { createAuthorityClient } from "./clients";
@@ -28,7 +29,8 @@ export function createWitnessHandler(
   const { settings, witnessRegion } = options;
   const client =
     deps.authorityClient ?? createAuthorityClient(settings.authority.region, settings.sdk);
-  const log = deps.log ?? createLogger({ component: "region-witness", region: witnessRegion });
+  const log =
+    deps.log ?? createLogger({ component: LOG_COMPONENTS.witness, region: witnessRegion });
   const now = deps.now ?? Date.now;
   const table = { client, tableName: settings.authority.tableName };
   const authority = new AuthorityStore({

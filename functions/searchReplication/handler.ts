@@ -16,6 +16,8 @@
 // reports the failure), except metrics, which never stop the work but fail the invocation at the end.
 import { CloudWatchClient, MetricDatum, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { clientConfig, lazy } from "../awsClients";
+import { LOG_TIER_FUNCTIONS } from "../contractLog";
+import { METRIC_NAMESPACES, REPLICATION_METRICS } from "../contractMetrics";
 import { logEvent } from "../log";
 import { basicAuthorization } from "../searchAuth";
 import { OpenSearchClient } from "./client";
@@ -47,7 +49,7 @@ export interface SearchReplicationSettings {
   leaderAliases: Record<string, string>;
   /** @default "magento-dr-<prefix>" */
   ruleName?: string;
-  /** @default "MagentoDR/Search" */
+  /** @default METRIC_NAMESPACES.search ("MagentoDR/Search") */
   metricNamespace?: string;
   /** Per-request deadline. @default 10000 */
   timeoutMs?: number;
@@ -76,13 +78,7 @@ export const SEARCH_REPLICATION_ACTIONS: readonly SearchReplicationAction[] = [
   "users",
 ];
 
-export const REPLICATION_METRICS = {
-  /** 1 when the domain follows the active region as it should (or leads), else 0. */
-  healthy: "ReplicationHealthy",
-  /** Largest leader_checkpoint - follower_checkpoint over the follower indices. */
-  lag: "ReplicationLagOperations",
-  followingIndices: "FollowingIndices",
-} as const;
+export { REPLICATION_METRICS };
 
 export interface ReplicationReport {
   action: SearchReplicationAction;
@@ -144,7 +140,7 @@ export function createSearchReplicationHandler(
   deps: SearchReplicationDeps,
 ): (event?: unknown) => Promise<ReplicationReport> {
   const ruleName = settings.ruleName ?? `magento-dr-${settings.indexPrefix}`;
-  const namespace = settings.metricNamespace ?? "MagentoDR/Search";
+  const namespace = settings.metricNamespace ?? METRIC_NAMESPACES.search;
   const pattern = indexPattern(settings.indexPrefix);
   const client = new OpenSearchClient({
     endpoint: settings.endpoint,
@@ -195,7 +191,12 @@ export function createSearchReplicationHandler(
       await cloudwatch().send(new PutMetricDataCommand({ Namespace: namespace, MetricData: data }));
       return undefined;
     } catch (error) {
-      logEvent({ fn: "searchReplication", level: "error", message: "PutMetricData failed", error });
+      logEvent({
+        fn: LOG_TIER_FUNCTIONS.searchReplication,
+        level: "error",
+        message: "PutMetricData failed",
+        error,
+      });
       return error;
     }
   }
@@ -292,7 +293,7 @@ export function createSearchReplicationHandler(
       // while the authority's region is unreachable.
       report = { action, ...(await manageUsers()) };
       logEvent({
-        fn: "searchReplication",
+        fn: LOG_TIER_FUNCTIONS.searchReplication,
         level: report.problems.length ? "warn" : "info",
         ...report,
       });
@@ -329,7 +330,7 @@ export function createSearchReplicationHandler(
       };
     }
     const level = report.problems.length === 0 ? "info" : "warn";
-    logEvent({ fn: "searchReplication", level, ...report });
+    logEvent({ fn: LOG_TIER_FUNCTIONS.searchReplication, level, ...report });
     if (action === "reconcile") {
       const metricsError = await publish(report);
       if (metricsError !== undefined) {

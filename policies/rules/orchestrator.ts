@@ -9,6 +9,7 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { Unwrap } from "@pulumi/pulumi";
 import { integer, settings, stringList } from "../lib/config";
 import { PROMOTION_ROLES } from "../../functions/contract";
+import { LAMBDA_ENVIRONMENT } from "../../functions/contractEnvironment";
 import { describeStatement, isWildcardAction, parseDocument } from "../lib/iam";
 import { PermissionDocument, permissionsOf, roleOf } from "../lib/permissions";
 import { promotingFunctions, Typed } from "../lib/stack";
@@ -16,8 +17,8 @@ import { Subject } from "../lib/subject";
 import { known, Maybe, show, snapshot, UNKNOWN } from "../lib/values";
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL, mutationsOnAnyResource } from "./leastPrivilege";
 
-export const DEADLINE_VARIABLE = "DEADLINE_MS";
-export const RTO_BUDGET_VARIABLE = "RTO_BUDGET_SECONDS";
+export const DEADLINE_VARIABLE = LAMBDA_ENVIRONMENT.deadlineMs;
+export const RTO_BUDGET_VARIABLE = LAMBDA_ENVIRONMENT.rtoBudgetSeconds;
 
 type Orchestrator = Typed<Unwrap<aws.lambda.FunctionArgs>>;
 
