@@ -48,6 +48,12 @@ const MAGENTO_PARAMETERS: Record<string, string> = {
   long_query_time: "2",
   require_secure_transport: "1",
   binlog_format: "ROW",
+  // The replica applies transactions in the source's commit order, so a row seen on it (the RPO
+  // heartbeat, docs/rpo.md) means every transaction committed before it is there too: "to avoid
+  // gaps occurring on a multithreaded replica, set replica_preserve_commit_order=ON" ("Replication
+  // and Transaction Inconsistencies", MySQL 8.0 Reference Manual). MySQL's default since 8.0.27,
+  // set here because RDS's default parameter groups are not documented to keep it.
+  replica_preserve_commit_order: "1",
 };
 
 /**

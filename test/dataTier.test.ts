@@ -76,6 +76,13 @@ describe("data tier: database", () => {
           p.name === "log_bin_trust_function_creators" && p.value === "1",
       ),
     );
+    // The RPO heartbeat bounds the loss only if the replica keeps the source's commit order.
+    assert.ok(
+      params.some(
+        (p: { name: string; value: string }) =>
+          p.name === "replica_preserve_commit_order" && p.value === "1",
+      ),
+    );
   });
 
   it("runs the standby as a Multi-AZ cross-region replica of the home writer, encrypted with its own key", async () => {
