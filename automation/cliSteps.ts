@@ -3,9 +3,12 @@
 //
 // quiesce (planned only): the lease fences the old region (its instances read the authority and
 //   go into maintenance within one endpoint-watcher period, 15 s); this step waits that out, then
-//   waits for the replica to report zero lag measured after the fence, so the database is
-//   promoted with every committed write. Without it a "planned" promotion could lose the writes
-//   of the last seconds before the fence, which is what an unplanned one does.
+//   waits for proof that every committed write reached the replica, so the database is promoted
+//   with all of them: an RPO heartbeat written after the fence settled, on the replica
+//   (fenceHeartbeat.ts); zero ReplicaLag measured after the fence only where the heartbeat cannot
+//   give that proof (no reader, unreadable, or its writers gone). Without it a "planned"
+//   promotion could lose the writes of the last seconds before the fence, which is what an
+//   unplanned one does.
 // reopen-gate (promoting the home region): the gate alarm guarding the home region's PRIMARY
 //   record lives in the authority region, and its missing data keeps the last state; promotion
 //   of the home region must publish 0 THERE, not 1 locally as the library's gate step does.
@@ -19,6 +22,7 @@ import {
   type StepResult,
 } from "../functions/region/steps";
 import { callOptions, retryThrottled } from "../functions/region/steps/context";
+import { FenceHeartbeat, type QuiesceHeartbeat } from "./fenceHeartbeat";
 import type { Progress } from "./progress";
 
 export interface QuiesceTimings {
@@ -30,7 +34,11 @@ export interface QuiesceTimings {
 
 export const DEFAULT_QUIESCE: QuiesceTimings = { settleMs: 30_000, deadlineMs: 300_000 };
 
-export function quiesceStep(timings: QuiesceTimings, now: () => number): PromotionStep {
+export function quiesceStep(
+  timings: QuiesceTimings,
+  now: () => number,
+  heartbeat?: QuiesceHeartbeat,
+): PromotionStep {
   return {
     name: "quiesce",
     deadlineMs: () => timings.deadlineMs,
@@ -40,8 +48,16 @@ export function quiesceStep(timings: QuiesceTimings, now: () => number): Promoti
         return { outcome: "already-done", detail: "database already standalone (resumed run)" };
       }
       const fencedAt = now();
+      const beats = heartbeat && new FenceHeartbeat(heartbeat, timings.settleMs, now);
+      await beats?.atFence(ctx.signal);
       await sleep(timings.settleMs, ctx.signal);
       for (let attempt = 0; ; attempt++) {
+        const look = beats
+          ? await beats.look(ctx.signal)
+          : { lagMayDecide: true, why: "no heartbeat reader on this stack" };
+        if (look.proof) {
+          return { outcome: "done", detail: `${look.proof}: every write before it is there` };
+        }
         const read = cloudWatchLagReader(
           ctx.clients.cloudWatch,
           rdsReplicaLagMetric(ctx.settings.database.instanceId),
@@ -52,10 +68,10 @@ export function quiesceStep(timings: QuiesceTimings, now: () => number): Promoti
           now,
         );
         const reading = await retryThrottled(ctx, () => read(ctx.signal));
-        if (reading.seconds === 0) {
-          return { outcome: "done", detail: "replica lag 0 s after the fence" };
+        if (reading.seconds === 0 && look.lagMayDecide) {
+          return { outcome: "done", detail: `replica lag 0 s after the fence (${look.why})` };
         }
-        ctx.log.info("quiesce-waiting", { reading: reading.detail, attempt });
+        ctx.log.info("quiesce-waiting", { reading: reading.detail, heartbeat: look.why, attempt });
         await sleep(
           backoffMs(attempt, ctx.settings.retry.baseDelayMs, ctx.settings.retry.maxDelayMs),
           ctx.signal,

@@ -18,13 +18,14 @@ Modes
                            nothing changed) if the target is not ready or the RPO is not shown to
                            hold: the measured loss window over rpoBudgetSeconds (the lag metric
                            decides only when the window cannot be read), or the cache's or media's
-                           lag over its budget. After the lease it waits for zero database lag, then
-                           promotes cache, database and media, scales up, points the endpoints at
-                           the target and moves traffic last.
+                           lag over its budget. After the lease it waits until a heartbeat
+                           written after the fence is on the replica (zero database lag where it
+                           cannot tell), then promotes cache, database and media, scales up, points
+                           the endpoints at the target and moves traffic last.
   unplanned --to <stack>   The orchestrator's unplanned path, for when the active region is failing:
                            an RPO over budget does not stop it (the prompt shows the loss window
-                           and the lag: what is lost), an
-                           unready target does. Asks you to type the target region (or --yes).
+                           and the lag: what is lost), an unready target does. Asks you to type
+                           the target region (or --yes).
                            Calls nothing in the region being left.
   failback  --to <stack>   Back to a region that was failed away from: starts EFS replication into
                            it (after a typed confirmation), checks that its database is a replica of

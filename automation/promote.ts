@@ -75,15 +75,31 @@ export function gateFor(target: PromotionTarget): CatalogContext["gate"] {
     : { region: target.settings.localRegion, value: 1 };
 }
 
-/** The phases this run executes, in order: quiesce first for planned, then the library's. */
-export function cliPhases(run: Run, target: PromotionTarget): PromotionStep[][] {
+/**
+ * The phases this run executes, in order: quiesce first for planned, then the library's.
+ * `fromRegion` is the region being left, whose heartbeat proves the quiesce.
+ */
+export function cliPhases(
+  run: Run,
+  target: PromotionTarget,
+  fromRegion: string,
+): PromotionStep[][] {
   const { deps } = run;
   const gate = gateFor(target);
   const gateClient = deps.aws.regional(gate.region, target.settings).cloudWatch;
   const swap = (step: PromotionStep) =>
     step === gateStep && target.stack.isHome ? reopenGateStep(gateClient, gate.region) : step;
   const phases = phasesFor(target.mode).map((phase) => phase.map(swap));
-  if (target.mode === "planned") phases.unshift([quiesceStep(deps.timings.quiesce, deps.now)]);
+  if (target.mode === "planned") {
+    const { settings } = target;
+    const read = lossWindowReader(
+      settings,
+      deps.aws.regional(settings.localRegion, settings),
+      deps.now,
+    );
+    const heartbeat = read && { read, fromRegion, deadlineMs: settings.deadlines.lossWindowMs };
+    phases.unshift([quiesceStep(deps.timings.quiesce, deps.now, heartbeat)]);
+  }
   const catalog: CatalogContext = { settings: target.settings, mode: target.mode, gate };
   return phases.map((phase) =>
     phase.map((step) => reported(step, run.progress, describeCalls(callsOf(step.name, catalog)))),
@@ -152,7 +168,7 @@ export async function promote(
     now: deps.now,
   });
   authority.progress = run.progress;
-  const phases = cliPhases(run, target);
+  const phases = cliPhases(run, target, admission.fromRegion);
   const tracks = cliTracks(run, target);
   const holder = `operator:${deps.user}`;
   const stopReleasing = releaseOnInterrupt(authority, deps.print, rerunCommand(args));

@@ -30,8 +30,17 @@ export function callsOf(step: string, c: CatalogContext): PlannedCall[] {
       ];
     case "quiesce":
       return [
+        ...(s.heartbeat
+          ? [
+              {
+                api: "lambda:Invoke (poll until a heartbeat written after the fence is on the replica)",
+                region: local,
+                resource: s.heartbeat.readerFunctionName,
+              },
+            ]
+          : []),
         {
-          api: "cloudwatch:GetMetricData (poll until 0)",
+          api: `cloudwatch:GetMetricData (poll until 0${s.heartbeat ? "; decides only where the heartbeat cannot" : ""})`,
           region: local,
           resource: `AWS/RDS ReplicaLag of ${s.database.instanceId}, measured after the fence`,
         },

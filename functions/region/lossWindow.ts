@@ -24,6 +24,12 @@ export interface LossWindow {
   heartbeatAt?: string;
   /** When the window was read (ISO 8601, the orchestrator's clock). */
   measuredAt: string;
+  /**
+   * The replica's own clock at the read (the reader's `readAt`), when it answered one: the clock
+   * a beat can be compared with whatever the reading machine's clock says (the operator CLI's
+   * quiesce wait).
+   */
+  replicaClockAt?: string;
   detail: string;
 }
 
@@ -36,17 +42,24 @@ export function lossWindowFrom(
   now: number,
 ): LossWindow {
   const measuredAt = new Date(now).toISOString();
+  const clock = report.readAt ? { replicaClockAt: report.readAt } : {};
   const beat = report.beats.find((b) => b.region === fromRegion);
   if (!beat) {
     return {
       source: "heartbeat",
       measuredAt,
+      ...clock,
       detail: `no heartbeat of ${fromRegion} on this replica (${report.detail})`,
     };
   }
   const at = Date.parse(beat.beatAt);
   if (Number.isNaN(at)) {
-    return { source: "heartbeat", measuredAt, detail: `unreadable beat time ${beat.beatAt}` };
+    return {
+      source: "heartbeat",
+      measuredAt,
+      ...clock,
+      detail: `unreadable beat time ${beat.beatAt}`,
+    };
   }
   // A beat "from the future" is clock skew between the two clocks: the window is then ~0.
   const seconds = Math.max(0, Math.round((now - at) / 100) / 10);
@@ -55,6 +68,7 @@ export function lossWindowFrom(
     seconds,
     heartbeatAt: beat.beatAt,
     measuredAt,
+    ...clock,
     detail: `newest replicated heartbeat of ${fromRegion} at ${beat.beatAt} (${beat.writer}), ${seconds} s before ${measuredAt}`,
   };
 }
@@ -149,15 +163,24 @@ export function rpoVerdict(
   };
 }
 
-/** Reads the window under a deadline; a failed or slow read is an unknown window, never a throw. */
+/**
+ * Reads the window under a deadline (and `parent`, a step's own signal, when given); a failed or
+ * slow read is an unknown window, never a throw.
+ */
 export async function measureLossWindow(
   reader: LossWindowReader,
   fromRegion: string,
   deadlineMs: number,
   now: () => number,
+  parent?: AbortSignal,
 ): Promise<LossWindow> {
   try {
-    return await withDeadline("loss window", deadlineMs, (signal) => reader(fromRegion, signal));
+    return await withDeadline(
+      "loss window",
+      deadlineMs,
+      (signal) => reader(fromRegion, signal),
+      parent,
+    );
   } catch (error) {
     return {
       source: "heartbeat",

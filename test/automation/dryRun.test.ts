@@ -22,7 +22,9 @@ describe("promote CLI: --dry-run changes nothing", function () {
     const expected = [
       /DRY RUN: nothing below is done/,
       /1 +lease +dynamodb:UpdateItem \(conditional on the epoch\)\n.*in us-west-2: promote-\S+ item "authority"/,
-      /2 +quiesce +cloudwatch:GetMetricData/,
+      /2 +quiesce +lambda:Invoke \(poll until a heartbeat written after the fence is on the replica\)\n.*in eu-west-1: prod-euw1-heartbeat-reader-fn-fn-/,
+      /2 +quiesce +cloudwatch:GetMetricData \(poll until 0; decides only where the heartbeat cannot\)/,
+      /RPO of us-east-1's data, measured by the heartbeat \(docs\/rpo\.md\):\n +loss window \d+(\.\d)? s +budget 60 s +ok/,
       /3a-3c run in parallel:/,
       /3a +cache +elasticache:FailoverGlobalReplicationGroup\n.*in eu-west-1: ldgnf-magento-dr-prod-use1 -> primary magento-dr-prod-euw1/,
       /3b +database +rds:PromoteReadReplica\n.*in eu-west-1: magento-dr-prod-euw1/,

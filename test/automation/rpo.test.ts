@@ -130,6 +130,29 @@ describe("promote CLI: RPO measured by the heartbeat", function () {
       ),
     );
   });
+
+  // The planned switchover's quiesce (docs/rpo.md): proven by a beat written after the fence.
+  it("quiesce: a beat written after the fence reaches the replica: quiesced, although ReplicaLag never reads 0", async () => {
+    const aws = new FakeAws();
+    aws.state.lag.ReplicaLag = [4, 95];
+    c = await suite.start(aws);
+    assert.equal(await c.run(PLANNED), ExitCode.ok, c.output());
+    assert.match(
+      c.output(),
+      /done +quiesce +[\d.]+ s +heartbeat of us-east-1 written at \S+, after the fence settled \(fence at \S+ \(the replica's clock\)\), is on the replica: every write before it is there/,
+    );
+    assert.equal(c.aws.state.databases[IDS.standby.db].source, undefined, "promoted");
+  });
+
+  it("quiesce on a slow link (ReplicaLag 0, beats arriving 10 s behind): the lag is not trusted, nothing promoted", async () => {
+    const aws = new FakeAws();
+    aws.state.heartbeats[STANDBY][HOME] = { behindMs: 10_000 };
+    c = await suite.start(aws);
+    assert.equal(await c.run(PLANNED), ExitCode.failed, c.output());
+    assert.match(c.output(), /FAILED: the promotion of eu-west-1 is incomplete .*: quiesce/);
+    assert.equal(c.aws.writes().filter((w) => w.command === "PromoteReadReplica").length, 0);
+    assert.notEqual(c.aws.state.databases[IDS.standby.db].source, undefined, "still a replica");
+  });
 });
 
 describe("the CLI's fake AWS: Lambda Invoke as AWS answers it", function () {

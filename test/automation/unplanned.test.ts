@@ -105,6 +105,7 @@ describe("promote CLI: unplanned failover and resumption", function () {
   it("a planned switchover stuck in quiesce exits 1 with the rerun; the rerun resumes the same incident", async () => {
     const aws = new FakeAws();
     aws.state.lag.ReplicaLag = [3]; // within budget, but writes never drain
+    aws.state.heartbeats[STANDBY][HOME] = Date.now() - 3_000; // nothing after the fence arrives
     c = await suite.start(aws);
     assert.equal(await c.run(["planned", "--to", "prod-euw1"]), ExitCode.failed, c.output());
     assert.match(
@@ -122,6 +123,7 @@ describe("promote CLI: unplanned failover and resumption", function () {
     assert.deepEqual(c.stackOps.calls, [], "no IaC while the data tier is not promoted");
 
     c.aws.state.lag.ReplicaLag = [0];
+    c.aws.state.heartbeats[STANDBY][HOME] = "live"; // caught up
     c.lines.length = 0;
     assert.equal(await c.run(["planned", "--to", "prod-euw1"]), ExitCode.ok, c.output());
     const done = await c.authority();
@@ -138,6 +140,8 @@ describe("promote CLI: unplanned failover and resumption", function () {
   it("a stuck planned switchover finished as unplanned asks to accept the loss first", async () => {
     const aws = new FakeAws();
     aws.state.lag.ReplicaLag = [3];
+    // The replica is behind: the newest beat on it is from before the fence, and stays there.
+    aws.state.heartbeats[STANDBY][HOME] = Date.now() - 3_000;
     c = await suite.start(aws);
     assert.equal(await c.run(["planned", "--to", "prod-euw1"]), ExitCode.failed, c.output());
     const writes = c.aws.writes().length;
@@ -153,6 +157,8 @@ describe("promote CLI: unplanned failover and resumption", function () {
   it("another stack's promotion left incomplete blocks a new one", async () => {
     const aws = new FakeAws();
     aws.state.lag.ReplicaLag = [3];
+    // The replica is behind: the newest beat on it is from before the fence, and stays there.
+    aws.state.heartbeats[STANDBY][HOME] = Date.now() - 3_000;
     c = await suite.start(aws);
     assert.equal(await c.run(["planned", "--to", "prod-euw1"]), ExitCode.failed);
     c.lines.length = 0;

@@ -113,10 +113,12 @@ export interface FakeState {
   functions: Record<string, { region: string; kind: "search" | "heartbeat-reader" }>;
   /**
    * What each region's heartbeat reader finds in its database (docs/rpo.md): the newest beat of
-   * each writing region, in ms since the epoch, or "live" (its writer still beats: 2 s before
-   * each read). A region absent: the table never reached that database.
+   * each writing region: fixed, in ms since the epoch (its writers stopped, or replication did);
+   * "live" (its writers beat and replication keeps up: the newest beat is as of each read); or
+   * `{ behindMs }` (beats keep arriving, that far behind: a slow link). A region absent: the
+   * table never reached that database.
    */
-  heartbeats: Record<string, Record<string, number | "live">>;
+  heartbeats: Record<string, Record<string, number | "live" | { behindMs: number }>>;
   /** A region's reader fails (a crash, a timeout): Lambda answers a function error, this message. */
   readerFailure: Record<string, string>;
 }
@@ -574,7 +576,9 @@ export class FakeAws {
       ? {
           beats: Object.entries(table).map(([writer, at]) => ({
             region: writer,
-            beatAt: new Date(at === "live" ? now - 2_000 : at).toISOString(),
+            beatAt: new Date(
+              at === "live" ? now : typeof at === "number" ? at : now - at.behindMs,
+            ).toISOString(),
             writer: `ip-10-0-1-23.${writer}`,
           })),
           readAt: new Date(now).toISOString(),
