@@ -11,22 +11,13 @@ import {
 import { createFenceHandler, type FenceSettings } from "../../functions/region/fence";
 import { memoryLogger } from "../../functions/region/log";
 import { assert, assertFields } from "./helpers/assertions";
-import { harness, HOME, STANDBY, startDynalite, type Harness } from "./helpers/fixtures";
-import type { LocalDynamo } from "./helpers/dynalite";
+import { useRegionHarness } from "../helpers/regionHarness";
+import { HOME, STANDBY } from "./helpers/fixtures";
 import { SimulatedAws } from "./helpers/simAws";
 
 describe("scenario 29: the serving lease (never two writers)", function () {
   this.timeout(20_000);
-  let dynamo: LocalDynamo;
-  let h: Harness;
-  before(async () => {
-    dynamo = await startDynalite();
-  });
-  after(async () => dynamo.stop());
-  beforeEach(async () => {
-    h = await harness(dynamo);
-  });
-  afterEach(async () => h.close());
+  const h = useRegionHarness();
 
   const fenceSettings = (localRegion: string, tableName: string): FenceSettings => ({
     localRegion,

@@ -4,8 +4,8 @@
 // Real SDK clients answered by the strict simulated standby region, a real authority table.
 import { CACHE_FALLBACK_HOST } from "../../functions/region/steps";
 import { assert, assertFields } from "./helpers/assertions";
-import { harness, HOME, startDynalite, type Harness } from "./helpers/fixtures";
-import type { LocalDynamo } from "./helpers/dynalite";
+import { useRegionHarness } from "../helpers/regionHarness";
+import { HOME } from "./helpers/fixtures";
 import { SIM_IDS } from "./helpers/simAws";
 
 const CACHE_PARAM = "/magento-dr/prod-euw1/cache/primary";
@@ -13,18 +13,10 @@ const MAINTENANCE = "/magento-dr/prod-euw1/maintenance";
 
 describe("region promotion: critical path and tracks", function () {
   this.timeout(10_000);
-  let dynamo: LocalDynamo;
-  let h: Harness;
-
-  before(async () => {
-    dynamo = await startDynalite();
-  });
-  after(async () => dynamo.stop());
-  beforeEach(async () => {
-    h = await harness(dynamo);
+  const h = useRegionHarness();
+  beforeEach(() => {
     h.sim.unreachableRegion = HOME;
   });
-  afterEach(async () => h.close());
 
   const count = (command: string) => h.sim.callsOf(command).length;
   const step = (report: { steps: { name: string; detail?: string }[] }, name: string) =>
@@ -218,8 +210,7 @@ describe("region promotion: critical path and tracks", function () {
     assert.equal(report.outcome, "completed", report.reason);
     assert.deepEqual(h.sim.state.alarmsDisabled, ["magento-db-euw1-db-replica-lag"]);
     assert.match(step(report, "database")!.detail ?? "", /standby-only alarm actions off/);
-    await h.close();
-    h = await harness(dynamo);
+    await h.renew();
     h.sim.unreachableRegion = HOME;
     h.sim.state.alarmActionsRefused = "AccessDenied";
     report = await h.promote({});
