@@ -10,18 +10,8 @@ import { memoryLogger } from "../../functions/region/log";
 import { probeOnce, readRoute53Status } from "../../functions/region/probes";
 import { createRoute53StatusClient } from "../../functions/region/clients";
 import { assert, assertFields } from "./helpers/assertions";
-import {
-  ACCOUNT,
-  harness,
-  HOME,
-  SOURCE_IDS,
-  STANDBY,
-  startDynalite,
-  testSettings,
-  WITNESS,
-  type Harness,
-} from "./helpers/fixtures";
-import type { LocalDynamo } from "./helpers/dynalite";
+import { useRegionHarness } from "../helpers/regionHarness";
+import { ACCOUNT, HOME, SOURCE_IDS, STANDBY, testSettings, WITNESS } from "./helpers/fixtures";
 import { deadUrl, startHealthServer, type HealthServer } from "./helpers/http";
 import { SimulatedAws } from "./helpers/simAws";
 
@@ -218,38 +208,30 @@ describe("region detection: probes", () => {
 
 describe("region detection: detector and witness Lambdas", function () {
   this.timeout(10_000);
-  let dynamo: LocalDynamo;
-  let h: Harness;
   let active: HealthServer;
-
-  before(async () => {
-    dynamo = await startDynalite();
-  });
-  after(async () => dynamo.stop());
   beforeEach(async () => {
     active = await startHealthServer(200);
-    h = await harness(dynamo, {
-      regionEndpoints: {
-        [HOME]: {
-          healthUrl: active.url,
-          shallowUrl: active.url,
-          route53HealthCheckId: "hc-use1",
-          inRegionSources: SOURCE_IDS,
-        },
-        [STANDBY]: {
-          healthUrl: active.url,
-          shallowUrl: active.url,
-          route53HealthCheckId: "hc-euw1",
-        },
-        [WITNESS]: { healthUrl: active.url, shallowUrl: active.url },
+  });
+  // Hooks of one block run in the order they are declared: the promotions a test started finish
+  // before its harness closes, and the health server closes last.
+  afterEach(() => promotions());
+  const h = useRegionHarness(() => ({
+    regionEndpoints: {
+      [HOME]: {
+        healthUrl: active.url,
+        shallowUrl: active.url,
+        route53HealthCheckId: "hc-use1",
+        inRegionSources: SOURCE_IDS,
       },
-    });
-  });
-  afterEach(async () => {
-    await promotions();
-    await h.close();
-    await active.close();
-  });
+      [STANDBY]: {
+        healthUrl: active.url,
+        shallowUrl: active.url,
+        route53HealthCheckId: "hc-euw1",
+      },
+      [WITNESS]: { healthUrl: active.url, shallowUrl: active.url },
+    },
+  }));
+  afterEach(() => active.close());
 
   // The hand-off is asynchronous as in production (requestPromotion.ts): the detector returns
   // once the orchestrator is asked; `promotions()` waits for the orchestrator runs it started.

@@ -7,38 +7,32 @@ import { HoldStore, MAX_HOLD_MS } from "../../functions/region/hold";
 import { createRoute53StatusClient } from "../../functions/region/clients";
 import { memoryLogger } from "../../functions/region/log";
 import { assert, assertFields } from "./helpers/assertions";
-import { harness, HOME, STANDBY, startDynalite, WITNESS, type Harness } from "./helpers/fixtures";
-import type { LocalDynamo } from "./helpers/dynalite";
+import { useRegionHarness } from "../helpers/regionHarness";
+import { HOME, STANDBY, WITNESS } from "./helpers/fixtures";
 import { startHealthServer, type HealthServer } from "./helpers/http";
 
 describe("scenario 31: an operator hold pauses the automatic path", function () {
   this.timeout(20_000);
-  let dynamo: LocalDynamo;
-  let h: Harness;
   let down: HealthServer;
   let holds: HoldStore;
-  before(async () => {
-    dynamo = await startDynalite();
-  });
-  after(async () => dynamo.stop());
   beforeEach(async () => {
     down = await startHealthServer(503);
-    h = await harness(dynamo, {
-      regionEndpoints: {
-        [HOME]: { healthUrl: down.url, shallowUrl: down.url, route53HealthCheckId: "hc-use1" },
-        [STANDBY]: { healthUrl: down.url, shallowUrl: down.url, route53HealthCheckId: "hc-euw1" },
-        [WITNESS]: { healthUrl: down.url, shallowUrl: down.url },
-      },
-    });
+  });
+  const h = useRegionHarness(() => ({
+    regionEndpoints: {
+      [HOME]: { healthUrl: down.url, shallowUrl: down.url, route53HealthCheckId: "hc-use1" },
+      [STANDBY]: { healthUrl: down.url, shallowUrl: down.url, route53HealthCheckId: "hc-euw1" },
+      [WITNESS]: { healthUrl: down.url, shallowUrl: down.url },
+    },
+  }));
+  // The harness closes first (its hook was declared first), then the server.
+  afterEach(() => down.close());
+  beforeEach(() => {
     holds = new HoldStore({
       client: h.authorityClient,
       tableName: h.settings.authority.tableName,
       now: () => h.clock.now,
     });
-  });
-  afterEach(async () => {
-    await h.close();
-    await down.close();
   });
 
   const requested: unknown[] = [];

@@ -14,26 +14,18 @@ import { AuthorityStore } from "../../functions/region/authority";
 import { CACHE_FALLBACK_HOST } from "../../functions/region/steps";
 import { assert, assertFields } from "./helpers/assertions";
 import { flakyDynamo, throttled, unavailable, updating } from "./helpers/flakyDynamo";
-import { ACCOUNT, harness, HOME, STANDBY, startDynalite, type Harness } from "./helpers/fixtures";
-import type { LocalDynamo } from "./helpers/dynalite";
+import { useRegionHarness } from "../helpers/regionHarness";
+import { ACCOUNT, HOME, STANDBY, type Harness } from "./helpers/fixtures";
 import { SIM_IDS } from "./helpers/simAws";
 
 const INCIDENT = "auto-us-east-1-to-eu-west-1-epoch-0";
 
 describe("region orchestrator: promotion scenarios", function () {
   this.timeout(10_000);
-  let dynamo: LocalDynamo;
-  let h: Harness;
-
-  before(async () => {
-    dynamo = await startDynalite();
-  });
-  after(async () => dynamo.stop());
-  beforeEach(async () => {
-    h = await harness(dynamo);
+  const h = useRegionHarness();
+  beforeEach(() => {
     h.sim.unreachableRegion = HOME; // the failed region: any call there would fail (and be counted)
   });
-  afterEach(async () => h.close());
 
   const detectorEvent = (detail: Partial<FailoverRequestDetail> = {}, time = h.clock.now) =>
     buildFailoverEvent({
@@ -371,7 +363,7 @@ describe("region orchestrator: promotion scenarios", function () {
     const resumed = await normalized(h);
     // The SDK mocks are per client class: one simulated region at a time.
     await h.close();
-    const reference = await harness(dynamo);
+    const reference = await h.another();
     try {
       reference.sim.unreachableRegion = HOME;
       assert.equal((await reference.promote({})).outcome, "completed");
@@ -677,7 +669,7 @@ describe("region orchestrator: promotion scenarios", function () {
     assertFields(await h.authority.read(), { phase: "completed", epoch: 1 });
     assert.equal(once.calls.filter((c) => c.failed).length, 2);
 
-    const h2 = await harness(dynamo);
+    const h2 = await h.another();
     try {
       const always = storeWith(h2, [
         { command: "UpdateItem", when: completion, times: Infinity, error: unavailable },

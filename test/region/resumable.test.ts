@@ -12,24 +12,23 @@ import { memoryLogger } from "../../functions/region/log";
 import { DEFAULT_LEASE_TTL_MS } from "../../functions/region/settings";
 import { databaseStep, type PromotionStep } from "../../functions/region/steps";
 import { assert, assertFields } from "./helpers/assertions";
-import { harness, HOME, STANDBY, startDynalite, type Harness } from "./helpers/fixtures";
-import type { LocalDynamo } from "./helpers/dynalite";
+import { useDynalite } from "../helpers/regionHarness";
+import { harness as regionHarness, HOME, STANDBY, type Harness } from "./helpers/fixtures";
 import { flakyDynamo, unavailable, updating } from "./helpers/flakyDynamo";
 
 describe("scenario 30: resumable promotion runs (short lease, heartbeat, resume)", function () {
   this.timeout(20_000);
-  let dynamo: LocalDynamo;
+  // Each test builds its harness with its own lease settings.
+  const dynamo = useDynalite();
+  const harness = (overrides: Parameters<typeof regionHarness>[1] = {}) =>
+    regionHarness(dynamo(), overrides);
   let h: Harness;
-  before(async () => {
-    dynamo = await startDynalite();
-  });
-  after(async () => dynamo.stop());
   afterEach(async () => h.close());
 
   const INCIDENT = "auto-us-east-1-to-eu-west-1-epoch-0";
 
   it("the default lease is short enough that a killed run is resumed within two detector minutes", async () => {
-    h = await harness(dynamo, { leaseTtlMs: DEFAULT_LEASE_TTL_MS });
+    h = await harness({ leaseTtlMs: DEFAULT_LEASE_TTL_MS });
     assert.ok(DEFAULT_LEASE_TTL_MS <= 60_000);
     // The run that gets killed: it took the lease and asked RDS to promote, then the process
     // died (no release, no heartbeat): exactly the state a Lambda timeout or crash leaves.
@@ -88,7 +87,7 @@ describe("scenario 30: resumable promotion runs (short lease, heartbeat, resume)
   });
 
   it("the detector hands the run to the orchestrator's own invocation: one asynchronous Invoke", async () => {
-    h = await harness(dynamo);
+    h = await harness();
     const lambda = mockClient(LambdaClient);
     lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
     try {
@@ -157,7 +156,7 @@ describe("scenario 30: resumable promotion runs (short lease, heartbeat, resume)
     });
 
   it("a live run longer than its lease keeps it by the heartbeat: a rival cannot take over", async () => {
-    h = await harness(dynamo, {
+    h = await harness({
       leaseTtlMs: 3_000,
       leaseHeartbeatMs: 750,
       deadlines: { overallMs: 15_000 },
@@ -180,7 +179,7 @@ describe("scenario 30: resumable promotion runs (short lease, heartbeat, resume)
   });
 
   it("a run that cannot confirm its lease stops before it runs out, and the next run finishes", async () => {
-    h = await harness(dynamo, {
+    h = await harness({
       leaseTtlMs: 3_000,
       leaseHeartbeatMs: 750,
       deadlines: { overallMs: 15_000 },

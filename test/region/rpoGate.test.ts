@@ -14,25 +14,17 @@ import {
 } from "../../functions/region/lossWindow";
 import { defaultOrchestratorDeps } from "../../functions/region/orchestrator";
 import { assert } from "./helpers/assertions";
-import { harness, HOME, startDynalite, testSettings, type Harness } from "./helpers/fixtures";
-import type { LocalDynamo } from "./helpers/dynalite";
+import { useRegionHarness } from "../helpers/regionHarness";
+import { HOME, testSettings } from "./helpers/fixtures";
 
 const INCIDENT = "incident-1";
 
 describe("region promotion: the RPO gate on the measured loss window", function () {
   this.timeout(10_000);
-  let dynamo: LocalDynamo;
-  let h: Harness;
-
-  before(async () => {
-    dynamo = await startDynalite();
-  });
-  after(async () => dynamo.stop());
-  beforeEach(async () => {
-    h = await harness(dynamo, { rpoBudgetSeconds: 60 });
+  const h = useRegionHarness({ rpoBudgetSeconds: 60 });
+  beforeEach(() => {
     h.sim.unreachableRegion = HOME;
   });
-  afterEach(async () => h.close());
 
   /** The reader's answer: the home region's newest beat `ageMs` before the harness clock. */
   const beatAgo =
