@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { StackOutputName } from "../functions/contractOutputs";
 
 /** What a non-home stack reads from the home stack. Each is a stack output of the home stack. */
 export const HOME_OUTPUT_NAMES = [
@@ -13,7 +14,7 @@ export const HOME_OUTPUT_NAMES = [
   "mediaFileSystemId",
   "searchDomainName",
   "searchEngineVersion",
-] as const;
+] as const satisfies readonly StackOutputName[];
 
 export type HomeOutputName = (typeof HOME_OUTPUT_NAMES)[number];
 

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { PARAMETERS } from "../functions/contract";
+import type { StackOutputName } from "../functions/contractOutputs";
 import { DrConfig } from "../config";
 import { RegionalNetwork } from "./network";
 import { MagentoAppTier } from "./appTier";
@@ -65,7 +66,8 @@ function mapValues<K extends string, V, W>(record: Record<K, V>, f: (v: V) => W)
 
 /** One region of the platform: network, data tier, application tier and its DNS record. */
 export class RegionStack extends pulumi.ComponentResource {
-  public readonly outputs: Record<string, pulumi.Output<unknown>>;
+  /** Named by the stack outputs contract (functions/contractOutputs.ts). */
+  public readonly outputs: Partial<Record<StackOutputName, pulumi.Output<unknown>>>;
   /** The recovery timeline this configuration achieves: typical and worst RTO, RPO, critical path. */
   public readonly recovery!: ReturnType<typeof recoveryBudget>;
 

@@ -7,7 +7,9 @@
 // settings name ITS region's resources. Promoting the home region (failback, the drill's way back)
 // needs the same settings with the home region's group, instance, file system, parameters, ASG
 // and topic; every one of those is a stack output of the home stack.
-import { PARAMETERS } from "../../functions/contract";
+import { PARAMETERS, PROMOTION_ROLE_TAG, PROMOTION_ROLES } from "../../functions/contract";
+import { LAMBDA_ENVIRONMENT } from "../../functions/contractEnvironment";
+import type { StackOutputName } from "../../functions/contractOutputs";
 import {
   resolveSettings,
   type RegionFailoverSettings,
@@ -31,30 +33,43 @@ export interface StackFacts {
   outputs(stack: string): Promise<Record<string, unknown>>;
 }
 
-/** The orchestrator function's resource name ends with this (components/regionFailover.ts). */
+/**
+ * The orchestrator function's resource name ends with this (components/regionFailover.ts): only
+ * for a stack deployed before the promoter carried its role tag.
+ */
 export const ORCHESTRATOR_NAME_SUFFIX = "-failover-orchestrator-fn";
 export const LAMBDA_FUNCTION_TYPE = "aws:lambda/function:Function";
 
-/** Finds FAILOVER_SETTINGS among a stack's resources (planned inputs or deployed outputs). */
+/**
+ * Finds FAILOVER_SETTINGS among a stack's resources (planned inputs or deployed outputs): on the
+ * Lambda tagged as the promoter (functions/contract.ts), as the policy pack finds it, or, on a
+ * stack deployed before that tag, on the one named *-failover-orchestrator-fn.
+ */
 export function failoverSettingsFrom(
   stack: string,
   resources: { type: string; name: string; props: Record<string, unknown> }[],
 ): RegionFailoverSettingsInput {
-  const fn = resources.find(
-    (r) => r.type === LAMBDA_FUNCTION_TYPE && r.name.endsWith(ORCHESTRATOR_NAME_SUFFIX),
-  );
+  const functions = resources.filter((r) => r.type === LAMBDA_FUNCTION_TYPE);
+  const role = (r: { props: Record<string, unknown> }) =>
+    (r.props.tags as Record<string, unknown> | undefined)?.[PROMOTION_ROLE_TAG];
+  const fn =
+    functions.find((r) => role(r) === PROMOTION_ROLES.promoter) ??
+    functions.find((r) => role(r) === undefined && r.name.endsWith(ORCHESTRATOR_NAME_SUFFIX));
   if (!fn) {
     throw new Error(
-      `stack ${stack} has no ${LAMBDA_FUNCTION_TYPE} named *${ORCHESTRATOR_NAME_SUFFIX}: is it the authority stack, and deployed?`,
+      `stack ${stack} has no ${LAMBDA_FUNCTION_TYPE} tagged ${PROMOTION_ROLE_TAG}=${PROMOTION_ROLES.promoter} (nor named *${ORCHESTRATOR_NAME_SUFFIX}): is it the authority stack, and deployed?`,
     );
   }
+  const variable = LAMBDA_ENVIRONMENT.failoverSettings;
   const environment = fn.props.environment as { variables?: Record<string, unknown> } | undefined;
-  const json = environment?.variables?.FAILOVER_SETTINGS;
+  const json = environment?.variables?.[variable];
   if (typeof json !== "string") {
-    throw new Error(`${fn.name} in stack ${stack} has no FAILOVER_SETTINGS environment variable`);
+    throw new Error(`${fn.name} in stack ${stack} has no ${variable} environment variable`);
   }
   return JSON.parse(json) as RegionFailoverSettingsInput;
 }
+
+const HEARTBEAT_READER: StackOutputName = "heartbeatReaderFunctionName";
 
 export class DerivedSettingsSource implements SettingsSource {
   private readonly cache = new Map<string, Promise<RegionFailoverSettings>>();
@@ -99,7 +114,11 @@ export class DerivedSettingsSource implements SettingsSource {
   }
 }
 
-function requireOutput(stack: string, outputs: Record<string, unknown>, key: string): string {
+function requireOutput(
+  stack: string,
+  outputs: Record<string, unknown>,
+  key: StackOutputName,
+): string {
   const value = outputs[key];
   if (typeof value !== "string" || value === "") {
     throw new Error(`stack ${stack} exports no ${key}; deploy it with this program version first`);
@@ -114,7 +133,7 @@ export function localize(
   outputs: Record<string, unknown>,
   templateParameterPath: string,
 ): RegionFailoverSettings {
-  const out = (key: string) => requireOutput(stack.stack, outputs, key);
+  const out = (key: StackOutputName) => requireOutput(stack.stack, outputs, key);
   const parameterPath = out("parameterPath");
   const parameters = Object.fromEntries(
     Object.entries(template.parameters).map(([key, name]) => {
@@ -145,8 +164,8 @@ export function localize(
     // The heartbeat reader beside this stack's own database; a stack without one (the home
     // stack) is gated by its lag metric.
     heartbeat:
-      typeof outputs.heartbeatReaderFunctionName === "string"
-        ? { readerFunctionName: outputs.heartbeatReaderFunctionName }
+      typeof outputs[HEARTBEAT_READER] === "string"
+        ? { readerFunctionName: outputs[HEARTBEAT_READER] }
         : undefined,
     capacity: { autoScalingGroupName: out("autoScalingGroupName"), ...stack.activeCapacity },
     notifyTopicArn: out("alertTopicArn"),

@@ -85,13 +85,38 @@ describe("promote CLI: settings sources", function () {
     assert.deepEqual(await deployed.settingsFor(use1), await fromPlan.settingsFor(use1));
   });
 
+  it("finds the orchestrator by its promoter tag whatever its name, by name only on an untagged legacy stack", () => {
+    const fn = (name: string, tags: Record<string, string> | undefined, settings: object) => ({
+      type: "aws:lambda/function:Function",
+      name,
+      props: { tags, environment: { variables: { FAILOVER_SETTINGS: JSON.stringify(settings) } } },
+    });
+    assert.deepEqual(
+      failoverSettingsFrom("prod-euw1", [
+        fn(
+          "prod-euw1-failover-orchestrator-fn",
+          { "magento-dr:role": "trigger" },
+          { from: "name" },
+        ),
+        fn("prod-euw1-recovery-fn", { "magento-dr:role": "promoter" }, { from: "tag" }),
+      ]),
+      { from: "tag" },
+    );
+    assert.deepEqual(
+      failoverSettingsFrom("prod-euw1", [
+        fn("prod-euw1-failover-orchestrator-fn", undefined, { from: "legacy name" }),
+      ]),
+      { from: "legacy name" },
+    );
+  });
+
   it("fails naming the stack when it deploys no orchestrator", () => {
     assert.throws(
       () =>
         failoverSettingsFrom("prod-use1", [
           { type: "aws:lambda/function:Function", name: "prod-use1-fence-fn", props: {} },
         ]),
-      /stack prod-use1 has no aws:lambda\/function:Function named \*-failover-orchestrator-fn/,
+      /stack prod-use1 has no aws:lambda\/function:Function tagged magento-dr:role=promoter \(nor named \*-failover-orchestrator-fn\)/,
     );
   });
 });
