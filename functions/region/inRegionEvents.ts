@@ -17,7 +17,9 @@ import { withDeadline } from "./deadline";
 import { errorMessage } from "./errors";
 
 /** RDS event categories of an in-region recovery (RDS User Guide, "Amazon RDS event categories
- * and event messages": failover, maintenance, availability = restarts, recovery). */
+ * and event messages", DB instance events: failover, maintenance, availability = restarts,
+ * recovery). Source types as the APIs spell them: RDS DescribeEvents `db-instance`, ElastiCache
+ * DescribeEvents `replication-group` (ElastiCache API Reference, Event: SourceType valid values). */
 export const VETO_DB_CATEGORIES = ["failover", "maintenance", "availability", "recovery"];
 
 export interface InRegionEvents {
