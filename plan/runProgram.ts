@@ -26,6 +26,32 @@ export interface PlannedResource {
   dependencies: string[];
   /** Per input property, the URNs of the resources its value came from. */
   propertyDependencies: Record<string, string[]>;
+  /** The `aliases` option as the SDK sends it (alias specs; a parent as the monitor's URN). */
+  aliases: AliasSpec[];
+}
+
+/** One alias of a RegisterResourceRequest: a full URN, or the parts that differ. */
+export interface AliasSpec {
+  urn?: string;
+  name?: string;
+  type?: string;
+  /** The former parent, as the monitor named it; absent: the current parent. */
+  parentUrn?: string;
+  /** The resource formerly had no parent (the root stack). */
+  noParent?: boolean;
+}
+
+function aliasSpecsOf(req: any): AliasSpec[] {
+  return (req.getAliasesList?.() ?? []).map((alias: any) => {
+    if (alias.getUrn?.()) return { urn: alias.getUrn() };
+    const spec = alias.getSpec();
+    const parts: AliasSpec = {};
+    if (spec.getName()) parts.name = spec.getName();
+    if (spec.getType()) parts.type = spec.getType();
+    if (spec.getParenturn?.()) parts.parentUrn = spec.getParenturn();
+    if (spec.getNoparent?.()) parts.noParent = true;
+    return parts;
+  });
 }
 
 export interface ProgramRun {
@@ -98,6 +124,7 @@ class RecordingMonitor extends MockMonitor {
       region: typeof inputs.region === "string" ? inputs.region : undefined,
       dependencies: [...(req.getDependenciesList?.() ?? [])].sort(),
       propertyDependencies,
+      aliases: aliasSpecsOf(req),
     });
   }
 

@@ -6,7 +6,8 @@
 // refresh, a replacement preview and the refused destroy.
 import * as assert from "assert";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { findTools, type Tools } from "./helpers/tools";
+import { execFileSync } from "child_process";
+import { findTools, REPO, type Tools } from "./helpers/tools";
 import { ORGANIZATION, PROJECT, Sandbox, stepCollector, type Step } from "./helpers/sandbox";
 
 const HOME = "prod-use1";
@@ -22,6 +23,29 @@ const STATEFUL = [
 
 /** The engine's marker for an unknown value in event payloads. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/**
+ * The engine URNs test/helpers/engineUrns.ts computes from the offline plan of `stack`, in a
+ * process of their own: the plan installs Pulumi's mocks, which must not touch this process's
+ * inline programs.
+ */
+function plannedEngineUrns(stack: string): string[] {
+  const code = `
+    const { planStack } = require("./plan/plan");
+    const { engineUrns } = require("./test/helpers/engineUrns");
+    planStack(${JSON.stringify(stack)}).then((p) => {
+      process.stdout.write(JSON.stringify([...engineUrns(p.run.resources).engineUrn.values()].sort()));
+    });`;
+  const out = execFileSync(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", "-e", code],
+    {
+      cwd: REPO,
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  return JSON.parse(out.toString()) as string[];
+}
 
 function ops(steps: Step[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -87,6 +111,20 @@ describe("the program on the Pulumi engine (simulated AWS)", function () {
     assert.strictEqual(result.summary.result, "succeeded");
     assert.ok((result.summary.resourceChanges?.create ?? 0) > 100);
     assert.ok(Object.keys(result.outputs).length > 0, "the home stack exports outputs");
+    // The deployed-URN guard (test/deployedUrns.test.ts) computes the engine's URNs from the
+    // offline plan: the engine gives exactly those to every resource the plan records (the awsx
+    // Vpc's children, providers and the root stack exist only here).
+    const exported = await (await sandbox.stack(HOME)).exportStack();
+    const deployed = ((exported.deployment?.resources ?? []) as { urn: string; type: string }[])
+      .filter(
+        (r) =>
+          !r.type.startsWith("pulumi:providers:") &&
+          r.type !== "pulumi:pulumi:Stack" &&
+          !r.urn.includes("awsx:ec2:Vpc$"),
+      )
+      .map((r) => r.urn)
+      .sort();
+    assert.deepStrictEqual(deployed, plannedEngineUrns(HOME));
   });
 
   it("deploys the standby, whose StackReference reads the home stack's outputs", async function () {

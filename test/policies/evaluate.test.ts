@@ -25,6 +25,7 @@ function planned(resources: Declared[]): PlannedResource[] {
       ignoreChanges: d.ignoreChanges ?? [],
       dependencies: d.dependencies ?? [],
       propertyDependencies: d.propertyDependencies ?? {},
+      aliases: [],
     };
   });
 }
