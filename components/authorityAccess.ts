@@ -67,7 +67,7 @@ export function authorityTablePolicy(
      */
     writerRolePatterns: pulumi.Input<string>[];
   },
-  parent: pulumi.Resource,
+  opts: pulumi.CustomResourceOptions,
 ): aws.dynamodb.ResourcePolicy {
   return new aws.dynamodb.ResourcePolicy(
     name,
@@ -97,6 +97,6 @@ export function authorityTablePolicy(
         ],
       }),
     },
-    { parent },
+    opts,
   );
 }

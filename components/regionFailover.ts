@@ -65,7 +65,11 @@ export interface AuthorityTableArgs {
  * last-writer-wins) holding the epoch and the active region. Every promotion takes its lease with
  * a conditional write. No item is seeded: a deploy must never reset the epoch.
  */
-export function authorityTable(name: string, args: AuthorityTableArgs, parent: pulumi.Resource) {
+export function authorityTable(
+  name: string,
+  args: AuthorityTableArgs,
+  opts: pulumi.CustomResourceOptions,
+) {
   return new aws.dynamodb.Table(
     name,
     {
@@ -81,7 +85,7 @@ export function authorityTable(name: string, args: AuthorityTableArgs, parent: p
       serverSideEncryption: { enabled: true },
       deletionProtectionEnabled: args.protect,
     },
-    { parent, protect: args.protect },
+    { ...opts, protect: args.protect },
   );
 }
 

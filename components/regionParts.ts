@@ -11,6 +11,12 @@ import * as pulumi from "@pulumi/pulumi";
 // region stack as its former parent (an alias), and its children follow it, so no deployed URN
 // changes (test/deployedUrns.test.ts).
 
+/**
+ * The tree as it was before the parts (every resource directly under the region stack). Only the
+ * engine tests set it: they deploy that tree, then preview this one and see no change.
+ */
+export const FORMER_TREE = { flat: false };
+
 export type RegionPartKind = "DataTier" | "Serving" | "Operations" | "StandbyAutomation";
 
 export class RegionPart extends pulumi.ComponentResource {
@@ -20,7 +26,8 @@ export class RegionPart extends pulumi.ComponentResource {
   }
 
   /** Options for a resource moved here from `formerParent`: the alias keeps its deployed URN. */
-  adopt(formerParent: pulumi.Resource): { parent: RegionPart; aliases: pulumi.Alias[] } {
+  adopt(formerParent: pulumi.Resource): pulumi.CustomResourceOptions {
+    if (FORMER_TREE.flat) return { parent: formerParent };
     return { parent: this, aliases: [{ parent: formerParent }] };
   }
 }

@@ -33,6 +33,7 @@ import { SecurityAlarms } from "./securityAlarms";
 import { authorityTablePolicy } from "./authorityAccess";
 import { regionalHostName } from "./regionGate";
 import { authorityTable, RegionFailover, RegionFence } from "./regionFailover";
+import { RegionPart } from "./regionParts";
 import { HeartbeatReader } from "./heartbeatReader";
 
 /** Magento's schema (the `db/name` parameter), where the RPO heartbeat's table lives too. */
@@ -81,6 +82,10 @@ export class RegionStack extends pulumi.ComponentResource {
     }
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const parameterPath = `/${cfg.project}/${cfg.stack}/`;
+    // The tree's parts (./regionParts.ts); what moved into them keeps its URN by an alias.
+    const data = new RegionPart("DataTier", `${name}-data-tier`, { parent: this });
+    const serving = new RegionPart("Serving", `${name}-serving`, { parent: this });
+    const operations = new RegionPart("Operations", `${name}-operations`, { parent: this });
 
     const key = new aws.kms.Key(
       `${name}-data`,
@@ -89,10 +94,10 @@ export class RegionStack extends pulumi.ComponentResource {
         enableKeyRotation: true,
         deletionWindowInDays: 30,
       },
-      { parent: this, protect: cfg.protect },
+      { ...data.adopt(this), protect: cfg.protect },
     );
     const keyAlias = `alias/${name}-data`;
-    new aws.kms.Alias(`${name}-data`, { name: keyAlias, targetKeyId: key.keyId }, { parent: this });
+    new aws.kms.Alias(`${name}-data`, { name: keyAlias, targetKeyId: key.keyId }, data.adopt(this));
     // How policies name the key before it exists: ./arns.ts.
     const dataKey: KeyRef = { arn: key.arn, alias: keyAlias, region: cfg.region, accountId };
 
@@ -127,7 +132,7 @@ export class RegionStack extends pulumi.ComponentResource {
         accountId,
         protect: cfg.protect,
       },
-      { parent: this },
+      data.adopt(this),
     );
 
     const home = args.home;
@@ -160,7 +165,7 @@ export class RegionStack extends pulumi.ComponentResource {
               },
             },
       },
-      { parent: this },
+      data.adopt(this),
     );
 
     const database = new Database(
@@ -179,7 +184,7 @@ export class RegionStack extends pulumi.ComponentResource {
         logRetentionDays: cfg.logRetentionDays,
         protect: cfg.protect,
       },
-      { parent: this },
+      data.adopt(this),
     );
 
     const cache = new Cache(
@@ -197,7 +202,7 @@ export class RegionStack extends pulumi.ComponentResource {
         logRetentionDays: cfg.logRetentionDays,
         protect: cfg.protect,
       },
-      { parent: this },
+      data.adopt(this),
     );
 
     const sessionsTableName = cfg.isHome
@@ -209,7 +214,7 @@ export class RegionStack extends pulumi.ComponentResource {
             kmsKeyArn: key.arn,
             protect: cfg.protect,
           },
-          { parent: this },
+          data.adopt(this),
         ).tableName
       : pulumi.output(home!.sessionsTableName);
 
@@ -232,7 +237,7 @@ export class RegionStack extends pulumi.ComponentResource {
         protect: cfg.protect,
         createServiceLinkedRole: cfg.isHome && cfg.createOpenSearchServiceRole,
       },
-      { parent: this },
+      data.adopt(this),
     );
 
     // Magento's and the checker's own users of the domain (their secrets; the replication function
@@ -240,7 +245,7 @@ export class RegionStack extends pulumi.ComponentResource {
     const searchUsers = new SearchUsers(
       `${name}-search-users`,
       { domainName: physicalName, kmsKeyArn: key.arn, accountId, region: cfg.region },
-      { parent: this },
+      data.adopt(this),
     );
 
     // The hosts the search checker may point Magento at (the region's own domain first, then
@@ -262,13 +267,13 @@ export class RegionStack extends pulumi.ComponentResource {
       new SearchReplicationLink(
         `${name}-search-follow-home`,
         { accountId, follower: localDomain, leader: homeDomain },
-        { parent: this },
+        data.adopt(this),
       );
       if (cfg.region === cfg.standbyRegion) {
         new SearchReplicationLink(
           `${name}-search-home-follows`,
           { accountId, follower: homeDomain, leader: localDomain },
-          { parent: this },
+          data.adopt(this),
         );
       }
     }
@@ -327,7 +332,7 @@ export class RegionStack extends pulumi.ComponentResource {
         fileSystem: media.policyTarget,
         deletionProtection: cfg.protect,
       },
-      { parent: this },
+      serving.adopt(this),
     );
 
     const dns = new GlobalDns(
@@ -343,13 +348,13 @@ export class RegionStack extends pulumi.ComponentResource {
           ? { project: cfg.project, homeRegion: cfg.homeRegion, alarmRegion: cfg.standbyRegion }
           : undefined,
       },
-      { parent: this },
+      serving.adopt(this),
     );
 
     const notifications = new Notifications(
       `${name}-notify`,
       { accountId, alertEmail: cfg.alertEmail, protect: cfg.protect },
-      { parent: this },
+      operations.adopt(this),
     );
     // What every function in the VPC shares: where it runs, where its failures go, its logs.
     const inVpc = {
@@ -385,7 +390,7 @@ export class RegionStack extends pulumi.ComponentResource {
         },
         ...inVpc,
       },
-      { parent: this },
+      operations.adopt(this),
     );
     // Magento and the checker are switched to their own users only once the deployment has put
     // those users in the domain (SearchReplicationAutomation.usersReady).
@@ -425,7 +430,7 @@ export class RegionStack extends pulumi.ComponentResource {
           [PARAMETERS.epoch]: "0",
         },
       },
-      { parent: this },
+      serving.adopt(this),
     );
 
     const automation = new TierAutomation(
@@ -447,7 +452,7 @@ export class RegionStack extends pulumi.ComponentResource {
         failureQueueKey: notifications.key,
         logRetentionDays: cfg.logRetentionDays,
       },
-      { parent: this },
+      operations.adopt(this),
     );
     new Monitoring(
       `${name}-monitoring`,
@@ -471,13 +476,13 @@ export class RegionStack extends pulumi.ComponentResource {
           searchReplication.logGroupName,
         ],
       },
-      { parent: this },
+      operations.adopt(this),
     );
 
     new SecurityAlarms(
       `${name}-security`,
       { namePrefix: physicalName, stack: cfg.stack, topicArn: notifications.topicArn },
-      { parent: this },
+      operations.adopt(this),
     );
 
     const fence = new RegionFence(
@@ -498,7 +503,7 @@ export class RegionStack extends pulumi.ComponentResource {
         failureQueueKey: notifications.key,
         logRetentionDays: cfg.logRetentionDays,
       },
-      { parent: this },
+      operations.adopt(this),
     );
 
     const recovery = recoveryBudget({
@@ -518,16 +523,17 @@ export class RegionStack extends pulumi.ComponentResource {
     let failover: RegionFailover | undefined;
     let heartbeatReaderName: pulumi.Output<string> | undefined;
     if (cfg.region === cfg.standbyRegion) {
+      const standby = new RegionPart("StandbyAutomation", `${name}-standby`, { parent: this });
       const table = authorityTable(
         `${name}-authority`,
         { tableName: authorityTableName, region: cfg.authorityRegion, protect: cfg.protect },
-        this,
+        standby.adopt(this),
       );
       const witnessNotifications = cfg.witnessRegion
         ? new Notifications(
             `${name}-witness-notify`,
             { accountId, region: cfg.witnessRegion, protect: cfg.protect },
-            { parent: this },
+            standby.adopt(this),
           )
         : undefined;
       // The RPO heartbeat's reader, beside the replica the promotion reads it from (docs/rpo.md).
@@ -542,7 +548,7 @@ export class RegionStack extends pulumi.ComponentResource {
           secretKey: dataKey,
           ...inVpc,
         },
-        { parent: this },
+        standby.adopt(this),
       );
       heartbeatReaderName = heartbeatReader.functionName;
       const homeMediaArn = pulumi.interpolate`arn:aws:elasticfilesystem:${cfg.homeRegion}:${accountId}:file-system/${home!.mediaFileSystemId}`;
@@ -634,7 +640,7 @@ export class RegionStack extends pulumi.ComponentResource {
           rtoBudgetSeconds: recovery.rtoWorstSeconds,
           topicArn: notifications.topicArn,
         },
-        { parent: this },
+        standby.adopt(this),
       );
       authorityTablePolicy(
         `${name}-authority`,
@@ -646,7 +652,7 @@ export class RegionStack extends pulumi.ComponentResource {
           writerRolePatterns: [pulumi.interpolate`arn:aws:iam::${accountId}:role/*-fence-role-*`],
           operatorRoleArns: cfg.operatorRoleArns,
         },
-        this,
+        standby.adopt(this),
       );
     }
     this.recovery = recovery;

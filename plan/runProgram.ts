@@ -162,6 +162,13 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   // mock leaves out are unknown, and `apply` does not run on them, as under `pulumi preview`.
   await pulumi.runtime.setMocks(monitor.mocks, options.project, options.stack, preview);
   pulumi.runtime.setMockOptions(monitor, options.project, options.stack, preview);
+  // setMockOptions resets the feature flags setMocks turned on. Aliases must travel as specs, as
+  // the engine asks for them (its monitor reports RESOURCE_MONITOR_FEATURE_ALIAS_SPECS), so the
+  // plan records what each resource was formerly named and the engine derives the children's
+  // aliases (test/helpers/engineUrns.ts does the same); otherwise the SDK would collapse them
+  // into URNs computed from the mock's own, differently built URNs.
+  const { getStore } = require("@pulumi/pulumi/runtime/state");
+  getStore().supportsAliasSpecs = true;
   pulumi.runtime.setAllConfig(options.config, []);
 
   // An error inside a resource's inputs (a throwing `apply`) rejects a promise nobody awaits. The
