@@ -277,7 +277,9 @@ export class SimulatedAws {
     };
     const s = this.state;
     const ec = stub(ElastiCacheClient);
-    on(ec, "elasticache", DescribeReplicationGroupsCommand, () => this.describeCache());
+    on(ec, "elasticache", DescribeReplicationGroupsCommand, (input) =>
+      this.describeCache(input.ReplicationGroupId as string | undefined),
+    );
     // ElastiCache API Reference, FailoverGlobalReplicationGroup, Errors:
     // "InvalidGlobalReplicationGroupState: The Global datastore is not available or in
     // primary-only state."
@@ -591,7 +593,27 @@ export class SimulatedAws {
     };
   }
 
-  private describeCache() {
+  /**
+   * DescribeReplicationGroups (ElastiCache API Reference): "Returns information about a particular
+   * replication group. If no identifier is specified, DescribeReplicationGroups returns
+   * information about all replication groups"; an unknown one is ReplicationGroupNotFoundFault.
+   * Without one, another group of the account comes first here (pessimistic: no order is
+   * documented).
+   */
+  private describeCache(identifier: string | undefined) {
+    if (identifier !== undefined && identifier !== SIM_IDS.cacheGroup) {
+      throw named(
+        new Error(`Replication group ${identifier} not found`),
+        "ReplicationGroupNotFoundFault",
+      );
+    }
+    const other = {
+      ReplicationGroupId: "reporting-cache",
+      Status: "available",
+      NodeGroups: [
+        { NodeGroupId: "0001", PrimaryEndpoint: { Address: "reporting-cache.local", Port: 6379 } },
+      ],
+    };
     const c = this.state.cache;
     if (c.failoverHangs && c.pendingRole === "PRIMARY" && c.failoverAbandonAfter !== undefined) {
       if (c.failoverAbandonAfter-- <= 0) {
@@ -612,6 +634,7 @@ export class SimulatedAws {
     }
     return {
       ReplicationGroups: [
+        ...(identifier === undefined ? [other] : []),
         {
           ReplicationGroupId: SIM_IDS.cacheGroup,
           Status: c.status,
