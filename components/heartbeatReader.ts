@@ -22,7 +22,9 @@ export interface HeartbeatReaderArgs extends VpcFunctionPlacement {
  * The RPO heartbeat's reader (docs/rpo.md): answers the newest beat of each region that reached
  * this region's database. In the VPC, because the database answers nowhere else (and the RDS Data
  * API serves Aurora only: functions/heartbeat/reader.ts). The orchestrator invokes it
- * synchronously when it decides on a promotion; nothing schedules it.
+ * synchronously when it decides on a promotion, the operator CLI for status, its RPO gate and
+ * the planned quiesce (every stack has one: a failback reads the home database, then a replica);
+ * nothing schedules it.
  */
 export class HeartbeatReader extends pulumi.ComponentResource {
   public readonly fn: FailoverFunction<unknown, unknown>;

@@ -5,7 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 //   ├─ RegionalNetwork                          the VPC and security groups
 //   ├─ DataTier           <region>-data-tier    key, database, cache, media, search, sessions, secrets
 //   ├─ Serving            <region>-serving      ALB + instances, DNS records, Magento's endpoints
-//   ├─ Operations         <region>-operations   notifications, alarms, the fence, tier automation
+//   ├─ Operations         <region>-operations   notifications, alarms, the fence, tier automation,
+//   │                                           the RPO heartbeat's reader
 //   └─ StandbyAutomation  <region>-standby      (standby only) authority table, failover functions
 // The parts were added after the first deployments: every resource moved into one names the
 // region stack as its former parent (an alias), and its children follow it, so no deployed URN

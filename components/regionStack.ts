@@ -520,8 +520,24 @@ export class RegionStack extends pulumi.ComponentResource {
       },
     });
 
+    // The RPO heartbeat's reader, beside this region's database (docs/rpo.md): the standby's
+    // promotion reads what reached its replica; the home region's serves the operator CLI's
+    // failback, when the home database is a replica of the promoted standby.
+    const heartbeatReader = new HeartbeatReader(
+      `${name}-heartbeat-reader`,
+      {
+        region: cfg.region,
+        databaseHost: database.address,
+        databaseName: DATABASE_NAME,
+        secretArn: secrets.arns.databaseUser,
+        secretPolicyArn: secrets.policyArns.databaseUser,
+        secretKey: dataKey,
+        ...inVpc,
+      },
+      operations.adopt(this),
+    );
+
     let failover: RegionFailover | undefined;
-    let heartbeatReaderName: pulumi.Output<string> | undefined;
     if (cfg.region === cfg.standbyRegion) {
       const standby = new RegionPart("StandbyAutomation", `${name}-standby`, { parent: this });
       const table = authorityTable(
@@ -536,21 +552,6 @@ export class RegionStack extends pulumi.ComponentResource {
             standby.adopt(this),
           )
         : undefined;
-      // The RPO heartbeat's reader, beside the replica the promotion reads it from (docs/rpo.md).
-      const heartbeatReader = new HeartbeatReader(
-        `${name}-heartbeat-reader`,
-        {
-          region: cfg.region,
-          databaseHost: database.address,
-          databaseName: DATABASE_NAME,
-          secretArn: secrets.arns.databaseUser,
-          secretPolicyArn: secrets.policyArns.databaseUser,
-          secretKey: dataKey,
-          ...inVpc,
-        },
-        standby.adopt(this),
-      );
-      heartbeatReaderName = heartbeatReader.functionName;
       const homeMediaArn = pulumi.interpolate`arn:aws:elasticfilesystem:${cfg.homeRegion}:${accountId}:file-system/${home!.mediaFileSystemId}`;
       failover = new RegionFailover(
         `${name}-failover`,
@@ -693,7 +694,7 @@ export class RegionStack extends pulumi.ComponentResource {
             orchestratorFunctionArn: failover.orchestrator.functionArn,
           }
         : {}),
-      ...(heartbeatReaderName ? { heartbeatReaderFunctionName: heartbeatReaderName } : {}),
+      heartbeatReaderFunctionName: heartbeatReader.functionName,
     };
     this.registerOutputs(this.outputs);
   }

@@ -33,10 +33,11 @@ export const STACK_OUTPUT_NAMES = [
   "albHealthCheckId",
   "recoveryBudget",
   "fenceFunctionArn",
+  /** Every stack: the RPO heartbeat's reader beside its database (docs/rpo.md). */
+  "heartbeatReaderFunctionName",
   /** The authority (first standby) stack only. */
   "detectorFunctionArn",
   "orchestratorFunctionArn",
-  "heartbeatReaderFunctionName",
 ] as const;
 
 export type StackOutputName = (typeof STACK_OUTPUT_NAMES)[number];

@@ -102,6 +102,7 @@ describe("contract: environment variables", function () {
       "search-replication-fn-fn": same(replication),
       "tiers-search-health-fn": same(["SEARCH_ENDPOINTS", "SEARCH_SECRET_ARN"]),
       "fence-fn": same([]),
+      "heartbeat-reader-fn-fn": same(["DATABASE_HOST", "DATABASE_SECRET_ARN"]),
     };
     const withStack = (stack: string, byRole: Record<string, unknown>) =>
       Object.fromEntries(Object.entries(byRole).map(([role, v]) => [`${stack}/${role}`, v]));
@@ -109,7 +110,6 @@ describe("contract: environment variables", function () {
       ...withStack("prod-use1", tiers),
       ...withStack("prod-euw1", {
         ...tiers,
-        "heartbeat-reader-fn-fn": same(["DATABASE_HOST", "DATABASE_SECRET_ARN"]),
         // The declarations for the policy pack are set and never read.
         "failover-orchestrator-fn": {
           set: ["DEADLINE_MS", "FAILOVER_SETTINGS", "RTO_BUDGET_SECONDS"],

@@ -24,6 +24,7 @@ describe("contract: the stack outputs", function () {
       "databaseArn",
       "fenceFunctionArn",
       "globalDatastoreId",
+      "heartbeatReaderFunctionName",
       "mediaFileSystemId",
       "parameterPath",
       "recoveryBudget",
@@ -48,12 +49,7 @@ describe("contract: the stack outputs", function () {
     );
     assert.deepStrictEqual(
       standby,
-      [
-        ...common,
-        "detectorFunctionArn",
-        "heartbeatReaderFunctionName",
-        "orchestratorFunctionArn",
-      ].sort(),
+      [...common, "detectorFunctionArn", "orchestratorFunctionArn"].sort(),
     );
     assert.deepStrictEqual(
       [...new Set([...home, ...standby])].sort(),

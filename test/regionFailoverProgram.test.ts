@@ -89,6 +89,7 @@ describe("region failover: the standby deploys the automation", () => {
         .sort();
     assert.deepStrictEqual(await names("prod-use1"), [
       "prod-use1-fence-fn",
+      "prod-use1-heartbeat-reader-fn-fn",
       "prod-use1-search-replication-fn-fn",
       "prod-use1-tiers-cache-sync-fn",
       "prod-use1-tiers-search-health-fn",
@@ -280,7 +281,7 @@ describe("region failover: the standby deploys the automation", () => {
     }
   });
 
-  it("reads the RPO heartbeat through a reader beside the standby's replica, the only package with a MySQL client", async () => {
+  it("reads the RPO heartbeat through a reader beside each region's database, the only package with a MySQL client", async () => {
     const plan = await planOf("prod-euw1");
     const reader = one(plan, FUNCTION, "-heartbeat-reader-fn-fn");
     assert.ok(reader.inputs.vpcConfig?.subnetIds, "in the VPC: the database answers nowhere else");
@@ -316,9 +317,14 @@ describe("region failover: the standby deploys the automation", () => {
       );
     assert.ok(carriesMysql("-heartbeat-reader-fn-fn"));
     assert.ok(!carriesMysql("-failover-orchestrator-fn"), "every other package leaves it out");
-    assert.ok(
-      !functionsOf((await planOf("prod-use1")).run).some((f) => f.name.includes("heartbeat")),
-      "the home stack reads no heartbeat: nothing replicates into it",
+    // The home stack has its own, for a failback: its database is then a replica of the standby.
+    const home = await planOf("prod-use1");
+    const homeReader = one(home, FUNCTION, "-heartbeat-reader-fn-fn");
+    assert.ok(homeReader.inputs.vpcConfig?.subnetIds);
+    assert.ok(homeReader.inputs.environment.variables.DATABASE_SECRET_ARN.includes(":us-east-1:"));
+    assert.match(
+      String(home.run.outputs.heartbeatReaderFunctionName),
+      /^prod-use1-heartbeat-reader-fn-fn-[0-9a-f]{7}$/,
     );
   });
 

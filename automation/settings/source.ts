@@ -161,8 +161,8 @@ export function localize(
       replicationFunctionName: out("searchReplicationFunctionName"),
       reindexParameter: `${parameterPath}${PARAMETERS.searchReindexRequested}`,
     },
-    // The heartbeat reader beside this stack's own database; a stack without one (the home
-    // stack) is gated by its lag metric.
+    // The heartbeat reader beside this stack's own database (every stack deploys one; a stack
+    // deployed before the readers has none and is gated by its lag metric).
     heartbeat:
       typeof outputs[HEARTBEAT_READER] === "string"
         ? { readerFunctionName: outputs[HEARTBEAT_READER] }

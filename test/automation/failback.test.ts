@@ -36,7 +36,11 @@ describe("promote CLI: failback", function () {
   /** The search replication function's invocations, as "<region> <action>". */
   function searchActions(x: Cli): string[] {
     return x.aws.calls
-      .filter((call) => call.command === "Invoke")
+      .filter(
+        (call) =>
+          call.command === "Invoke" &&
+          x.aws.state.functions[call.input.FunctionName]?.kind === "search",
+      )
       .map(
         (call) => `${call.region} ${JSON.parse(Buffer.from(call.input.Payload).toString()).action}`,
       );
@@ -50,6 +54,8 @@ describe("promote CLI: failback", function () {
       status: "available",
       pending: 0,
     };
+    // The rebuilt replica receives the beats the standby's instances now write (docs/rpo.md).
+    x.aws.state.heartbeats[HOME] = { [STANDBY]: "live" };
   }
 
   it("refuses with exit 3, printing the rebuild, while the home database is not a replica", async () => {
@@ -123,6 +129,13 @@ describe("promote CLI: failback", function () {
     c.lines.length = 0;
     c.answers.push(HOME);
     assert.equal(await c.run(FAILBACK), ExitCode.ok, c.output());
+    // The home stack's own heartbeat reader measures what the failback could lose, and proves
+    // the quiesce with a beat the standby wrote after the fence.
+    assert.match(
+      c.output(),
+      /RPO of eu-west-1's data, measured by the heartbeat \(docs\/rpo\.md\):\n +loss window \d+(\.\d)? s +budget 60 s +ok/,
+    );
+    assert.match(c.output(), /done +quiesce +[\d.]+ s +heartbeat of eu-west-1 written at /);
     const writes = c.aws.writes().map((w) => `${w.command} ${w.region}`);
     assert.ok(!writes.includes("CreateReplicationConfiguration eu-west-1"), "not started twice");
     for (const expected of [
