@@ -8,24 +8,21 @@ import {
 } from "../../functions/region/authority";
 import { IncidentLog } from "../../functions/region/audit";
 import { assert, assertFields } from "./helpers/assertions";
-import { startDynalite, uniqueTableName, type LocalDynamo } from "./helpers/dynalite";
+import { useDynalite } from "../helpers/regionHarness";
+import { uniqueTableName } from "./helpers/dynalite";
 import { flakyDynamo, throttled, unavailable, updating } from "./helpers/flakyDynamo";
 
 describe("region authority lease (dynalite)", () => {
-  let dynamo: LocalDynamo;
+  const dynamo = useDynalite();
   let clock: { now: number };
   let store: AuthorityStore;
 
-  before(async () => {
-    dynamo = await startDynalite();
-  });
-  after(async () => dynamo.stop());
   beforeEach(async () => {
     const tableName = uniqueTableName();
-    await dynamo.createAuthorityTable(tableName);
+    await dynamo().createAuthorityTable(tableName);
     clock = { now: 1_800_000_000_000 };
     store = new AuthorityStore({
-      client: dynamo.client("eu-west-1"),
+      client: dynamo().client("eu-west-1"),
       tableName,
       initialActiveRegion: "us-east-1",
       now: () => clock.now,
@@ -70,11 +67,11 @@ describe("region authority lease (dynalite)", () => {
     };
     beforeEach(async () => {
       tableName = uniqueTableName();
-      await dynamo.createAuthorityTable(tableName);
+      await dynamo().createAuthorityTable(tableName);
     });
 
     it("the take: two throttled writes, then granted (the take was not retried before)", async () => {
-      const flaky = flakyDynamo(dynamo.client(), [
+      const flaky = flakyDynamo(dynamo().client(), [
         { command: "UpdateItem", times: 2, error: throttled },
       ]);
       assertFields(await storeOn(flaky.client).takeLease(request), { epoch: 1 });
@@ -89,7 +86,7 @@ describe("region authority lease (dynalite)", () => {
     });
 
     it("a take applied whose answer was lost is recognised on the retry: granted, not a conflict", async () => {
-      const flaky = flakyDynamo(dynamo.client(), [
+      const flaky = flakyDynamo(dynamo().client(), [
         { command: "UpdateItem", times: 1, at: "after", error: unavailable },
       ]);
       const record = await storeOn(flaky.client).takeLease(request);
@@ -102,7 +99,7 @@ describe("region authority lease (dynalite)", () => {
     });
 
     it("renew, release and complete retry too; a lost completion answer is not a conflict", async () => {
-      const flaky = flakyDynamo(dynamo.client(), [
+      const flaky = flakyDynamo(dynamo().client(), [
         {
           command: "UpdateItem",
           when: updating("leaseExpiresAt = :expires, updatedAt"),
@@ -131,7 +128,7 @@ describe("region authority lease (dynalite)", () => {
     });
 
     it("bounded: a table that keeps throttling fails the write after the set attempts", async () => {
-      const flaky = flakyDynamo(dynamo.client(), [
+      const flaky = flakyDynamo(dynamo().client(), [
         { command: "UpdateItem", times: Infinity, error: throttled },
       ]);
       await assert.rejects(storeOn(flaky.client).takeLease(request), {
@@ -142,7 +139,7 @@ describe("region authority lease (dynalite)", () => {
 
     it("a failed condition is never retried: one write, a LeaseConflict", async () => {
       await take("orchestrator:other");
-      const flaky = flakyDynamo(dynamo.client(), []);
+      const flaky = flakyDynamo(dynamo().client(), []);
       const s = new AuthorityStore({
         client: flaky.client,
         tableName: (store as unknown as { options: { tableName: string } }).options.tableName,
@@ -340,16 +337,12 @@ describe("region authority lease (dynalite)", () => {
 });
 
 describe("incident audit record (dynalite)", () => {
-  let dynamo: LocalDynamo;
-  before(async () => {
-    dynamo = await startDynalite();
-  });
-  after(async () => dynamo.stop());
+  const dynamo = useDynalite();
 
   it("never downgrades a completed incident; a late run is still appended", async () => {
     const tableName = uniqueTableName();
-    await dynamo.createAuthorityTable(tableName);
-    const log = new IncidentLog({ client: dynamo.client("eu-west-1"), tableName, now: () => 1 });
+    await dynamo().createAuthorityTable(tableName);
+    const log = new IncidentLog({ client: dynamo().client("eu-west-1"), tableName, now: () => 1 });
     const run = (holder: string, outcome: string) => ({
       epoch: 1,
       holder,

@@ -5,12 +5,8 @@ import { DeadlineExceeded, sleep, withDeadline } from "../../functions/region/de
 import { memoryLogger } from "../../functions/region/log";
 import { promoteRegion, promotionDeps } from "../../functions/region/orchestrator";
 import { assert, assertFields } from "./helpers/assertions";
-import {
-  FAKE_CREDENTIALS,
-  startDynalite,
-  uniqueTableName,
-  type LocalDynamo,
-} from "./helpers/dynalite";
+import { useDynalite } from "../helpers/regionHarness";
+import { FAKE_CREDENTIALS, uniqueTableName } from "./helpers/dynalite";
 import { HOME, STANDBY, testSettings } from "./helpers/fixtures";
 import { blackhole } from "./helpers/http";
 
@@ -43,20 +39,16 @@ describe("region deadlines", function () {
   });
 
   describe("scenario 19: a blackholed endpoint", () => {
-    let dynamo: LocalDynamo;
+    const dynamo = useDynalite();
     let hole: Awaited<ReturnType<typeof blackhole>>;
     before(async () => {
-      dynamo = await startDynalite();
       hole = await blackhole();
     });
-    after(async () => {
-      await hole.close();
-      await dynamo.stop();
-    });
+    after(async () => hole.close());
 
     it("every step fails inside its deadline, the run reports, releases its lease and does not hang", async () => {
       const tableName = uniqueTableName();
-      await dynamo.createAuthorityTable(tableName);
+      await dynamo().createAuthorityTable(tableName);
       const sdk = { connectionTimeoutMs: 200, requestTimeoutMs: 300, maxAttempts: 1 };
       const settings = testSettings({
         authority: { tableName, region: STANDBY },
@@ -80,7 +72,7 @@ describe("region deadlines", function () {
       const { logger, lines } = memoryLogger();
       const deps = promotionDeps(settings, {
         clients,
-        authorityClient: dynamo.client(STANDBY),
+        authorityClient: dynamo().client(STANDBY),
         lagReaders: [async () => ({ source: "database", seconds: 0, detail: "test" })],
         log: logger,
         now: Date.now,
