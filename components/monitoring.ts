@@ -5,6 +5,7 @@ import { cacheAlarmPrefix } from "./tierAutomation";
 import { LOG_FIELDS } from "../functions/contractLog";
 import {
   AWS_METRICS,
+  METRIC_DIMENSIONS,
   METRIC_NAMESPACES,
   REPLICATION_METRICS,
   SEARCH_METRICS,
@@ -252,7 +253,7 @@ export class Monitoring extends pulumi.ComponentResource {
     });
 
     // Cross-cluster replication, from the search replication function's metrics (docs/search.md).
-    const replication = { DomainName: args.searchDomainName };
+    const replication = { [METRIC_DIMENSIONS.domainName]: args.searchDomainName };
     alarm({
       name: `${args.searchDomainName}-search-replication-stopped`,
       description:

@@ -14,6 +14,7 @@ import { LAMBDA_ENVIRONMENT } from "../functions/contractEnvironment";
 import { LOG_EVENTS } from "../functions/contractLog";
 import {
   FAILOVER_REQUEST_METRICS,
+  METRIC_DIMENSIONS,
   METRIC_NAMESPACES,
   REGION_GATE_METRICS,
 } from "../functions/contractMetrics";
@@ -466,7 +467,7 @@ export class RegionFailover extends pulumi.ComponentResource {
       "A promotion did not bring the application tier to its active size in time",
       {
         metricName: capacityMetric.metricName,
-        dimensions: { AutoScalingGroupName: capacityMetric.autoScalingGroupName },
+        dimensions: { [METRIC_DIMENSIONS.autoScalingGroup]: capacityMetric.autoScalingGroupName },
       },
     );
     // Every promotion track (cache, media, search...) publishes this metric, without dimensions,

@@ -1,6 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { INSTANCE_METRICS, METRIC_NAMESPACES } from "../functions/contractMetrics";
+import {
+  INSTANCE_METRICS,
+  METRIC_DIMENSIONS,
+  METRIC_NAMESPACES,
+} from "../functions/contractMetrics";
 
 /** An alarm that pages `topicArn` as soon as a count metric is 1 or more in a minute. */
 export function pageOnCount(
@@ -66,7 +70,7 @@ export class SecurityAlarms extends pulumi.ComponentResource {
           "(it keeps its last good env.php): find who wrote the SSM parameter",
         namespace: METRIC_NAMESPACES.instances,
         metricName: INSTANCE_METRICS.endpointRejected,
-        dimensions: { Stack: args.stack },
+        dimensions: { [METRIC_DIMENSIONS.stack]: args.stack },
         topicArn: args.topicArn,
       },
       this,

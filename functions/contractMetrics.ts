@@ -71,3 +71,17 @@ export const AWS_METRICS = {
   /** ElastiCache publishes it on the secondary group's nodes (dimension CacheClusterId). */
   globalDatastoreLag: { namespace: "AWS/ElastiCache", metricName: "GlobalDatastoreReplicationLag" },
 } as const;
+
+/** Dimension names of our metrics, as the publishers send them and the alarms select them. */
+export const METRIC_DIMENSIONS = {
+  /** The capacity shortfall (REGION_GATE_METRICS.capacityNotReached): the alarm selects it. */
+  autoScalingGroup: "AutoScalingGroupName",
+  /** A failed track (REGION_GATE_METRICS.trackFailed), for the dashboard; the alarm uses none. */
+  track: "Track",
+  /** The instances' metrics (magento-dr.sh `count_metric`): the alarm selects it. */
+  stack: "Stack",
+  /** The search checker's per-endpoint health (SEARCH_METRICS.endpointHealth). */
+  endpoint: "Endpoint",
+  /** The search replication metrics (REPLICATION_METRICS): the alarms select it. */
+  domainName: "DomainName",
+} as const;

@@ -11,7 +11,7 @@ import { CloudWatchClient, MetricDatum, PutMetricDataCommand } from "@aws-sdk/cl
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { clientConfig, lazy } from "./awsClients";
 import { LOG_TIER_FUNCTIONS } from "./contractLog";
-import { METRIC_NAMESPACES, SEARCH_METRICS } from "./contractMetrics";
+import { METRIC_DIMENSIONS, METRIC_NAMESPACES, SEARCH_METRICS } from "./contractMetrics";
 import { logEvent } from "./log";
 import { Decision, decide, HealthState, parseState, Thresholds } from "./searchDecision";
 import { DEFAULT_HEALTH_PATH, ProbeOptions, ProbeResult, sweep } from "./searchProbe";
@@ -129,7 +129,7 @@ export function plannedSweepMs(settings: SearchHealthSettings): number {
 function metricData(results: ProbeResult[], tierHealthy: boolean | undefined, at: Date) {
   const data: MetricDatum[] = results.map((r) => ({
     MetricName: SEARCH_METRICS.endpointHealth,
-    Dimensions: [{ Name: "Endpoint", Value: r.endpoint }],
+    Dimensions: [{ Name: METRIC_DIMENSIONS.endpoint, Value: r.endpoint }],
     Value: r.healthy ? 1 : 0,
     Unit: "None",
     Timestamp: at,

@@ -11,6 +11,7 @@ import {
   AWS_METRICS,
   FAILOVER_REQUEST_METRICS,
   INSTANCE_METRICS,
+  METRIC_DIMENSIONS,
   METRIC_NAMESPACES,
   REGION_GATE_METRICS,
   regionGateNamespace,
@@ -84,6 +85,13 @@ describe("contract: metric namespaces and names", function () {
     });
     assert.deepStrictEqual(INSTANCE_METRICS, { endpointRejected: "EndpointRejected" });
     assert.deepStrictEqual(FAILOVER_REQUEST_METRICS, { rejected: "RejectedFailoverRequests" });
+    assert.deepStrictEqual(METRIC_DIMENSIONS, {
+      autoScalingGroup: "AutoScalingGroupName",
+      track: "Track",
+      stack: "Stack",
+      endpoint: "Endpoint",
+      domainName: "DomainName",
+    });
     assert.deepStrictEqual(AWS_METRICS, {
       rdsReplicaLag: { namespace: "AWS/RDS", metricName: "ReplicaLag" },
       globalDatastoreLag: {
@@ -112,6 +120,32 @@ describe("contract: metric namespaces and names", function () {
         "magento-dr/RegionGate PromotionTrackFailed",
       ].sort(),
     );
+  });
+
+  it("the alarms on our metrics select these dimensions, which the instances send", async () => {
+    const selected = new Set<string>();
+    for (const stack of ["prod-use1", "prod-euw1"]) {
+      for (const alarm of ofType(await planOf(stack), "aws:cloudwatch/metricAlarm:MetricAlarm")) {
+        if (!alarm.inputs.namespace || alarm.inputs.namespace.startsWith("AWS/")) continue;
+        const keys = Object.keys(alarm.inputs.dimensions ?? {});
+        selected.add(`${alarm.inputs.metricName}: ${keys.join(",")}`);
+      }
+    }
+    assert.deepStrictEqual([...selected].sort(), [
+      "EndpointRejected: Stack",
+      "FailoverActive: ",
+      "PromotionCapacityNotReached: AutoScalingGroupName",
+      "PromotionTrackFailed: ",
+      "RejectedFailoverRequests: ",
+      "ReplicationHealthy: DomainName",
+      "ReplicationLagOperations: DomainName",
+      "TierHealth: ",
+    ]);
+    const script = fs.readFileSync(
+      path.join(PROJECT_DIR, "components", "bootstrap", "magento-dr.sh"),
+      "utf8",
+    );
+    assert.match(script, /--dimensions "Stack=\$STACK"/);
   });
 
   it("each publisher may write only to its namespace of the contract", async () => {

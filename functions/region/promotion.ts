@@ -21,6 +21,7 @@
 //    record's health check stays in ALARM and Route 53 keeps traffic here;
 //  - the data tier cannot drift back: the replica is standalone, the cache detached or primary.
 // Failback is an operator's planned switchover in the other direction, with its own lease.
+import { METRIC_DIMENSIONS } from "../contractMetrics";
 import {
   admit,
   AuthorityStore,
@@ -459,7 +460,7 @@ async function trackFailed(
         MetricData: [
           {
             MetricName: settings.trackAlarmMetricName,
-            Dimensions: [{ Name: "Track", Value: track.step.name }],
+            Dimensions: [{ Name: METRIC_DIMENSIONS.track, Value: track.step.name }],
             Value: 1,
             Unit: "Count",
           },

@@ -17,7 +17,7 @@
 import { CloudWatchClient, MetricDatum, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { clientConfig, lazy } from "../awsClients";
 import { LOG_TIER_FUNCTIONS } from "../contractLog";
-import { METRIC_NAMESPACES, REPLICATION_METRICS } from "../contractMetrics";
+import { METRIC_DIMENSIONS, METRIC_NAMESPACES, REPLICATION_METRICS } from "../contractMetrics";
 import { logEvent } from "../log";
 import { basicAuthorization } from "../searchAuth";
 import { OpenSearchClient } from "./client";
@@ -173,7 +173,7 @@ export function createSearchReplicationHandler(
   }
 
   async function publish(report: ReplicationReport): Promise<unknown> {
-    const dimensions = [{ Name: "DomainName", Value: settings.domainName }];
+    const dimensions = [{ Name: METRIC_DIMENSIONS.domainName, Value: settings.domainName }];
     const at = new Date();
     const datum = (MetricName: string, Value: number): MetricDatum => ({
       MetricName,

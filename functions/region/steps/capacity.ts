@@ -7,6 +7,7 @@
 //    publishes a metric an alarm watches and reports "capacity-not-reached".
 // Scaling requests are throttled under load (Auto Scaling answers "Throttling"): every call backs
 // off and retries.
+import { METRIC_DIMENSIONS } from "../../contractMetrics";
 import {
   DescribeAutoScalingGroupsCommand,
   UpdateAutoScalingGroupCommand,
@@ -59,7 +60,10 @@ async function reportShortfall(ctx: StepContext, inService: number): Promise<voi
           {
             MetricName: ctx.settings.capacityAlarmMetricName,
             Dimensions: [
-              { Name: "AutoScalingGroupName", Value: ctx.settings.capacity.autoScalingGroupName },
+              {
+                Name: METRIC_DIMENSIONS.autoScalingGroup,
+                Value: ctx.settings.capacity.autoScalingGroupName,
+              },
             ],
             Value: ctx.settings.capacity.desired - inService,
             Unit: "Count",
