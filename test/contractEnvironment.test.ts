@@ -14,39 +14,38 @@ import {
 import { DEADLINE_VARIABLE, RTO_BUDGET_VARIABLE } from "../policies/rules/orchestrator";
 import { PROJECT_DIR } from "../plan/stackConfig";
 import { PlannedResource } from "../plan/runProgram";
+import type { StackPlan } from "../plan/plan";
+import { withLambdaPackage } from "./helpers/lambdaPackage";
 import { ofType, planOf, userDataOf } from "./helpers/plan";
 
 const FUNCTION = "aws:lambda/function:Function";
 
 /**
- * Loads a Lambda package as the runtime would (its factory runs at load) with `variables` as the
+ * Loads `fn`'s package as the runtime would (its factory runs at load) with its variables as the
  * environment, and answers the names the package's own code read from process.env.
  */
-function variablesRead(indexJs: string, variables: Record<string, string>): string[] {
-  const file = path.join(PROJECT_DIR, `.lambda-contract-${process.pid}.js`);
-  fs.writeFileSync(file, indexJs);
-  const read = new Set<string>();
-  const saved = process.env;
-  process.env = new Proxy(
-    { ...saved, ...variables },
-    {
-      get(target, name) {
-        // Only reads by the package's own code: the frame above this trap is in its file.
-        const caller = (new Error().stack ?? "").split("\n")[2] ?? "";
-        if (typeof name === "string" && caller.includes(file)) read.add(name);
-        return target[name as string];
+function variablesRead(plan: StackPlan, fn: PlannedResource): Promise<string[]> {
+  return withLambdaPackage(plan, fn, (load, file) => {
+    const read = new Set<string>();
+    const saved = process.env;
+    process.env = new Proxy(
+      { ...saved, ...variablesSet(fn) },
+      {
+        get(target, name) {
+          // Only reads by the package's own code: the frame above this trap is in its file.
+          const caller = (new Error().stack ?? "").split("\n")[2] ?? "";
+          if (typeof name === "string" && caller.includes(file)) read.add(name);
+          return target[name as string];
+        },
       },
-    },
-  );
-  try {
-    const loaded = require(file);
-    assert.strictEqual(typeof loaded.handler, "function", "the package exports its handler");
-  } finally {
-    process.env = saved;
-    delete require.cache[file];
-    fs.rmSync(file);
-  }
-  return [...read].sort();
+    );
+    try {
+      assert.strictEqual(typeof load().handler, "function", "the package exports its handler");
+    } finally {
+      process.env = saved;
+    }
+    return [...read].sort();
+  });
 }
 
 function variablesSet(fn: PlannedResource): Record<string, string> {
@@ -84,13 +83,10 @@ describe("contract: environment variables", function () {
     for (const stack of ["prod-use1", "prod-euw1"]) {
       const plan = await planOf(stack);
       for (const fn of ofType(plan, FUNCTION)) {
-        const variables = variablesSet(fn);
-        const indexJs = plan.run.packages.get(fn.urn)?.indexJs;
-        assert.ok(indexJs, `${fn.name} has a package`);
         const role = fn.name.replace(`${stack}-`, "");
         found[`${stack}/${role}`] = {
-          set: Object.keys(variables).sort(),
-          read: variablesRead(indexJs, variables),
+          set: Object.keys(variablesSet(fn)).sort(),
+          read: await variablesRead(plan, fn),
         };
       }
     }

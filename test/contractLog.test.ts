@@ -19,6 +19,7 @@ import {
 } from "../functions/contractLog";
 import { memoryLogger } from "../functions/region/log";
 import { PROJECT_DIR } from "../plan/stackConfig";
+import { withLambdaPackage } from "./helpers/lambdaPackage";
 import { one, planOf } from "./helpers/plan";
 
 describe("contract: the log line schema", function () {
@@ -76,19 +77,18 @@ describe("contract: the log line schema", function () {
     const clients = [DynamoDBClient, ElastiCacheClient, RDSClient, SSMClient].map((c) =>
       mockClient(c as any),
     );
-    const file = path.join(PROJECT_DIR, `.lambda-log-contract-${process.pid}.js`);
-    fs.writeFileSync(file, plan.run.packages.get(fn.urn)!.indexJs!);
     const saved = { settings: process.env.FAILOVER_SETTINGS, log: console.log };
     const written: string[] = [];
     process.env.FAILOVER_SETTINGS = fn.inputs.environment.variables.FAILOVER_SETTINGS;
     console.log = (line: string) => written.push(line);
     try {
-      await require(file).handler({ source: "somewhere.else" }, { awsRequestId: "r1" });
+      await withLambdaPackage(plan, fn, (load) =>
+        load().handler({ source: "somewhere.else" }, { awsRequestId: "r1" }),
+      );
     } finally {
       console.log = saved.log;
       process.env.FAILOVER_SETTINGS = saved.settings;
       clients.forEach((c) => c.restore());
-      fs.rmSync(file);
     }
     const rejected = written.map((l) => JSON.parse(l)).filter((l) => l.level === "warn");
     assert.deepStrictEqual(

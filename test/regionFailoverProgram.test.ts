@@ -1,16 +1,14 @@
 // The region failover as the program deploys it: the gated PRIMARY record, the authority table,
 // the detector, orchestrator, witness and fences, their permissions, and their packages run.
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ElastiCacheClient } from "@aws-sdk/client-elasticache";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { resolveSettings } from "../functions/region/settings";
-import { PROJECT_DIR } from "../plan/stackConfig";
 import { functionsOf, recoveryOf } from "../plan/plan";
+import { withLambdaPackage } from "./helpers/lambdaPackage";
 import { one, ofType, planOf } from "./helpers/plan";
 
 const CHECK = "aws:route53/healthCheck:HealthCheck";
@@ -354,15 +352,11 @@ describe("region failover: the serialized packages run", () => {
   it("the orchestrator package rejects a malformed event without any AWS call or throw", async () => {
     const plan = await planOf("prod-euw1");
     const fn = one(plan, FUNCTION, "-failover-orchestrator-fn");
-    const file = path.join(PROJECT_DIR, `.lambda-orchestrator-${process.pid}.js`);
-    fs.writeFileSync(file, plan.run.packages.get(fn.urn)!.indexJs!);
     const saved = process.env.FAILOVER_SETTINGS;
     process.env.FAILOVER_SETTINGS = fn.inputs.environment.variables.FAILOVER_SETTINGS;
     try {
-      const handler = require(file).handler;
-      const result = await handler(
-        { source: "somewhere.else", detail: "nope" },
-        { awsRequestId: "r1" },
+      const result: any = await withLambdaPackage(plan, fn, (load) =>
+        load().handler({ source: "somewhere.else", detail: "nope" }, { awsRequestId: "r1" }),
       );
       assert.strictEqual(result.outcome, "rejected");
       assert.strictEqual(
@@ -370,7 +364,6 @@ describe("region failover: the serialized packages run", () => {
         0,
       );
     } finally {
-      fs.rmSync(file);
       process.env.FAILOVER_SETTINGS = saved;
     }
   });
