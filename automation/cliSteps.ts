@@ -15,6 +15,7 @@
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { backoffMs, sleep } from "../functions/region/deadline";
 import { cloudWatchLagReader, rdsReplicaLagMetric } from "../functions/region/lag";
+import { PLANNED_QUIESCE } from "../functions/region/recoveryBudget";
 import {
   gateMetricCommand,
   observeDatabase,
@@ -32,7 +33,10 @@ export interface QuiesceTimings {
   deadlineMs: number;
 }
 
-export const DEFAULT_QUIESCE: QuiesceTimings = { settleMs: 30_000, deadlineMs: 300_000 };
+export const DEFAULT_QUIESCE: QuiesceTimings = {
+  settleMs: PLANNED_QUIESCE.settleMs,
+  deadlineMs: PLANNED_QUIESCE.deadlineMs,
+};
 
 export function quiesceStep(
   timings: QuiesceTimings,

@@ -14,6 +14,7 @@
 // (the home stack), the reader unreadable, or the beats stopped (the fence scales a pilot-light
 // region's instances in, so its writers may be gone; nothing is written then either).
 import { measureLossWindow, type LossWindowReader } from "../functions/region/lossWindow";
+import { PLANNED_QUIESCE } from "../functions/region/recoveryBudget";
 
 export interface QuiesceHeartbeat {
   read: LossWindowReader;
@@ -23,8 +24,8 @@ export interface QuiesceHeartbeat {
   deadlineMs: number;
 }
 
-/** Beats come every 5 s: one unchanged for four periods means its writers stopped. */
-export const BEATS_STOPPED_MS = 20_000;
+/** A beat unchanged for four beat periods (20 s) means its writers stopped. */
+export const BEATS_STOPPED_MS = 4 * PLANNED_QUIESCE.beatPeriodMs;
 
 export interface FenceLook {
   /** Set when a beat written after the fence settled is on the replica. */

@@ -74,6 +74,14 @@ export const CACHE_RPO_SECONDS = 1;
  * Guide, "Amazon EFS replication"). */
 export const MEDIA_RPO_SECONDS = 900;
 
+/**
+ * The operator CLI's planned quiesce (automation/cliSteps.ts, fenceHeartbeat.ts): after the fence
+ * it waits two endpoint-watcher periods (the instances go to maintenance within one, 15 s), then
+ * for an RPO heartbeat written after that to reach the replica: the instances beat every 5 s
+ * (magento-dr-heartbeat.timer, components/bootstrap/magento-dr.sh). Its deadline bounds the worst.
+ */
+export const PLANNED_QUIESCE = { settleMs: 30_000, beatPeriodMs: 5_000, deadlineMs: 300_000 };
+
 const RDS_PROMOTION =
   'RDS User Guide, "Promoting a read replica": it reboots the replica and "can take several minutes or longer"';
 const PLANNING = "planning figure until a drill measures it (recoveryMeasurements)";
@@ -142,9 +150,10 @@ export function recoveryBudget(
     add({
       name: "quiesce",
       after: ["decision-and-lease"],
-      seconds: 10,
-      worstSeconds: 60,
-      source: `the old region is fenced, then the replica drains to zero lag: ${PLANNING}`,
+      seconds: (PLANNED_QUIESCE.settleMs + PLANNED_QUIESCE.beatPeriodMs) / 1000,
+      worstSeconds: PLANNED_QUIESCE.deadlineMs / 1000,
+      source:
+        "the operator CLI: the fence settles (two endpoint-watcher periods), then one heartbeat period until a beat written after it is on the replica (docs/rpo.md); worst: the step's deadline",
     });
   }
   add({

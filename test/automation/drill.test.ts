@@ -21,7 +21,7 @@ describe("promote CLI: drill", function () {
     assert.match(out, /timing, leg 1 \(to prod-euw1\), against the planned recovery budget:/);
     for (const [step, budget] of [
       ["lease", 5],
-      ["quiesce", 10],
+      ["quiesce", 35],
       ["cache", 60],
       ["database", 300],
       ["app-tier", 120],
