@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { AUTHORITY_ITEM_PREFIXES, AUTHORITY_ITEMS } from "../functions/contractAuthority";
 import type { PolicyStatement } from "./failoverFunction";
 
 // Who may touch which item of the failover authority table. The table's partition key `pk` holds:
@@ -13,11 +14,16 @@ import type { PolicyStatement } from "./failoverFunction";
 // ForAllValues:StringLike the request's partition key values must all match), so a witness or
 // fence that is compromised cannot rewrite the authority item and fence the live region.
 
-export const AUTHORITY_ITEM = "authority";
-export const INCIDENT_ITEMS = "incident#*";
-export const HOLD_ITEM = "hold";
-export const signalsItem = (region: pulumi.Input<string>) => pulumi.interpolate`signals#${region}`;
-export const witnessItem = (region: pulumi.Input<string>) => pulumi.interpolate`witness#${region}`;
+// The keys are functions/contractAuthority.ts's, as the functions write them.
+export const AUTHORITY_ITEM = AUTHORITY_ITEMS.authority;
+export const HOLD_ITEM = AUTHORITY_ITEMS.hold;
+export const INCIDENT_ITEMS = `${AUTHORITY_ITEM_PREFIXES.incident}*`;
+export const ALL_SIGNALS_ITEMS = `${AUTHORITY_ITEM_PREFIXES.signals}*`;
+export const ALL_WITNESS_ITEMS = `${AUTHORITY_ITEM_PREFIXES.witness}*`;
+export const signalsItem = (region: pulumi.Input<string>) =>
+  pulumi.interpolate`${AUTHORITY_ITEM_PREFIXES.signals}${region}`;
+export const witnessItem = (region: pulumi.Input<string>) =>
+  pulumi.interpolate`${AUTHORITY_ITEM_PREFIXES.witness}${region}`;
 
 /** Every item write the table knows (resource policy: denied to all but the named roles). */
 export const ITEM_WRITE_ACTIONS = [

@@ -10,6 +10,7 @@ import {
   resolveSettings,
 } from "../functions/region";
 import { PROMOTION_ROLES } from "../functions/contract";
+import { AUTHORITY_PARTITION_KEY } from "../functions/contractAuthority";
 import { LAMBDA_ENVIRONMENT } from "../functions/contractEnvironment";
 import { LOG_EVENTS } from "../functions/contractLog";
 import {
@@ -23,6 +24,8 @@ import { KeyRef, keyUse } from "./arns";
 import { regionGateMetric } from "./regionGate";
 import { pageOnCount } from "./securityAlarms";
 import {
+  ALL_SIGNALS_ITEMS,
+  ALL_WITNESS_ITEMS,
   AUTHORITY_ITEM,
   HOLD_ITEM,
   INCIDENT_ITEMS,
@@ -77,8 +80,8 @@ export function authorityTable(
       region: args.region,
       name: args.tableName,
       billingMode: "PAY_PER_REQUEST",
-      hashKey: "pk",
-      attributes: [{ name: "pk", type: "S" }],
+      hashKey: AUTHORITY_PARTITION_KEY,
+      attributes: [{ name: AUTHORITY_PARTITION_KEY, type: "S" }],
       pointInTimeRecovery: { enabled: true },
       // The AWS-managed key (aws/dynamodb): every caller (the failover functions, the fences of
       // every region, the instances) can use it through DynamoDB without a grant on a
@@ -184,8 +187,8 @@ export class RegionFailover extends pulumi.ComponentResource {
         AUTHORITY_ITEM,
         HOLD_ITEM,
         INCIDENT_ITEMS,
-        "signals#*",
-        "witness#*",
+        ALL_SIGNALS_ITEMS,
+        ALL_WITNESS_ITEMS,
       ]),
       onItems("AuthorityWrite", ["dynamodb:PutItem", "dynamodb:UpdateItem"], a.authorityTable, [
         AUTHORITY_ITEM,

@@ -9,6 +9,7 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import type { LossWindow } from "./lossWindow";
+import { incidentKey } from "../contractAuthority";
 
 export type StepOutcome =
   "done" | "already-done" | "capacity-not-reached" | "reindex-requested" | "failed" | "not-run";
@@ -51,7 +52,7 @@ export interface IncidentRecord {
   runs: RunRecord[];
 }
 
-export const incidentKey = (incidentId: string) => `incident#${incidentId}`;
+export { incidentKey };
 
 export class IncidentLog {
   private readonly now: () => number;

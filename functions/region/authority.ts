@@ -19,8 +19,9 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from "@aws-sdk/client-dynamodb";
+import { AUTHORITY_ITEMS } from "../contractAuthority";
 
-export const AUTHORITY_KEY = "authority";
+export const AUTHORITY_KEY = AUTHORITY_ITEMS.authority;
 
 export type AuthorityPhase = "steady" | "promoting" | "completed";
 export type PromotionMode = "planned" | "unplanned";

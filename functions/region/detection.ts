@@ -40,6 +40,7 @@ import {
   PutItemCommand,
   type AttributeValue,
 } from "@aws-sdk/client-dynamodb";
+import { signalsKey, witnessKey } from "../contractAuthority";
 
 export type SignalStatus = "healthy" | "failed" | "unknown";
 export type Vantage = "standby-canary" | "witness" | "route53";
@@ -178,8 +179,7 @@ export interface WitnessState {
   observedAt: number;
 }
 
-export const signalsKey = (region: string) => `signals#${region}`;
-export const witnessKey = (region: string) => `witness#${region}`;
+export { signalsKey, witnessKey };
 
 /** Detection state in the authority table: one small item per observer. */
 export class SignalStore {

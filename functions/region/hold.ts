@@ -10,8 +10,9 @@ import {
   PutItemCommand,
   type DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
+import { AUTHORITY_ITEMS } from "../contractAuthority";
 
-export const HOLD_KEY = "hold";
+export const HOLD_KEY = AUTHORITY_ITEMS.hold;
 /** Longest hold one command may declare; extend by declaring it again. */
 export const MAX_HOLD_MS = 24 * 3_600_000;
 
