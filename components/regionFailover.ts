@@ -6,6 +6,7 @@ import {
   createOrchestratorHandler,
   createWitnessHandler,
   DEFAULT_SDK_TIMEOUTS,
+  EVENT_SOURCE_PREFIX,
   RegionFailoverSettingsInput,
   resolveSettings,
 } from "../functions/region";
@@ -526,7 +527,7 @@ export class RegionFailover extends pulumi.ComponentResource {
       {
         description:
           "magento-dr events on the default bus: none of ours sends one there, so each is a forgery",
-        eventPattern: JSON.stringify({ source: [{ prefix: "magento-dr." }] }),
+        eventPattern: JSON.stringify({ source: [{ prefix: EVENT_SOURCE_PREFIX }] }),
       },
       { parent: this },
     );

@@ -6,6 +6,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ElastiCacheClient } from "@aws-sdk/client-elasticache";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { SSMClient } from "@aws-sdk/client-ssm";
+import { DETECTOR_SOURCE, OPERATOR_SOURCE } from "../functions/region/event";
 import { resolveSettings } from "../functions/region/settings";
 import { functionsOf, recoveryOf } from "../plan/plan";
 import { withLambdaPackage } from "./helpers/lambdaPackage";
@@ -131,6 +132,11 @@ describe("region failover: the standby deploys the automation", () => {
     assert.deepStrictEqual(JSON.parse(tripwire.inputs.eventPattern), {
       source: [{ prefix: "magento-dr." }],
     });
+    // Every source of ours matches it: a forgery of either pages.
+    assert.deepStrictEqual(
+      [DETECTOR_SOURCE, OPERATOR_SOURCE],
+      ["magento-dr.detector", "magento-dr.operator"],
+    );
   });
 
   it("tags the functions that promote with their role, so the policy pack judges them whatever their names", async () => {

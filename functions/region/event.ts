@@ -14,9 +14,14 @@ import type { PromotionMode } from "./authority";
 import type { RegionFailoverSettings } from "./settings";
 import { LOG_EVENTS } from "../contractLog";
 
-export const DETECTOR_SOURCE = "magento-dr.detector";
+/**
+ * Every source of ours starts with this: the tripwire rule on the default bus matches it
+ * (components/regionFailover.ts), since none of ours sends an event there.
+ */
+export const EVENT_SOURCE_PREFIX = "magento-dr.";
+export const DETECTOR_SOURCE = `${EVENT_SOURCE_PREFIX}detector`;
 /** Refused by the orchestrator (see above); events with it on the default bus page operators. */
-export const OPERATOR_SOURCE = "magento-dr.operator";
+export const OPERATOR_SOURCE = `${EVENT_SOURCE_PREFIX}operator`;
 /** The log event of a refused request; a metric filter on it pages operators. */
 export const REJECTED_EVENT = LOG_EVENTS.rejected;
 export const FAILOVER_DETAIL_TYPE = "RegionFailoverRequested";
