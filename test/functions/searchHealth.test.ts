@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { mockClient } from "aws-sdk-client-mock";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import {
   refusedUrl,
   SearchServers,
@@ -279,8 +279,16 @@ describe("searchHealth handler", () => {
   const STATE_PARAM = "/magento-dr/prod-euw1/search/health-state";
   const ssm = new SSMClient({ region: "eu-west-1", credentials: FAKE_CREDENTIALS });
   const cloudwatch = new CloudWatchClient({ region: "eu-west-1", credentials: FAKE_CREDENTIALS });
-  const ssmMock = mockClient(ssm);
-  const cloudwatchMock = mockClient(cloudwatch);
+  let ssmMock: AwsClientStub<SSMClient>;
+  let cloudwatchMock: AwsClientStub<CloudWatchClient>;
+  before(() => {
+    ssmMock = mockClient(ssm);
+    cloudwatchMock = mockClient(cloudwatch);
+  });
+  after(() => {
+    ssmMock.restore();
+    cloudwatchMock.restore();
+  });
   let fleet: SearchServers;
   let logs: ReturnType<typeof captureLogs>;
   let A: string, B: string, C: string;

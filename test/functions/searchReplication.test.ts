@@ -3,7 +3,7 @@
 // every request). RELIABILITY.md scenario 36.
 import assert from "node:assert/strict";
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { mockClient } from "aws-sdk-client-mock";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import {
   BadRequest,
   createSearchReplicationHandler,
@@ -72,7 +72,13 @@ describe("search replication function against a simulated domain", () => {
   let domain: SimSearchDomain;
   let active: string;
   let logs: ReturnType<typeof captureLogs>;
-  const cloudwatch = mockClient(CloudWatchClient);
+  // Stubbed on the class for this describe only: a stub left on CloudWatchClient would break the
+  // files that mock their own client instances when mocha runs them in the same process.
+  let cloudwatch: AwsClientStub<CloudWatchClient>;
+  before(() => {
+    cloudwatch = mockClient(CloudWatchClient);
+  });
+  after(() => cloudwatch.restore());
 
   const settings = (): SearchReplicationSettings => ({
     region: STANDBY,

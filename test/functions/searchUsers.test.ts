@@ -4,7 +4,7 @@
 // the OpenSearch action it is; a role that does not grant an action gets 403).
 import assert from "node:assert/strict";
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { mockClient } from "aws-sdk-client-mock";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { createSearchReplicationHandler } from "../../functions/searchReplication/handler";
 import {
   ManagedUser,
@@ -30,7 +30,13 @@ describe("search users: Magento and the checker on their own least-privilege use
   let domain: SimSearchDomain;
   let logs: ReturnType<typeof captureLogs>;
   let passwords: { magento: string; checker: string };
-  const cloudwatch = mockClient(CloudWatchClient);
+  // Stubbed on the class for this describe only: a stub left on CloudWatchClient would break the
+  // files that mock their own client instances when mocha runs them in the same process.
+  let cloudwatch: AwsClientStub<CloudWatchClient>;
+  before(() => {
+    cloudwatch = mockClient(CloudWatchClient);
+  });
+  after(() => cloudwatch.restore());
   const specs = searchUserSpecs("magento2");
 
   let authority: () => Promise<string>;
