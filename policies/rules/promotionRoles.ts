@@ -15,7 +15,12 @@ import { known, show, UNKNOWN } from "../lib/values";
 /**
  * Actions that carry out a promotion of a data tier: the orchestrator's (database, Global
  * Datastore, media replication) and their Aurora and switchover counterparts, so a function
- * written for another engine is caught too.
+ * written for another engine is caught too. The names are IAM's for the API operations of the
+ * same names (RDS API Reference: PromoteReadReplica, PromoteReadReplicaDBCluster,
+ * FailoverGlobalCluster, SwitchoverGlobalCluster, SwitchoverReadReplica; ARC's "Amazon RDS
+ * Switchover Read Replica execution block sample policy" grants rds:SwitchoverReadReplica and
+ * rds:PromoteReadReplica by those names). A name missing here lets a promoter escape only this
+ * rule, not the iam-* rules that still judge its role.
  */
 export const PROMOTION_ACTIONS: readonly string[] = [
   "rds:PromoteReadReplica",
