@@ -145,6 +145,19 @@ describe("the quorum rule, case by case", () => {
         reason: "active region healthy",
       },
     );
+    // An unknown reading's count is no suspicion: unknown never counts as failed.
+    assert.equal(
+      decide({
+        readings: [
+          r("standby-canary", "healthy"),
+          r("witness", "healthy"),
+          r("route53", "unknown", 2),
+        ],
+        quorum: 2,
+        localReady: true,
+      }).action,
+      "none",
+    );
     // Route 53 alone failed: degraded, never a failover.
     assert.equal(
       decide({

@@ -54,6 +54,10 @@ describe("the operator hold's item", () => {
     assert.equal(await store().active(), undefined, "expired at `until`");
     answer(undefined);
     assert.equal(await store().active(), undefined, "no item");
+    const signal = new AbortController().signal;
+    await store().active(signal);
+    const options = sdk.stubs.get("DynamoDBClient")!.calls().at(-1)!.args as unknown[];
+    assert.equal((options[1] as { abortSignal?: AbortSignal }).abortSignal, signal);
   });
 
   it("an item missing its fields (written by hand) is read without throwing: no until is no hold", async () => {
@@ -232,9 +236,16 @@ describe("the wait for the old region's serving lease", () => {
     assert.ok(took >= 290 && took < 600, `refused after ${took} ms, expected about 300`);
   });
 
-  it("a zero longest wait refuses at once without sleeping", async () => {
+  it("a zero longest wait refuses at once, without sleeping or reading again", async () => {
+    let reads = 0;
+    const counted = {
+      read: async () => {
+        reads++;
+        return rec(1_000_000);
+      },
+    } as unknown as AuthorityStore;
     const out = await awaitServingLeaseExpiry({
-      authority: still(rec(1_000_000)),
+      authority: counted,
       current: rec(1_000_000),
       targetRegion: NEW,
       now: () => 1_000_000,
@@ -242,5 +253,6 @@ describe("the wait for the old region's serving lease", () => {
       log: memoryLogger().logger,
     });
     assert.equal(out.ok, false);
+    assert.equal(reads, 0);
   });
 });

@@ -153,6 +153,28 @@ describe("the source region's in-region events (the deep-page veto)", () => {
       "at least one minute",
     );
 
+    // An undated event first: the sort compares it either way round without throwing.
+    const undatedFirst = fakeClients(
+      [],
+      [
+        { SourceIdentifier: SOURCES.replicationGroupId, Message: "undated" },
+        {
+          SourceIdentifier: SOURCES.replicationGroupId,
+          Message: "Cache node replaced",
+          Date: at("2026-11-29T10:05:00Z"),
+        },
+      ],
+    );
+    assert.equal(
+      (
+        await inRegionEventReader({
+          windowMs: 60_000,
+          timeoutMs: 500,
+          clients: undatedFirst.clients,
+        })("us-east-1", SOURCES)
+      ).veto,
+      "magento-cache-use1: Cache node replaced at 2026-11-29T10:05:00.000Z",
+    );
     const bare = fakeClients([], [{ SourceIdentifier: SOURCES.replicationGroupId }]);
     const only = await inRegionEventReader({
       windowMs: 60_000,
