@@ -3,7 +3,11 @@
 // expiry and of the one-minute page), the data tier's readiness in each state AWS reports, and
 // what one detection run records, alerts and logs (the lines operators read in an incident).
 import { createRoute53StatusClient } from "../../functions/region/clients";
-import { createDetectorHandler, dataTierReadiness } from "../../functions/region/detector";
+import {
+  createDetectorHandler,
+  dataTierReadiness,
+  defaultDetectorDeps,
+} from "../../functions/region/detector";
 import type { FailoverEvent } from "../../functions/region/event";
 import { HoldStore } from "../../functions/region/hold";
 import { memoryLogger } from "../../functions/region/log";
@@ -178,6 +182,45 @@ describe("the detector, run by run", function () {
       );
     });
 
+    it("a gate publish or a page that hangs is cut at its deadline, and the line says which", async () => {
+      const lease = await take("unplanned");
+      await h.authority.completePromotion(lease as never);
+      h.sim.fail("PutMetricData", "hang");
+      assertFields(await detector()(), { action: "none" });
+      assertFields(
+        lines.find((l) => l.event === "gate-refresh-failed"),
+        {
+          name: "DeadlineExceeded",
+          message: "gate-refresh did not finish within 500 ms",
+        },
+      );
+    });
+
+    it("an interrupted promotion during an operator hold is not resumed, and the report says why", async () => {
+      await take("unplanned");
+      h.clock.now += 1_000;
+      await new HoldStore({
+        client: h.authorityClient,
+        tableName: h.settings.authority.tableName,
+        now: () => h.clock.now,
+      }).set({ forMs: 3_600_000, reason: "RDS upgrade", by: "alice" });
+      const report = await detector()();
+      assert.deepEqual(report, {
+        action: "held",
+        reason: `interrupted promotion not resumed: operator hold by alice until ${new Date(h.clock.now + 3_600_000).toISOString()}: RDS upgrade`,
+        activeRegion: STANDBY,
+        readings: [],
+      });
+      assert.deepEqual(requested, []);
+    });
+
+    it("a request hand-off that answers nothing is still a requested resume", async () => {
+      await take("unplanned");
+      h.clock.now += 1_000;
+      answer = undefined as never;
+      assertFields(await detector()(), { action: "resume-requested" });
+    });
+
     it("a page that cannot be sent is logged", async () => {
       await take("planned");
       h.clock.now += 1_000;
@@ -190,7 +233,79 @@ describe("the detector, run by run", function () {
     });
   });
 
+  it("a run that cannot complete reports an error with no region and no readings, and logs it", async () => {
+    const log = memoryLogger();
+    const run = createDetectorHandler(
+      { ...h.settings, authority: { tableName: "missing-table", region: STANDBY } },
+      {
+        clients: h.sim.clients(STANDBY),
+        authorityClient: h.authorityClient,
+        route53: createRoute53StatusClient(STANDBY),
+        log: log.logger,
+        now: () => h.clock.now,
+      },
+    );
+    const report = await run();
+    assert.deepEqual(Object.keys(report).sort(), ["action", "activeRegion", "readings", "reason"]);
+    assertFields(report, { action: "error", activeRegion: "unknown", readings: [] });
+    assert.match(report.reason, /non-existent table|not found/i);
+    assertFields(
+      log.lines.find((l) => l.event === "detector-error"),
+      {
+        level: "error",
+        message: report.reason,
+      },
+    );
+  });
+
+  it("without an orchestrator function configured, a request fails loudly instead of vanishing", async () => {
+    const deps = defaultDetectorDeps(h.settings, {});
+    await assert.rejects(deps.requestFailover({} as never), {
+      message: "no orchestrator function configured to invoke",
+    });
+  });
+
   describe("this region's readiness to take over", () => {
+    it("asks for its own replica and cache group by identifier, bounded by the run's signal; an empty answer is not ready", async () => {
+      const sent: { input: Record<string, unknown>; signal?: AbortSignal }[] = [];
+      const fake = (answer: unknown) => ({
+        send: async (
+          command: { input: Record<string, unknown> },
+          options?: { abortSignal?: AbortSignal },
+        ) => {
+          sent.push({ input: command.input, signal: options?.abortSignal });
+          return answer;
+        },
+      });
+      const signal = new AbortController().signal;
+      const clients = { rds: fake({}), elastiCache: fake({}) } as never;
+      assert.equal(await dataTierReadiness(clients, h.settings)(signal), false);
+      assert.deepEqual(
+        sent.map((s) => s.input),
+        [
+          { DBInstanceIdentifier: h.settings.database.instanceId },
+          { ReplicationGroupId: h.settings.cache.replicationGroupId },
+        ],
+      );
+      assert.ok(sent.every((s) => s.signal === signal));
+      const listed = {
+        rds: fake({ DBInstances: [{}] }),
+        elastiCache: fake({ ReplicationGroups: [{ Status: "available" }] }),
+      } as never;
+      assert.equal(await dataTierReadiness(listed, h.settings)(signal), false);
+      const noInfo = {
+        rds: fake({
+          DBInstances: [
+            { DBInstanceStatus: "available", ReadReplicaSourceDBInstanceIdentifier: "arn" },
+          ],
+        }),
+        elastiCache: fake({
+          ReplicationGroups: [{ Status: "available", GlobalReplicationGroupInfo: {} }],
+        }),
+      } as never;
+      assert.equal(await dataTierReadiness(noInfo, h.settings)(signal), false);
+    });
+
     const ready = () =>
       dataTierReadiness(h.sim.clients(STANDBY), h.settings)(new AbortController().signal);
     it("a replica available (or backing up) and a secondary cache group available: ready", async () => {
@@ -237,6 +352,44 @@ describe("the detector, run by run", function () {
       });
       h.sim.state.route53.observations = ["Failure: Connection timed out"];
     };
+
+    it("readiness that hangs is cut at twice the probe timeout and logged as unknown", async () => {
+      await regionDown();
+      await h.signals.writeDetector(STANDBY, {
+        target: HOME,
+        canaryFailures: 2,
+        route53Failures: 0,
+        lastAction: "degraded",
+        decidedAt: h.clock.now,
+        epoch: 0,
+      });
+      const report = await detector(() => new Promise<boolean>(() => undefined))();
+      assertFields(report, { action: "page-humans" });
+      assertFields(
+        lines.find((l) => l.event === "local-readiness-unknown"),
+        {
+          message: "local-readiness did not finish within 300 ms",
+        },
+      );
+    });
+
+    it("a change alert that hangs is cut at its deadline and logged", async () => {
+      await regionDown(1);
+      h.sim.fail("Publish", "hang");
+      assertFields(await detector()(), { action: "degraded" });
+      assertFields(
+        lines.find((l) => l.event === "alert-failed"),
+        {
+          level: "error",
+          error: "alert did not finish within 500 ms",
+        },
+      );
+      assert.equal(
+        lines.filter((l) => l.event === "operator-hold").length,
+        0,
+        "no hold, no hold line",
+      );
+    });
 
     it("not this region's turn (it does not succeed the active one): nothing probed", async () => {
       await h.renew({ ...h.settings, localRegion: WITNESS } as never);
