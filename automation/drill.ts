@@ -1,4 +1,4 @@
-// `drill [--to <stack>]`: a planned switchover to the standby (default: the authority stack) and
+// `drill [--to <stack>]`: a planned switchover to the standby (default: the standby stack) and
 // a failback to where production was, with a timing report per step against the recovery budget.
 //
 // Honest limit: RDS keeps no replica through a promotion, so the way back needs the database

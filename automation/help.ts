@@ -32,7 +32,7 @@ Modes
                            the active writer and its cache can take over (prints the manual steps if
                            not), then a planned switchover to it and \`up\` on every stack, home first.
                            Rerun it until it completes: each run does only what is missing.
-  drill    [--to <stack>]  A planned switchover to <stack> (default: the authority stack) and a
+  drill    [--to <stack>]  A planned switchover to <stack> (default: the standby stack) and a
                            failback, with a timing report per step against the recovery budget.
 
 Every mode except status ends with IaC: activeRegion set in every stack file, refresh, a preview

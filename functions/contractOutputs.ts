@@ -35,7 +35,7 @@ export const STACK_OUTPUT_NAMES = [
   "fenceFunctionArn",
   /** Every stack: the RPO heartbeat's reader beside its database (docs/rpo.md). */
   "heartbeatReaderFunctionName",
-  /** The authority (first standby) stack only. */
+  /** The standby stack only (it runs the failover automation). */
   "detectorFunctionArn",
   "orchestratorFunctionArn",
 ] as const;

@@ -1,9 +1,9 @@
 // Where the CLI gets the step library's settings from. The CLI must promote with exactly the
 // settings the deployed orchestrator would use (same table, same names, same deadlines), so it
 // never assembles them from config itself: it reads the orchestrator's FAILOVER_SETTINGS (what the
-// authority stack deployed) and, for any other stack, localizes them with that stack's outputs.
+// standby stack deployed) and, for any other stack, localizes them with that stack's outputs.
 //
-// Why localize: only the authority (first standby) stack deploys an orchestrator, and its
+// Why localize: only the standby stack deploys an orchestrator, and its
 // settings name ITS region's resources. Promoting the home region (failback, the drill's way back)
 // needs the same settings with the home region's group, instance, file system, parameters, ASG
 // and topic; every one of those is a stack output of the home stack.
@@ -57,7 +57,7 @@ export function failoverSettingsFrom(
     functions.find((r) => role(r) === undefined && r.name.endsWith(ORCHESTRATOR_NAME_SUFFIX));
   if (!fn) {
     throw new Error(
-      `stack ${stack} has no ${LAMBDA_FUNCTION_TYPE} tagged ${PROMOTION_ROLE_TAG}=${PROMOTION_ROLES.promoter} (nor named *${ORCHESTRATOR_NAME_SUFFIX}): is it the authority stack, and deployed?`,
+      `stack ${stack} has no ${LAMBDA_FUNCTION_TYPE} tagged ${PROMOTION_ROLE_TAG}=${PROMOTION_ROLES.promoter} (nor named *${ORCHESTRATOR_NAME_SUFFIX}): is it the standby stack, and deployed?`,
     );
   }
   const variable = LAMBDA_ENVIRONMENT.failoverSettings;
