@@ -88,6 +88,13 @@ describe("the detector, run by run", function () {
       assert.equal(site.hits, 0, "never probes itself");
     });
 
+    it("a completed planned switchover: the gate is re-published too", async () => {
+      const lease = await take("planned");
+      await h.authority.completePromotion(lease as never);
+      assertFields(await detector()(), { action: "none" });
+      assert.equal(gatePublished(), 1);
+    });
+
     it("an unplanned promotion still running (lease held): the gate is kept closed, no resume", async () => {
       await take("unplanned", 10_000);
       h.clock.now += 9_999;
@@ -446,6 +453,21 @@ describe("the detector, run by run", function () {
           ["route53", "failed"],
         ],
       );
+    });
+
+    it("quorum reached while this region is not ready: humans paged at the first probe that decides, no more probing", async () => {
+      await regionDown();
+      await h.signals.writeDetector(STANDBY, {
+        target: HOME,
+        canaryFailures: 2,
+        route53Failures: 0,
+        lastAction: "degraded",
+        decidedAt: h.clock.now,
+        epoch: 0,
+      });
+      assertFields(await detector(async () => false)(), { action: "page-humans" });
+      assert.equal(site.hits, 2, "one probe (shallow and deep), then it decided");
+      assert.deepEqual(requested, []);
     });
 
     it("counts about another active region are not carried over", async () => {
