@@ -121,6 +121,7 @@ export function rpoVerdict(
   lossWindow: LossWindow | undefined,
   lag: LagVerdict,
   budgetSeconds: number,
+  // Stryker disable next-line StringLiteral: any default but "lag-decides" refuses alike.
   unknownWindow: "refuse" | "lag-decides" = "refuse",
 ): RpoVerdict {
   if (!lossWindow) {
@@ -142,7 +143,8 @@ export function rpoVerdict(
   const database = lag.readings.filter((r) => r.source === "database");
   const others = lag.readings.filter((r) => r.source !== "database" && over(r));
   const seconds = lossWindow.seconds;
-  const windowOk = seconds !== undefined && seconds <= budgetSeconds;
+  // An unknown window is never within the budget.
+  const windowOk = (seconds ?? Number.POSITIVE_INFINITY) <= budgetSeconds;
   const parts = [
     seconds === undefined
       ? `loss window unknown, the RPO is not shown to hold: ${lossWindow.detail}`

@@ -71,6 +71,14 @@ describe("the RPO gate's verdict", () => {
     assert.deepEqual(rpoVerdict(window(5), lag(cache(30)), 30).withinBudget, true);
   });
 
+  it("several database lag metrics disagreeing are each named", () => {
+    assert.equal(
+      rpoVerdict(window(5), lag(db(31), db(40)), 30).reason,
+      "loss window 5 s within the 30 s budget (beat); secondary signal, not deciding: " +
+        "database lag metric 31 s; database lag metric 40 s",
+    );
+  });
+
   it("an unknown window is the RPO not shown to hold", () => {
     assert.deepEqual(rpoVerdict({ ...window(undefined), detail: "no beat" }, lag(db(0)), 30), {
       withinBudget: false,
@@ -115,6 +123,19 @@ describe("the loss window from a reader's report", () => {
           "newest replicated heartbeat of us-east-1 at 2026-11-29T10:00:00.050Z (i-use1), 40 s before 2026-11-29T10:00:40.000Z",
       },
     );
+  });
+
+  it("carries the replica's own clock at the read when the reader reports it", () => {
+    const withClock = { ...report("2026-11-29T10:00:00.000Z"), readAt: "2026-11-29T10:00:39.500Z" };
+    assert.equal(
+      lossWindowFrom(withClock as never, "us-east-1", now).replicaClockAt,
+      "2026-11-29T10:00:39.500Z",
+    );
+    assert.equal(
+      lossWindowFrom({ ...withClock, beats: [] } as never, "us-east-1", now).replicaClockAt,
+      "2026-11-29T10:00:39.500Z",
+    );
+    assert.equal("replicaClockAt" in lossWindowFrom(report("x") as never, "us-east-1", now), false);
   });
 
   it("a beat from the future is clock skew: 0; an unreadable time or no beat is unknown", () => {
