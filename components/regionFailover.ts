@@ -521,6 +521,33 @@ export class RegionFailover extends pulumi.ComponentResource {
    * bus reaches the orchestrator any more (anyone may put events there); a tripwire rule instead
    * pages the operator topic for every magento-dr event on it, since nothing of ours sends one.
    */
+  /**
+   * Counts a function's log lines of one event into a metric: 1 per line of that event, 0 per
+   * other line. A quoted term matches the phrase anywhere in the line, whatever the log format
+   * wraps around our JSON ("Filter pattern syntax for metric filters", CloudWatch Logs).
+   */
+  private countLines(
+    name: string,
+    logGroupName: pulumi.Input<string>,
+    event: string,
+    metricName: string,
+  ): aws.cloudwatch.LogMetricFilter {
+    return new aws.cloudwatch.LogMetricFilter(
+      name,
+      {
+        logGroupName,
+        pattern: `"${event}"`,
+        metricTransformation: {
+          name: metricName,
+          namespace: METRIC_NAMESPACES.failoverRequests,
+          value: "1",
+          defaultValue: "0",
+        },
+      },
+      { parent: this },
+    );
+  }
+
   private authenticatedRequests(name: string, topicArn: pulumi.Input<string>) {
     const tripwire = new aws.cloudwatch.EventRule(
       `${name}-forged-requests`,
@@ -546,21 +573,44 @@ export class RegionFailover extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const rejected = new aws.cloudwatch.LogMetricFilter(
-      `${name}-rejected-requests`,
+    // A detector that fails every run detects nothing: nobody would know the automatic path is
+    // blind. One failed run is a blip (a probe, a throttled read); three minutes in a row page.
+    const detectorErrors = this.countLines(
+      `${name}-detector-errors`,
+      this.detector.logGroupName,
+      LOG_EVENTS.detectorError,
+      FAILOVER_REQUEST_METRICS.detectorErrors,
+    );
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-detector-errors`,
       {
-        logGroupName: this.orchestrator.logGroupName,
-        // A quoted term matches the phrase anywhere in the line, whatever the log format wraps
-        // around our JSON ("Filter pattern syntax for metric filters", CloudWatch Logs).
-        pattern: `"${LOG_EVENTS.rejected}"`,
-        metricTransformation: {
-          name: FAILOVER_REQUEST_METRICS.rejected,
-          namespace: METRIC_NAMESPACES.failoverRequests,
-          value: "1",
-          defaultValue: "0",
-        },
+        name: `${name}-detector-errors`,
+        alarmDescription:
+          "The failover detector failed, or did not run, for 3 minutes: the automatic failover is blind until it runs again (see its log group)",
+        namespace: METRIC_NAMESPACES.failoverRequests,
+        metricName: detectorErrors.metricTransformation.name,
+        statistic: "Sum",
+        period: 60,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        // Every invocation writes lines (Lambda's own START and REPORT at least), each counted 0
+        // or 1 (MetricTransformation defaultValue: "the value to emit when a filter pattern does
+        // not match a log event", CloudWatch Logs API): no data at all means the detector has not
+        // run for 3 minutes, which is as blind as failing.
+        treatMissingData: "breaching",
+        alarmActions: [topicArn],
+        okActions: [topicArn],
       },
       { parent: this },
+    );
+
+    const rejected = this.countLines(
+      `${name}-rejected-requests`,
+      this.orchestrator.logGroupName,
+      LOG_EVENTS.rejected,
+      FAILOVER_REQUEST_METRICS.rejected,
     );
     pageOnCount(
       `${name}-rejected-requests`,

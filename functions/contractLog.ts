@@ -48,4 +48,9 @@ export const LOG_EVENTS = {
    * log group counts these lines and pages (components/regionFailover.ts).
    */
   rejected: "event-rejected",
+  /**
+   * A detector run could not complete: a metric filter on its log group counts these lines, and
+   * three minutes of them in a row page (components/regionFailover.ts).
+   */
+  detectorError: "detector-error",
 } as const;

@@ -58,6 +58,8 @@ export const INSTANCE_METRICS = {
 /** The metric the orchestrator's refused requests are counted into (its log metric filter). */
 export const FAILOVER_REQUEST_METRICS = {
   rejected: "RejectedFailoverRequests",
+  /** Detector runs that could not complete (its log metric filter). */
+  detectorErrors: "DetectorErrors",
 } as const;
 
 /**

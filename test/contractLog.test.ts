@@ -50,7 +50,10 @@ describe("contract: the log line schema", function () {
       searchHealth: "searchHealth",
       searchReplication: "searchReplication",
     });
-    assert.deepStrictEqual(LOG_EVENTS, { rejected: "event-rejected" });
+    assert.deepStrictEqual(LOG_EVENTS, {
+      rejected: "event-rejected",
+      detectorError: "detector-error",
+    });
   });
 
   it("a region function's line carries level, event, time and its context", () => {
@@ -70,7 +73,11 @@ describe("contract: the log line schema", function () {
   it("the orchestrator's package writes the line its log group's metric filter pages on", async () => {
     const plan = await planOf("prod-euw1");
     const fn = one(plan, "aws:lambda/function:Function", "-failover-orchestrator-fn");
-    const filter = one(plan, "aws:cloudwatch/logMetricFilter:LogMetricFilter");
+    const filter = one(
+      plan,
+      "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+      "-rejected-requests",
+    );
     assert.strictEqual(filter.inputs.pattern, '"event-rejected"');
     assert.strictEqual(filter.inputs.logGroupName, fn.inputs.loggingConfig.logGroup);
 

@@ -84,7 +84,10 @@ describe("contract: metric namespaces and names", function () {
       followingIndices: "FollowingIndices",
     });
     assert.deepStrictEqual(INSTANCE_METRICS, { endpointRejected: "EndpointRejected" });
-    assert.deepStrictEqual(FAILOVER_REQUEST_METRICS, { rejected: "RejectedFailoverRequests" });
+    assert.deepStrictEqual(FAILOVER_REQUEST_METRICS, {
+      rejected: "RejectedFailoverRequests",
+      detectorErrors: "DetectorErrors",
+    });
     assert.deepStrictEqual(METRIC_DIMENSIONS, {
       autoScalingGroup: "AutoScalingGroupName",
       track: "Track",
@@ -115,6 +118,7 @@ describe("contract: metric namespaces and names", function () {
       metricsUsed(await planOf("prod-euw1")),
       [
         ...common,
+        "MagentoDR/FailoverRequests DetectorErrors",
         "MagentoDR/FailoverRequests RejectedFailoverRequests",
         "magento-dr/RegionGate PromotionCapacityNotReached",
         "magento-dr/RegionGate PromotionTrackFailed",
@@ -132,6 +136,7 @@ describe("contract: metric namespaces and names", function () {
       }
     }
     assert.deepStrictEqual([...selected].sort(), [
+      "DetectorErrors: ",
       "EndpointRejected: Stack",
       "FailoverActive: ",
       "PromotionCapacityNotReached: AutoScalingGroupName",

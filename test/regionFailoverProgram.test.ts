@@ -173,6 +173,50 @@ describe("region failover: the standby deploys the automation", () => {
     ]);
   });
 
+  it("pages when the detector cannot complete a run for three minutes in a row", async () => {
+    const plan = await planOf("prod-euw1");
+    const detector = one(plan, FUNCTION, "-failover-detector-fn");
+    const filter = one(plan, "aws:cloudwatch/logMetricFilter:LogMetricFilter", "-detector-errors");
+    assert.deepStrictEqual(
+      [filter.inputs.logGroupName, filter.inputs.pattern, filter.inputs.metricTransformation],
+      [
+        detector.inputs.loggingConfig.logGroup,
+        '"detector-error"',
+        {
+          name: "DetectorErrors",
+          namespace: "MagentoDR/FailoverRequests",
+          value: "1",
+          defaultValue: "0",
+        },
+      ],
+    );
+    const alarm = one(plan, "aws:cloudwatch/metricAlarm:MetricAlarm", "-detector-errors");
+    const topic = alarm.inputs.alarmActions[0];
+    assert.match(String(topic), /^arn:aws:sns:eu-west-1:/);
+    assert.deepStrictEqual(
+      {
+        metric: [alarm.inputs.namespace, alarm.inputs.metricName, alarm.inputs.statistic],
+        window: [
+          alarm.inputs.period,
+          alarm.inputs.evaluationPeriods,
+          alarm.inputs.datapointsToAlarm,
+        ],
+        bound: [
+          alarm.inputs.comparisonOperator,
+          alarm.inputs.threshold,
+          alarm.inputs.treatMissingData,
+        ],
+        actions: [alarm.inputs.alarmActions, alarm.inputs.okActions],
+      },
+      {
+        metric: ["MagentoDR/FailoverRequests", "DetectorErrors", "Sum"],
+        window: [60, 3, 3],
+        bound: ["GreaterThanOrEqualToThreshold", 1, "breaching"],
+        actions: [[topic], [topic]],
+      },
+    );
+  });
+
   it("keeps the authority in one single-region table in the witness region, owned by the standby stack", async () => {
     const tables = ofType(await planOf("prod-euw1"), "aws:dynamodb/table:Table");
     assert.strictEqual(tables.length, 1);

@@ -5,7 +5,7 @@
 //    orchestrator to promote when the rule says so.
 // While this region is active, the detector only keeps the region gate closed and resumes an
 // interrupted promotion; it never probes itself, never acts on a local AZ event, never fails back.
-import { LOG_COMPONENTS } from "../contractLog";
+import { LOG_COMPONENTS, LOG_EVENTS } from "../contractLog";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { DescribeReplicationGroupsCommand } from "@aws-sdk/client-elasticache";
@@ -61,7 +61,7 @@ export interface DetectorDeps {
 }
 
 export interface DetectionReport {
-  /** "error": the run could not complete (logged as detector-error; alarm on that line). */
+  /** "error": the run could not complete (logged as detector-error, which pages after three minutes in a row). */
   action: DetectionDecision["action"] | "resume-requested" | "error";
   reason: string;
   activeRegion: string;
@@ -154,7 +154,7 @@ export function createDetectorHandler(
     } catch (error) {
       // Never throw: Lambda would retry the scheduled run, and a retried run probes again,
       // advancing the consecutive counts faster than the cadence they are defined by.
-      d.log.error("detector-error", describeError(error));
+      d.log.error(LOG_EVENTS.detectorError, describeError(error));
       return {
         action: "error",
         reason: describeError(error).message,
