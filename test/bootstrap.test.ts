@@ -125,7 +125,8 @@ describe("instance bootstrap", function () {
     s.setParameter("active-region", "eu-west-1");
     const flag = path.join(s.root, "var/.maintenance.flag");
     const cron = path.join(s.dir, "state", "magento-cron-enabled");
-    const until = Date.now() + 8_000;
+    // 7 s past the 5 s margin: room for the two runs below on a loaded machine (3 s was not).
+    const until = Date.now() + 12_000;
     authoritySays(s, "eu-west-1", "eu-west-1", until);
     assert.strictEqual(s.run().status, 0);
     assert.ok(!fs.existsSync(flag) && fs.existsSync(cron), "serving");
