@@ -2,27 +2,8 @@
 // code's own constants), so a weakened or shifted check fails here: the last accepted value, the
 // first rejected one, and the malformed spellings an integer check must refuse.
 import * as assert from "assert";
-import { ConfigError, DrConfig, parseConfig, RawConfig } from "../config";
-import { readStackConfig } from "../plan/stackConfig";
-
-const PROJECT = "magento-dr";
-const k = (name: string) => (name.includes(":") ? name : `${PROJECT}:${name}`);
-
-function parse(overrides: Record<string, string | undefined>, stack = "prod-euw1"): DrConfig {
-  const raw: RawConfig = { ...readStackConfig(stack).config };
-  for (const [name, value] of Object.entries(overrides)) raw[k(name)] = value;
-  return parseConfig(raw, PROJECT, stack);
-}
-
-function problems(overrides: Record<string, string | undefined>, stack = "prod-euw1"): string[] {
-  try {
-    parse(overrides, stack);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
-    return err.problems;
-  }
-  assert.fail(`config ${JSON.stringify(overrides)} was accepted`);
-}
+import { ConfigError, DrConfig } from "../config";
+import { k, parse, problems } from "./helpers/configParse";
 
 /** Rejected with exactly one problem, naming the key, the value and what is expected. */
 function rejectsOnly(overrides: Record<string, string | undefined>, expected: string): void {

@@ -3,27 +3,7 @@
 // what is accepted comes back exactly, what is refused names the key, the value and what was
 // expected, and nothing else is reported.
 import * as assert from "assert";
-import { ConfigError, DrConfig, parseConfig, RawConfig } from "../config";
-import { readStackConfig } from "../plan/stackConfig";
-
-const PROJECT = "magento-dr";
-const k = (name: string) => `${PROJECT}:${name}`;
-
-function parse(overrides: Record<string, string | undefined>): DrConfig {
-  const raw: RawConfig = { ...readStackConfig("prod-euw1").config };
-  for (const [name, value] of Object.entries(overrides)) raw[k(name)] = value;
-  return parseConfig(raw, PROJECT, "prod-euw1");
-}
-
-function problems(overrides: Record<string, string | undefined>): string[] {
-  try {
-    parse(overrides);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
-    return err.problems;
-  }
-  assert.fail(`config ${JSON.stringify(overrides)} was accepted`);
-}
+import { k, parse, problems } from "./helpers/configParse";
 
 const MEASUREMENT_EXPECTED =
   'an object of step name -> {"seconds", "worstSeconds" >= seconds, "source"}, e.g. {"database": {"seconds": 240, "worstSeconds": 420, "source": "drill 2026-11-20"}}';

@@ -3,38 +3,21 @@
 // which tables are the authority, and which role statements write it.
 import * as aws from "@pulumi/aws";
 import { authorityTableWritersScoped } from "../../policies/rules/authorityTable";
-import { document } from "./fixtures";
+import {
+  AUTHORITY_ITEM_WRITES,
+  AUTHORITY_TABLE_ARN,
+  authorityDenyOthers,
+  authorityResourcePolicy,
+  authorityTable,
+  document,
+} from "./fixtures";
 import { assertNoViolations, assertViolation, checkStack, Declared, preview, U } from "./util";
 
-const TABLE_ARN = "arn:aws:dynamodb:us-west-2:123456789012:table/magento-dr-authority";
-const WRITERS = ["arn:aws:iam::123456789012:role/detector"];
-const ITEM_WRITES = [
-  "dynamodb:PutItem",
-  "dynamodb:UpdateItem",
-  "dynamodb:DeleteItem",
-  "dynamodb:BatchWriteItem",
-];
-
-const table: Declared = {
-  cls: aws.dynamodb.Table,
-  name: "failover-authority",
-  props: { name: "magento-dr-authority", hashKey: "pk" },
-  parent: "failover",
-};
-const denyOthers = {
-  Sid: "OnlyFailoverRolesWriteItems",
-  Effect: "Deny",
-  Principal: "*",
-  Action: ITEM_WRITES,
-  Resource: TABLE_ARN,
-  Condition: { ArnNotLike: { "aws:PrincipalArn": WRITERS } },
-};
-const resourcePolicy = (statement: object, parent = "failover"): Declared => ({
-  cls: aws.dynamodb.ResourcePolicy,
-  name: `${parent}-authority`,
-  props: { resourceArn: TABLE_ARN, policy: document(statement) },
-  parent,
-});
+const TABLE_ARN = AUTHORITY_TABLE_ARN;
+const ITEM_WRITES = AUTHORITY_ITEM_WRITES;
+const table = authorityTable;
+const denyOthers = authorityDenyOthers;
+const resourcePolicy = authorityResourcePolicy;
 const role = (statement: object): Declared => ({
   cls: aws.iam.RolePolicy,
   name: "writer-policy",

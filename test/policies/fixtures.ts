@@ -374,3 +374,43 @@ export function without(stack: Declared[], name: string): Declared[] {
   if (result.length === stack.length) throw new Error(`fixture has no resource "${name}"`);
   return result;
 }
+
+/** The failover authority table (components/regionFailover.ts) in the witness region. */
+export const AUTHORITY_TABLE_ARN = `arn:aws:dynamodb:us-west-2:${ACCOUNT}:table/magento-dr-authority`;
+export const AUTHORITY_ITEM_WRITES = [
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:BatchWriteItem",
+];
+export const authorityTable: Declared = {
+  cls: aws.dynamodb.Table,
+  name: "failover-authority",
+  props: { name: "magento-dr-authority", hashKey: "pk" },
+  parent: "failover",
+};
+/** Its resource policy's Deny of item writes to all but the named roles (authorityTablePolicy). */
+export const authorityDenyOthers = {
+  Sid: "OnlyFailoverRolesWriteItems",
+  Effect: "Deny",
+  Principal: "*",
+  Action: AUTHORITY_ITEM_WRITES,
+  Resource: AUTHORITY_TABLE_ARN,
+  Condition: {
+    ArnNotLike: {
+      "aws:PrincipalArn": [
+        `arn:aws:iam::${ACCOUNT}:role/detector`,
+        `arn:aws:iam::${ACCOUNT}:role/ops`,
+      ],
+    },
+  },
+};
+export const authorityResourcePolicy = (
+  statement: object = authorityDenyOthers,
+  parent = "failover",
+): Declared => ({
+  cls: aws.dynamodb.ResourcePolicy,
+  name: `${parent}-authority`,
+  props: { resourceArn: AUTHORITY_TABLE_ARN, policy: document(statement) },
+  parent,
+});

@@ -2,7 +2,13 @@ import * as aws from "@pulumi/aws";
 import { authorityTableWritersScoped } from "../../policies/rules/authorityTable";
 import { securityGroupEgressRestricted } from "../../policies/rules/egress";
 import { drOrchestratorNoOpenTrigger } from "../../policies/rules/triggers";
-import { document } from "./fixtures";
+import {
+  AUTHORITY_TABLE_ARN,
+  authorityDenyOthers,
+  authorityResourcePolicy,
+  authorityTable,
+  document,
+} from "./fixtures";
 import {
   assertNoViolations,
   assertUnverifiable,
@@ -14,8 +20,7 @@ import {
   U,
 } from "./util";
 
-const TABLE_ARN = "arn:aws:dynamodb:eu-west-1:123456789012:table/magento-dr-authority";
-const WRITERS = ["arn:aws:iam::123456789012:role/detector", "arn:aws:iam::123456789012:role/ops"];
+const TABLE_ARN = AUTHORITY_TABLE_ARN;
 
 describe("policies: security boundaries", () => {
   describe("security-group-egress-restricted", () => {
@@ -81,31 +86,9 @@ describe("policies: security boundaries", () => {
   });
 
   describe("authority-table-writers-scoped", () => {
-    const table: Declared = {
-      cls: aws.dynamodb.Table,
-      name: "failover-authority",
-      props: { name: "magento-dr-authority", hashKey: "pk" },
-      parent: "failover",
-    };
-    const denyOthers = {
-      Sid: "OnlyFailoverRolesWriteItems",
-      Effect: "Deny",
-      Principal: "*",
-      Action: [
-        "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
-        "dynamodb:DeleteItem",
-        "dynamodb:BatchWriteItem",
-      ],
-      Resource: TABLE_ARN,
-      Condition: { ArnNotEquals: { "aws:PrincipalArn": WRITERS } },
-    };
-    const resourcePolicy = (statement: object = denyOthers): Declared => ({
-      cls: aws.dynamodb.ResourcePolicy,
-      name: "failover-authority",
-      props: { resourceArn: TABLE_ARN, policy: document(statement) },
-      parent: "failover",
-    });
+    const table = authorityTable;
+    const denyOthers = authorityDenyOthers;
+    const resourcePolicy = authorityResourcePolicy;
     const witnessWrites = {
       Sid: "WitnessVerdicts",
       Effect: "Allow",
