@@ -56,7 +56,8 @@ const MINUTE_WATCHER = {
 export interface AuthorityTableArgs {
   tableName: string;
   /**
-   * Where the table lives (resource-level `region`): the witness region by default, so that the
+   * Where the table lives (resource-level `region`, Pulumi AWS provider v7, "Enhanced Region
+   * Support": a changed region replaces the resource): the witness region by default, so that the
    * loss of either shop region leaves it reachable (docs/detection.md). Changing it on a
    * deployed stack is a replacement, which `protect` refuses: moving the authority is the
    * procedure in docs/detection.md, never a side effect of a deploy.
