@@ -233,7 +233,6 @@ export class AuthorityStore {
       undefined,
       signal,
       () => `serving lease of ${region} not renewed: the authority names another region active`,
-      () => false,
     );
   }
 
@@ -250,7 +249,6 @@ export class AuthorityStore {
       undefined,
       signal,
       () => `lease of ${lease.holder} at epoch ${lease.epoch} lost`,
-      () => false,
     );
   }
 
@@ -301,7 +299,9 @@ export class AuthorityStore {
    * One conditional write, retried (bounded) on throttling and transient errors: two throttled
    * writes must not abort a promotion. A retry after an attempt whose answer was lost may find
    * its own earlier write applied; `appliedBy` recognises that state, so an ambiguous success
-   * is never reported as a conflict. A failed condition is never retried.
+   * is never reported as a conflict. The renewals have none: a renewal is idempotent (its retry
+   * passes the condition even if the earlier attempt landed), so their failed condition always
+   * means the place was lost. A failed condition is never retried.
    */
   private async conditionalUpdate(
     update: string,
@@ -310,7 +310,7 @@ export class AuthorityStore {
     names: Record<string, string> | undefined,
     signal: AbortSignal | undefined,
     conflictMessage: () => string,
-    appliedBy: (record: AuthorityRecord) => boolean,
+    appliedBy?: (record: AuthorityRecord) => boolean,
   ): Promise<AuthorityRecord> {
     const retry = this.options.retry ?? DEFAULT_LEASE_WRITE_RETRY;
     for (let attempt = 0; ; attempt++) {
@@ -331,7 +331,7 @@ export class AuthorityStore {
       } catch (error) {
         if (isConditionFailure(error)) {
           const current = await this.read(signal);
-          if (attempt > 0 && appliedBy(current)) return current;
+          if (attempt > 0 && appliedBy?.(current)) return current;
           throw new LeaseConflict(conflictMessage(), current);
         }
         if (!isTransient(error) || attempt + 1 >= retry.attempts || signal?.aborted) throw error;

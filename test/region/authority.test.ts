@@ -3,7 +3,6 @@
 import {
   AuthorityStore,
   LeaseConflict,
-  admit,
   type AuthorityRecord,
 } from "../../functions/region/authority";
 import { IncidentLog } from "../../functions/region/audit";
@@ -273,65 +272,6 @@ describe("region authority lease (dynalite)", () => {
       epoch: 2,
       activeRegion: "eu-west-1",
       leaseExpiresAt: 0,
-    });
-  });
-
-  describe("admit (the fencing rule)", () => {
-    const record = (over: Partial<AuthorityRecord>): AuthorityRecord => ({
-      epoch: 3,
-      activeRegion: "us-east-1",
-      phase: "completed",
-      leaseExpiresAt: 0,
-      updatedAt: 0,
-      exists: true,
-      incidentId: "old",
-      ...over,
-    });
-    const req = (over: Partial<{ incidentId: string; epoch: number }> = {}) => ({
-      incidentId: "new",
-      epoch: 3,
-      targetRegion: "eu-west-1",
-      ...over,
-    });
-
-    it("admits a new promotion at the current epoch", () => {
-      assert.deepEqual(admit(record({}), req(), 0), { kind: "new", expectedEpoch: 3 });
-    });
-    it("ignores an older epoch as stale", () => {
-      assertFields(admit(record({}), req({ epoch: 2 }), 0), {
-        kind: "reject",
-        reason: "stale-epoch",
-      });
-    });
-    it("rejects an epoch that was never issued", () => {
-      assertFields(admit(record({}), req({ epoch: 4 }), 0), {
-        kind: "reject",
-        reason: "future-epoch",
-      });
-    });
-    it("ignores a completed incident as a replay", () => {
-      assertFields(admit(record({ incidentId: "new", activeRegion: "eu-west-1" }), req(), 0), {
-        reason: "replayed",
-      });
-    });
-    it("never fails back: a request for the active region is a no-op", () => {
-      assertFields(admit(record({ activeRegion: "eu-west-1" }), req(), 0), {
-        reason: "already-active",
-      });
-    });
-    it("resumes its own interrupted incident once the lease is free, at an older or current epoch", () => {
-      const interrupted = record({
-        phase: "promoting",
-        activeRegion: "eu-west-1",
-        incidentId: "new",
-      });
-      assert.deepEqual(admit(interrupted, req({ epoch: 2 }), 0), {
-        kind: "resume",
-        expectedEpoch: 3,
-      });
-      const held = { ...interrupted, holder: "other", leaseExpiresAt: 10 };
-      assertFields(admit(held, req({ epoch: 2 }), 5), { reason: "lease-held" });
-      assert.deepEqual(admit(held, req({ epoch: 2 }), 11), { kind: "resume", expectedEpoch: 3 });
     });
   });
 });

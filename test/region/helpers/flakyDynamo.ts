@@ -18,6 +18,9 @@ export interface FlakyRule {
   /** "before": the call never reaches the table; "after": applied, then the answer is lost. */
   at?: "before" | "after";
   error: () => Error;
+  /** Another writer's work, run while this call is failing (after the write, for "after"):
+   * the state the caller's retry meets is the one two faults at once leave behind. */
+  meanwhile?: () => Promise<unknown>;
 }
 
 export const throttled = () =>
@@ -48,6 +51,7 @@ export function flakyDynamo(real: DynamoDBClient, rules: FlakyRule[]) {
       const rule = index >= 0 ? rules[index] : undefined;
       if (rule) left[index]--;
       if (rule && (rule.at ?? "before") === "before") {
+        await rule.meanwhile?.();
         call.failed = rule.error().name;
         throw rule.error();
       }
@@ -56,6 +60,7 @@ export function flakyDynamo(real: DynamoDBClient, rules: FlakyRule[]) {
         options,
       );
       if (rule) {
+        await rule.meanwhile?.();
         call.failed = rule.error().name;
         throw rule.error();
       }
