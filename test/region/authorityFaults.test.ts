@@ -440,5 +440,12 @@ describe("region authority lease: two faults at once (dynalite)", () => {
         exists: true,
       });
     });
+
+    it("an item without an active region names none (every region fenced), not the initial one", async () => {
+      await dynamo()
+        .client()
+        .send(new PutItemCommand({ TableName: tableName, Item: { pk: { S: "authority" } } }));
+      assertFields(await other().read(), { epoch: 0, activeRegion: "", exists: true });
+    });
   });
 });
