@@ -44,13 +44,21 @@ export default {
   testRunner: "mocha",
   // The same .mocharc.json as `npm test` (ts-node/register/transpile-only, 60 s timeout), with the
   // folder's own tests as the spec.
-  mochaOptions: { config: ".mocharc.json", spec: MUTATION_GROUPS[group].spec },
+  mochaOptions: {
+    config: ".mocharc.json",
+    spec: MUTATION_GROUPS[group].spec,
+    // A group's root hooks are required after ts-node (a `require` here replaces the mocharc's).
+    ...(MUTATION_GROUPS[group].rootHooks
+      ? { require: ["ts-node/register/transpile-only", ...MUTATION_GROUPS[group].rootHooks] }
+      : {}),
+  },
   checkers: typecheck ? ["typescript"] : [],
   tsconfigFile: `${dir}/tsconfig.json`,
   // Checks mutants in groups, one compile for many, and one by one only when a group fails.
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   // Only the tests that cover a mutant run against it: the whole suite per mutant would not fit.
-  coverageAnalysis: "perTest",
+  // components/ is the exception (scripts/mutationGroups.mjs says why).
+  coverageAnalysis: MUTATION_GROUPS[group].coverageAnalysis ?? "perTest",
   incremental: true,
   incrementalFile: `${dir}/stryker-incremental.json`,
   reporters: ["html", "json", "clear-text", "progress"],
@@ -66,7 +74,9 @@ export default {
   timeoutMS: 10000,
   // Module-level constants run once per process, so their mutants would need a full-suite run
   // each: skipped (they are counted as Ignored, not as survivors).
-  ignoreStatic: true,
+  // Stryker refuses the option with coverage "all" (components/): there static mutants run like
+  // the others, and any that no run can switch on count as survivors (a lower bound again).
+  ignoreStatic: (MUTATION_GROUPS[group].coverageAnalysis ?? "perTest") === "perTest",
   thresholds: { high: 80, low: 70, break: null },
   // The sandbox copies the project but reports/, except the folder's generated tsconfig.
   ignorePatterns: [

@@ -81,6 +81,15 @@ export function planStack(
   return plans.get(key)!;
 }
 
+/**
+ * Forgets every plan made so far. Mutation testing of components/ (scripts/mutationGroups.mjs)
+ * switches mutants on inside one process: a plan kept from before the switch would judge the
+ * mutant on code it no longer runs.
+ */
+export function forgetPlans(): void {
+  plans.clear();
+}
+
 /** Plans without the cache: what the benchmark times. */
 export async function planStackUncached(
   stack: string,

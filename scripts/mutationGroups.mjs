@@ -30,10 +30,17 @@ export const MUTATION_GROUPS = {
     typecheck: ["automation"],
     spec: ["test/automation/**/*.test.ts"],
   },
+  // The program tests share one plan per stack (plan/plan.ts), made by whichever test asks first:
+  // per-test coverage would credit every component line to that one test and run only it against
+  // each mutant. So every mutant runs all the program tests ("all"), and a root hook forgets the
+  // plans before each run. That costs the whole program suite per mutant (minutes here): measure
+  // a few files at a time with --mutate (docs/verification.md).
   components: {
     mutate: ["components/**/*.ts"],
     typecheck: ["components"],
     spec: ["test/*.test.ts"],
+    coverageAnalysis: "all",
+    rootHooks: ["test/helpers/mutationPlanHooks.ts"],
   },
 };
 
