@@ -126,7 +126,8 @@ export interface SimState {
   };
   /** Runs before each DescribeAutoScalingGroups: lets a test change the group meanwhile. */
   beforeAsgDescribe?: (asg: SimState["asg"]) => void;
-  metrics: { name: string; value: number; dimensions: Record<string, string> }[];
+  /** Every datapoint published, with its unit: an alarm on a unit matches only that unit. */
+  metrics: { name: string; value: number; unit?: string; dimensions: Record<string, string> }[];
   /** Alarms whose actions DisableAlarmActions turned off. */
   alarmsDisabled: string[];
   /** DisableAlarmActions fails with this error name. */
@@ -514,11 +515,13 @@ export class SimulatedAws {
       for (const m of input.MetricData as {
         MetricName: string;
         Value: number;
+        Unit?: string;
         Dimensions?: { Name: string; Value: string }[];
       }[]) {
         s.metrics.push({
           name: m.MetricName,
           value: m.Value,
+          ...(m.Unit ? { unit: m.Unit } : {}),
           dimensions: Object.fromEntries((m.Dimensions ?? []).map((d) => [d.Name, d.Value])),
         });
       }
