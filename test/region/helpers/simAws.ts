@@ -46,8 +46,14 @@ import {
 } from "@aws-sdk/client-route-53";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import {
+  InvokeCommand,
+  LambdaClient,
+  ResourceNotFoundException as LambdaResourceNotFound,
+} from "@aws-sdk/client-lambda";
+import {
   GetParameterCommand,
   GetParametersCommand,
+  ParameterAlreadyExists,
   ParameterNotFound,
   PutParameterCommand,
   SSMClient,
@@ -115,6 +121,15 @@ export interface SimState {
     backupsRefused?: string;
   };
   ssm: Record<string, string>;
+  /**
+   * Lambda functions of the simulated account, by name: the region each lives in and what it
+   * answers to a payload (a JSON-serialisable value, or `{ functionError, payload }` for a
+   * function that failed).
+   */
+  functions: Record<
+    string,
+    { region: string; answer: (payload: unknown) => unknown | SimFunctionError }
+  >;
   asg: {
     min: number;
     desired: number;
@@ -189,6 +204,7 @@ export function initialState(): SimState {
       backups: "DISABLED",
     },
     ssm: {},
+    functions: {},
     asg: { min: 0, desired: 0, max: 12, inService: 0, bootsPerDescribe: 2 },
     metrics: [],
     alarmsDisabled: [],
@@ -201,6 +217,11 @@ export function initialState(): SimState {
 }
 
 const named = (error: Error, name: string) => Object.assign(error, { name });
+
+/** What a simulated function answers when its handler failed (Lambda's FunctionError). */
+export class SimFunctionError {
+  constructor(readonly payload: unknown) {}
+}
 
 export class SimulatedAws {
   state: SimState = initialState();
@@ -250,7 +271,7 @@ export class SimulatedAws {
       stub: AnyStub,
       service: string,
       command: new (input: never) => C,
-      handler: (input: Record<string, unknown>) => unknown,
+      handler: (input: Record<string, unknown>, region: string) => unknown,
     ) => {
       const name = command.name.replace(/Command$/, "");
       stub.on(command).callsFake(async (input: Record<string, unknown>, getClient: () => any) => {
@@ -264,11 +285,11 @@ export class SimulatedAws {
           );
         }
         const fault = this.faults.get(name)?.shift();
-        if (fault === "pass") return handler(input);
+        if (fault === "pass") return handler(input, region);
         if (fault === "hang") return new Promise((resolve) => this.hung.push(() => resolve({})));
         if (fault instanceof Error) throw fault;
         if (typeof fault === "function") return fault(input);
-        return handler(input);
+        return handler(input, region);
       });
     };
     const stub = <T>(client: T) => {
@@ -473,8 +494,33 @@ export class SimulatedAws {
       return { Parameter: { Name: name, Value: s.ssm[name] } };
     });
     on(ssm, "ssm", PutParameterCommand, (input) => {
+      // Overwrite defaults to false: an existing parameter is then refused with
+      // ParameterAlreadyExists (AWS Systems Manager API Reference, PutParameter).
+      if ((input.Name as string) in s.ssm && input.Overwrite !== true) {
+        throw new ParameterAlreadyExists({ message: input.Name as string, $metadata: {} });
+      }
       s.ssm[input.Name as string] = input.Value as string;
       return { Version: 1 };
+    });
+    // Invoke (AWS Lambda API Reference): an unknown function (or one of another region) is
+    // ResourceNotFoundException; a synchronous call answers status 200 with the payload as bytes,
+    // and a handler that threw still answers 200, with FunctionError "Unhandled".
+    const lambda = stub(LambdaClient);
+    on(lambda, "lambda", InvokeCommand, (input, region) => {
+      const name = input.FunctionName as string;
+      const fn = s.functions[name];
+      if (!fn || fn.region !== region) {
+        throw new LambdaResourceNotFound({
+          message: `Function not found: arn:aws:lambda:${region}:123456789012:function:${name}`,
+          $metadata: {},
+        });
+      }
+      const payload = JSON.parse(Buffer.from(input.Payload as Uint8Array).toString("utf8"));
+      const answer = fn.answer(payload);
+      const bytes = (value: unknown) => new Uint8Array(Buffer.from(JSON.stringify(value)));
+      return answer instanceof SimFunctionError
+        ? { StatusCode: 200, FunctionError: "Unhandled", Payload: bytes(answer.payload) }
+        : { StatusCode: 200, Payload: bytes(answer) };
     });
     const asg = stub(AutoScalingClient);
     on(asg, "autoscaling", DescribeAutoScalingGroupsCommand, () => {
