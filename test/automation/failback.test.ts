@@ -3,7 +3,12 @@
 // is in sync, reopening the home region's gate; then `up` on every stack, home first.
 import assert from "node:assert/strict";
 import { ExitCode } from "../../automation/errors";
-import { dbArn, FakeAws, HOME, IDS, STANDBY } from "./helpers/fakeAws";
+import { FakeAws, HOME, IDS, STANDBY } from "./helpers/fakeAws";
+import {
+  homeReplicationDeleting,
+  rebuildHomeReplica,
+  switchedOver as switchedOverFrom,
+} from "./helpers/failback";
 import { cliSuite, type Cli } from "./helpers/harness";
 
 const FAILBACK = ["failback", "--to", "prod-use1"];
@@ -13,25 +18,7 @@ describe("promote CLI: failback", function () {
   const suite = cliSuite();
   let c: Cli;
 
-  /** Production on eu-west-1 after a planned switchover; the call log starts empty. */
-  async function switchedOver(aws = new FakeAws()): Promise<Cli> {
-    const switched = await suite.start(aws);
-    assert.equal(
-      await switched.run(["planned", "--to", "prod-euw1"]),
-      ExitCode.ok,
-      switched.output(),
-    );
-    // The fence Lambda holds the old region's application tier at its standby size.
-    Object.assign(switched.aws.state.asgs["magento-dr-prod-use1-magento"], {
-      min: 0,
-      desired: 0,
-      inService: 0,
-    });
-    switched.aws.calls = [];
-    switched.stackOps.calls = [];
-    switched.lines.length = 0;
-    return switched;
-  }
+  const switchedOver = (aws?: FakeAws) => switchedOverFrom(suite.start, aws);
 
   /** The search replication function's invocations, as "<region> <action>". */
   function searchActions(x: Cli): string[] {
@@ -44,18 +31,6 @@ describe("promote CLI: failback", function () {
       .map(
         (call) => `${call.region} ${JSON.parse(Buffer.from(call.input.Payload).toString()).action}`,
       );
-  }
-
-  /** What an operator does by hand (RUNBOOK): the home database rebuilt as a replica. */
-  function rebuildHomeReplica(x: Cli) {
-    x.aws.state.databases[IDS.home.db] = {
-      region: HOME,
-      source: dbArn(STANDBY, IDS.standby.db),
-      status: "available",
-      pending: 0,
-    };
-    // The rebuilt replica receives the beats the standby's instances now write (docs/rpo.md).
-    x.aws.state.heartbeats[HOME] = { [STANDBY]: "live" };
   }
 
   it("refuses with exit 3, printing the rebuild, while the home database is not a replica", async () => {
@@ -79,16 +54,7 @@ describe("promote CLI: failback", function () {
   it("starts the media replication back, waits for its sync across runs, then switches back", async () => {
     c = await switchedOver();
     rebuildHomeReplica(c);
-    // The switchover's media step waited for the standby to be writable; the home side of the
-    // deleted configuration may still be going away.
-    c.aws.state.replications.push({
-      source: IDS.home.fs,
-      sourceRegion: HOME,
-      destination: IDS.standby.fs,
-      destinationRegion: STANDBY,
-      status: "DELETING",
-      syncAfter: 0,
-    });
+    homeReplicationDeleting(c);
 
     // Run 0: EFS is still deleting the replication the switchover removed.
     assert.equal(await c.run(FAILBACK), ExitCode.refused, c.output());
