@@ -19,6 +19,8 @@ const BUDGET_OF: Record<string, string> = {
 };
 
 const PROMOTION_STEPS = new Set(Object.keys(BUDGET_OF));
+/** Steps that run once per stack; their detail starts with the stack's name. */
+const PER_STACK_STEPS = new Set(["config", "refresh", "preview", "preview-check", "up"]);
 
 export function printTimingReport(
   print: Print,
@@ -46,8 +48,9 @@ export function printTimingReport(
       r.name === "gate"
         ? " (publish only; the alarm, Route 53's health check and the TTL follow)"
         : "";
-    // IaC steps repeat per stack: name the stack.
-    const label = PROMOTION_STEPS.has(r.name) ? r.name : `${r.name} ${r.detail.split(/[:\s]/)[0]}`;
+    // IaC steps repeat per stack: name the stack (any other step's detail starts with what it
+    // calls, "search lambda" and "control-planes IAM" were no stack).
+    const label = PER_STACK_STEPS.has(r.name) ? `${r.name} ${r.detail.split(/[:\s]/)[0]}` : r.name;
     print(
       `  ${`${label}${r.outcome === "failed" ? " (failed)" : ""}`.padEnd(24)} ${`${measured.toFixed(1)} s`.padStart(9)} ${(seconds === undefined ? "-" : `${seconds} s`).padStart(8)}  ${verdict}${note}`.trimEnd(),
     );
