@@ -6,13 +6,23 @@ import * as readline from "node:readline/promises";
 /** Asks `question`; true only if the answer is exactly `expected`. */
 export type Confirm = (question: string, expected: string) => Promise<boolean>;
 
-export const terminalConfirm: Confirm = async (question, expected) => {
-  if (!process.stdin.isTTY) return false;
-  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    const answer = await rl.question(`${question}\nType "${expected}" to proceed: `);
-    return answer.trim() === expected;
-  } finally {
-    rl.close();
-  }
-};
+/** Asks on `input`/`output`; no answer (false) unless `input` is a terminal. */
+export function streamConfirm(
+  input: NodeJS.ReadableStream & { isTTY?: boolean },
+  output: NodeJS.WritableStream,
+): Confirm {
+  return async (question, expected) => {
+    if (!input.isTTY) return false;
+    const rl = readline.createInterface({ input, output });
+    try {
+      const answer = await rl.question(`${question}\nType "${expected}" to proceed: `);
+      return answer.trim() === expected;
+    } finally {
+      rl.close();
+    }
+  };
+}
+
+/** The operator's terminal; process.stdin is only touched when a question is asked. */
+export const terminalConfirm: Confirm = (question, expected) =>
+  streamConfirm(process.stdin, process.stdout)(question, expected);
