@@ -216,8 +216,12 @@ export function assertNothingChanged(c: Cli, authority: { exists: boolean; epoch
 export function cliSuite(): { start(aws?: FakeAws): Promise<Cli>; dynamo(): LocalDynamo } {
   let dynamo: LocalDynamo | undefined;
   let current: Cli | undefined;
-  before(async () => {
+  before(async function () {
+    // Planning both stacks costs seconds of CPU once per process; on a loaded machine that can
+    // exceed a test's own timeout, so it is paid here, with room to spare.
+    this.timeout(300_000);
     dynamo = await startDynalite();
+    for (const stack of topology.stacks) await planSettings.settingsFor(stack);
   });
   after(() => dynamo?.stop());
   afterEach(() => {
