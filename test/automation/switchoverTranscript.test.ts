@@ -4,7 +4,7 @@
 // its exit code and next step. Only what changes between runs is normalized
 // (helpers/transcript.ts); planned.test.ts checks the order of the steps and what AWS saw.
 import assert from "node:assert/strict";
-import { FakeAws, IDS } from "./helpers/fakeAws";
+import { FakeAws, HOME, IDS, STANDBY } from "./helpers/fakeAws";
 import { assertNothingChanged, cliSuite } from "./helpers/harness";
 import { authorityVia, normalize, text, transcript } from "./helpers/transcript";
 
@@ -288,6 +288,49 @@ describe("promote CLI: switchover, line for line", function () {
     assert.equal(
       transcript(c).split("\n").at(-1),
       "preconditions now: a real run would be REFUSED: the RPO is not shown to hold, a planned switchover would lose data: loss window 0 s within the 60 s budget (newest replicated heartbeat of us-east-1 at <iso> (ip-10-0-1-23.us-east-1), 0 s before <iso>); cache: max GlobalDatastoreReplicationLag 75 s (budget 60 s)",
+    );
+  });
+
+  it("a planned switchover stuck in quiesce: exit 1, what is incomplete, the state, the rerun; failback waits for it", async () => {
+    const aws = new FakeAws();
+    aws.state.lag.ReplicaLag = [3];
+    aws.state.heartbeats[STANDBY][HOME] = Date.now() - 3_000; // nothing after the fence arrives
+    const c = await suite.start(aws);
+    assert.equal(await c.run(["planned", "--to", "prod-euw1"]), 1);
+    assert.equal(
+      text(...transcript(c).split("\n").slice(-3)),
+      text(
+        "FAILED: the promotion of eu-west-1 is incomplete (the shop is still in maintenance): quiesce (quiesce did not finish within 500 ms)",
+        "state: the authority names eu-west-1 active (epoch 1), so the old region is fenced; steps that finished stay finished, the lease is released and the incident operator-planned-eu-west-1-<stamp> is resumable",
+        "next: fix the cause above, then `npm run promote -- planned --to prod-euw1` (it resumes from the observed state); the detector in eu-west-1 does not resume a planned switchover (it pages you)",
+      ),
+    );
+    c.lines.length = 0;
+    assert.equal(await c.run(["failback", "--to", "prod-use1"]), 3);
+    assert.equal(
+      transcript(c),
+      text(
+        "magento-dr promote: failback --to prod-use1, operator alice, settings from the offline plan (test deadlines)",
+        "authority: eu-west-1 active, epoch 1, phase promoting",
+        "REFUSED: a promotion of eu-west-1 (incident operator-planned-eu-west-1-<stamp>, epoch 1) is incomplete",
+        "next: finish it first (rerun it with --to the stack of eu-west-1), then decide again",
+      ),
+    );
+  });
+
+  it("an unplanned failover whose cache track fails: exit 1, the shop takes orders, the orchestrator resumes it", async () => {
+    const aws = new FakeAws();
+    // The old primary stays busy: the Global Datastore neither fails over nor lets go.
+    aws.state.caches[IDS.home.cache].status = "modifying";
+    const c = await suite.start(aws);
+    assert.equal(await c.run(["unplanned", "--to", "prod-euw1", "--yes"]), 1);
+    assert.equal(
+      text(...transcript(c).split("\n").slice(-3)),
+      text(
+        "FAILED: the promotion of eu-west-1 is incomplete (the shop takes orders (maintenance is off); the tracks listed alarmed and paged): cache (cache did not finish within 2000 ms)",
+        "state: the authority names eu-west-1 active (epoch 1), so the old region is fenced; steps that finished stay finished, the lease is released and the incident operator-unplanned-eu-west-1-<stamp> is resumable",
+        "next: fix the cause above, then `npm run promote -- unplanned --to prod-euw1` (it resumes from the observed state); the orchestrator in eu-west-1 also resumes it on its next detector run",
+      ),
     );
   });
 });
