@@ -4,7 +4,7 @@
 // what changes between runs is normalized (helpers/transcript.ts); failback.test.ts checks the
 // calls AWS saw.
 import assert from "node:assert/strict";
-import { HOME } from "./helpers/fakeAws";
+import { HOME, IDS } from "./helpers/fakeAws";
 import { homeReplicationDeleting, rebuildHomeReplica, switchedOver } from "./helpers/failback";
 import { cliSuite } from "./helpers/harness";
 import { normalize, text, transcript } from "./helpers/transcript";
@@ -224,6 +224,50 @@ describe("promote CLI: failback, line for line", function () {
         "  - prod-euw1: its database served during the failover and is standalone now; rebuild it as a replica of the new writer: pulumi state unprotect + `pulumi up -s prod-euw1 --replace <urn of the *-db-replica Instance>` (after disabling its deletion protection)",
         "  - prod-euw1: once its `up` mounted the new EFS replica, delete the file system it used while active (aws efs describe-file-systems --region eu-west-1)",
         "  - commit Pulumi.*.yaml (activeRegion changed in every stack file)",
+      ),
+    );
+  });
+
+  it("after an unplanned failover that detached the cache: the stale home cache is accepted, not refused", async () => {
+    const c = await suite.start();
+    assert.equal(await c.run(["unplanned", "--to", "prod-euw1", "--yes"]), 0, c.output());
+    c.lines.length = 0;
+    rebuildHomeReplica(c);
+    // The failover detached eu-west-1; us-east-1 is left primary of a datastore with no secondary.
+    c.aws.state.caches[IDS.home.cache].role = "PRIMARY";
+    c.aws.state.caches[IDS.standby.cache].role = undefined;
+    assert.equal(await c.run([...FAILBACK, "--dry-run"]), 0);
+    assert.equal(
+      text(...transcript(c).split("\n").slice(0, 7)),
+      text(
+        "magento-dr promote: failback --to prod-use1 (dry run), operator alice, settings from the offline plan (test deadlines)",
+        "authority: eu-west-1 active, epoch 1, phase completed",
+        "replication towards the failback target:",
+        "  ok     database  magento-dr-prod-use1 replicates arn:aws:rds:eu-west-1:123456789012:db:magento-dr-prod-euw1 (available)",
+        "  accept cache     primary of a Global Datastore nothing replicates into (the other side was detached): content is stale, accepted at the confirmation",
+        "  auto   media     nothing replicates fs-12f6a083c1eab83af into fs-898c2e8978d42d1ec: this run starts it (after the confirmation)",
+        "DRY RUN: nothing below is done; no AWS write, no config write, no refresh, no up.",
+      ),
+    );
+  });
+
+  it("the home database unreadable and its cache standalone: both by hand, the rejoin printed, exit 3", async () => {
+    const c = await switchedOver(suite.start);
+    c.aws.state.caches[IDS.home.cache].role = undefined;
+    delete c.aws.state.databases[IDS.home.db];
+    assert.equal(await c.run(FAILBACK), 3);
+    assert.deepEqual(c.aws.writes(), []);
+    assert.equal(
+      transcript(c),
+      text(
+        HEADER,
+        "replication towards the failback target:",
+        "  MANUAL database  unreadable: DBInstance magento-dr-prod-use1 not found",
+        "  MANUAL cache     standalone: not in the Global Datastore",
+        "  auto   media     nothing replicates fs-12f6a083c1eab83af into fs-898c2e8978d42d1ec: this run starts it (after the confirmation)",
+        'cache: rejoin magento-dr-prod-use1 to ldgnf-magento-dr-prod-use1 (README runbook, "After a failback")',
+        "REFUSED: replication towards us-east-1 is not established for: database, cache",
+        "next: do what is printed above, then rerun failback; nothing was changed",
       ),
     );
   });
