@@ -138,7 +138,7 @@ export function parseArgs(argv: string[], topology: Topology): ParseResult {
 
 function splitInline(token: string): [string, string | undefined] {
   const eq = token.indexOf("=");
-  return eq < 0 ? [token, undefined] : [token.slice(0, eq), token.slice(eq + 1)];
+  return eq === -1 ? [token, undefined] : [token.slice(0, eq), token.slice(eq + 1)];
 }
 
 function noValue(flag: string, inline: string | undefined): true {
@@ -152,7 +152,8 @@ export function parseDuration(text: string): number {
   const ms = m
     ? Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[m[2] as "s" | "m" | "h"]
     : NaN;
-  if (!(ms > 0 && ms <= 24 * 3_600_000)) {
+  // No match is NaN, which fails the comparison too; the pattern admits no 0.
+  if (!(ms <= 24 * 3_600_000)) {
     throw new UsageError(`--for "${text}": expected a duration up to 24h such as 90s, 45m or 2h`);
   }
   return ms;
