@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { ExitCode } from "../../automation/errors";
 import { FakeAws, HOME, IDS, STANDBY } from "./helpers/fakeAws";
 import {
+  backAfterUnplanned,
   homeReplicationDeleting,
   rebuildHomeReplica,
   switchedOver as switchedOverFrom,
@@ -171,32 +172,7 @@ describe("promote CLI: failback", function () {
   });
 
   it("after an unplanned failover: removes the old outbound replication and accepts the stale cache", async () => {
-    const aws = new FakeAws();
-    aws.unreachableRegion = HOME;
-    aws.state.caches[IDS.home.cache].status = "unavailable";
-    c = await suite.start(aws);
-    assert.equal(await c.run(["unplanned", "--to", "prod-euw1", "--yes"]), ExitCode.ok, c.output());
-    // us-east-1 is back: its cache is the datastore's primary again, its file system still the
-    // source of the replication whose eu-west-1 side alone was deleted (minutes ago).
-    aws.unreachableRegion = undefined;
-    aws.state.caches[IDS.home.cache].status = "available";
-    aws.state.replications = [
-      {
-        source: IDS.home.fs,
-        sourceRegion: HOME,
-        destination: IDS.standby.fs,
-        destinationRegion: STANDBY,
-        status: "ERROR",
-        syncAfter: 0,
-      },
-    ];
-    rebuildHomeReplica(c);
-    // The home cache is the datastore's primary: CloudWatch has no GlobalDatastoreReplicationLag
-    // for it (published on secondaries only), which must not read as "over budget".
-    aws.state.lag.GlobalDatastoreReplicationLag = [];
-    c.aws.calls = [];
-    c.stackOps.calls = [];
-    c.lines.length = 0;
+    c = await backAfterUnplanned(suite.start);
 
     c.answers.push(HOME);
     assert.equal(await c.run(FAILBACK), ExitCode.refused, c.output());

@@ -5,9 +5,14 @@
 // calls AWS saw.
 import assert from "node:assert/strict";
 import { HOME, IDS } from "./helpers/fakeAws";
-import { homeReplicationDeleting, rebuildHomeReplica, switchedOver } from "./helpers/failback";
-import { cliSuite } from "./helpers/harness";
-import { normalize, text, transcript } from "./helpers/transcript";
+import {
+  backAfterUnplanned,
+  homeReplicationDeleting,
+  rebuildHomeReplica,
+  switchedOver,
+} from "./helpers/failback";
+import { cliSuite, type Cli } from "./helpers/harness";
+import { questionsAsked, text, transcript } from "./helpers/transcript";
 
 const FAILBACK = ["failback", "--to", "prod-use1"];
 const HEADER = text(
@@ -38,6 +43,13 @@ const HOME_CHECKS = text(
   "  database  0 s       budget 60 s  ok  (max ReplicaLag 0 s)",
   "  cache     0.4 s     budget 60 s  ok  (max GlobalDatastoreReplicationLag 0.4 s)",
 );
+
+/** A new failback run, its question answered with the home region. */
+function failbackConfirmed(c: Cli): Promise<number> {
+  c.lines.length = 0;
+  c.answers.push(HOME);
+  return c.run(FAILBACK);
+}
 
 describe("promote CLI: failback, line for line", function () {
   this.timeout(60_000);
@@ -117,20 +129,15 @@ describe("promote CLI: failback, line for line", function () {
       ),
     );
 
-    c.lines.length = 0;
-    c.answers.push(HOME);
-    assert.equal(await c.run(FAILBACK), 3);
-    assert.deepEqual(
-      c.questions.map((question) => normalize(question, c.tableName)),
-      [
-        text(
-          "FAILBACK of production to us-east-1 (prod-use1) from eu-west-1.",
-          "Media in fs-898c2e8978d42d1ec (us-east-1) will be OVERWRITTEN with the current media.",
-          "Search indices in us-east-1 that do not follow eu-west-1 will be DROPPED and copied afresh.",
-          "Then a planned switchover runs (refused, with nothing switched, while replication lags).",
-        ),
-      ],
-    );
+    assert.equal(await failbackConfirmed(c), 3);
+    assert.deepEqual(questionsAsked(c), [
+      text(
+        "FAILBACK of production to us-east-1 (prod-use1) from eu-west-1.",
+        "Media in fs-898c2e8978d42d1ec (us-east-1) will be OVERWRITTEN with the current media.",
+        "Search indices in us-east-1 that do not follow eu-west-1 will be DROPPED and copied afresh.",
+        "Then a planned switchover runs (refused, with nothing switched, while replication lags).",
+      ),
+    ]);
     assert.equal(
       transcript(c),
       text(
@@ -268,6 +275,78 @@ describe("promote CLI: failback, line for line", function () {
         'cache: rejoin magento-dr-prod-use1 to ldgnf-magento-dr-prod-use1 (README runbook, "After a failback")',
         "REFUSED: replication towards us-east-1 is not established for: database, cache",
         "next: do what is printed above, then rerun failback; nothing was changed",
+      ),
+    );
+  });
+
+  it("home back after an unplanned failover: its old outbound replication removed first, the cache flush asked", async () => {
+    const c = await backAfterUnplanned(suite.start);
+    assert.equal(await c.run([...FAILBACK, "--dry-run"]), 0);
+    const dry = transcript(c).split("\n");
+    const at = (line: string, count: number) =>
+      text(...dry.slice(dry.indexOf(line), dry.indexOf(line) + count));
+    assert.equal(
+      text(...dry.slice(2, 6)),
+      text(
+        "replication towards the failback target:",
+        "  ok     database  magento-dr-prod-use1 replicates arn:aws:rds:eu-west-1:123456789012:db:magento-dr-prod-euw1 (available)",
+        "  accept cache     primary of a Global Datastore nothing replicates into (the other side was detached): content is stale, accepted at the confirmation",
+        "  auto   media     fs-898c2e8978d42d1ec still has its old outbound replication; nothing replicates into it: this run starts it (after the confirmation)",
+      ),
+    );
+    assert.equal(
+      at("replication towards the target (after the confirmation):", 4),
+      text(
+        "replication towards the target (after the confirmation):",
+        "  elasticfilesystem:DeleteReplicationConfiguration  region us-east-1: old outbound replication of fs-898c2e8978d42d1ec",
+        "  elasticfilesystem:UpdateFileSystemProtection      region us-east-1: fs-898c2e8978d42d1ec ReplicationOverwriteProtection DISABLED",
+        "  elasticfilesystem:CreateReplicationConfiguration  region eu-west-1: fs-12f6a083c1eab83af -> fs-898c2e8978d42d1ec (us-east-1)",
+      ),
+    );
+    assert.equal(
+      at('left to do by hand (README runbook, "After a failback"):', 6),
+      text(
+        'left to do by hand (README runbook, "After a failback"):',
+        "  - prod-euw1: its database served during the failover and is standalone now; rebuild it as a replica of the new writer: pulumi state unprotect + `pulumi up -s prod-euw1 --replace <urn of the *-db-replica Instance>` (after disabling its deletion protection)",
+        "  - prod-euw1: once its `up` mounted the new EFS replica, delete the file system it used while active (aws efs describe-file-systems --region eu-west-1)",
+        "  - flush the cache in us-east-1 now: `bin/magento cache:flush` on one instance (SSM Run Command)",
+        "  - prod-euw1: rejoin its cache group to the Global Datastore: `pulumi up -s prod-euw1 --replace <urn of the *-cache-group ReplicationGroup>`",
+        "  - commit Pulumi.*.yaml (activeRegion changed in every stack file)",
+      ),
+    );
+
+    assert.equal(await failbackConfirmed(c), 3);
+    assert.deepEqual(questionsAsked(c), [
+      text(
+        "FAILBACK of production to us-east-1 (prod-use1) from eu-west-1.",
+        "Media in fs-898c2e8978d42d1ec (us-east-1) will be OVERWRITTEN with the current media.",
+        "The cache in us-east-1 holds data from before the failover: flush it after the switch; sessions started in eu-west-1 are lost.",
+        "Search indices in us-east-1 that do not follow eu-west-1 will be DROPPED and copied afresh.",
+        "Then a planned switchover runs (refused, with nothing switched, while replication lags).",
+      ),
+    ]);
+    assert.equal(
+      text(...transcript(c).split("\n").slice(-3)),
+      text(
+        "REFUSED: the RPO is not shown to hold, a planned switchover would lose data: media replication ENABLING: no sync yet (budget 900 s)",
+        "changed by this run: deleted the old outbound replication of fs-898c2e8978d42d1ec (us-east-1); disabled replication overwrite protection of fs-898c2e8978d42d1ec (us-east-1); started replication fs-12f6a083c1eab83af (eu-west-1) -> fs-898c2e8978d42d1ec (us-east-1)",
+        "next: rerun failback once replication has caught up (`npm run promote -- status`)",
+      ),
+    );
+  });
+
+  it("a drill while the standby is already active: refused, exit 3, nothing changed", async () => {
+    const c = await switchedOver(suite.start);
+    assert.equal(await c.run(["drill", "--yes"]), 3);
+    assert.deepEqual(c.aws.writes(), []);
+    assert.deepEqual(c.stackOps.calls, []);
+    assert.equal(
+      transcript(c),
+      text(
+        "magento-dr promote: drill, operator alice, settings from the offline plan (test deadlines)",
+        "authority: eu-west-1 active, epoch 1, phase completed",
+        "REFUSED: eu-west-1 is already active or being promoted: a drill starts from steady state",
+        "next: see `npm run promote -- status`; to come back, use failback",
       ),
     );
   });

@@ -51,3 +51,36 @@ export function homeReplicationDeleting(x: Cli) {
     syncAfter: 0,
   });
 }
+
+/**
+ * us-east-1 back after an unplanned failover it missed: its cache the datastore's primary again,
+ * its file system still the source of the replication whose eu-west-1 side alone was deleted, its
+ * database rebuilt as a replica; the call log and output start empty.
+ */
+export async function backAfterUnplanned(start: (aws?: FakeAws) => Promise<Cli>): Promise<Cli> {
+  const aws = new FakeAws();
+  aws.unreachableRegion = HOME;
+  aws.state.caches[IDS.home.cache].status = "unavailable";
+  const c = await start(aws);
+  assert.equal(await c.run(["unplanned", "--to", "prod-euw1", "--yes"]), ExitCode.ok, c.output());
+  aws.unreachableRegion = undefined;
+  aws.state.caches[IDS.home.cache].status = "available";
+  aws.state.replications = [
+    {
+      source: IDS.home.fs,
+      sourceRegion: HOME,
+      destination: IDS.standby.fs,
+      destinationRegion: STANDBY,
+      status: "ERROR",
+      syncAfter: 0,
+    },
+  ];
+  rebuildHomeReplica(c);
+  // The home cache is the datastore's primary: CloudWatch has no GlobalDatastoreReplicationLag
+  // for it (published on secondaries only), which must not read as "over budget".
+  aws.state.lag.GlobalDatastoreReplicationLag = [];
+  c.aws.calls = [];
+  c.stackOps.calls = [];
+  c.lines.length = 0;
+  return c;
+}

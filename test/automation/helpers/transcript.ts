@@ -43,6 +43,11 @@ export function transcript(c: Cli): string {
   return out.join("\n");
 }
 
+/** The questions the run asked, normalized like its transcript. */
+export function questionsAsked(c: Cli): string[] {
+  return c.questions.map((question) => normalize(question, c.tableName));
+}
+
 /** The text a test writes, one argument per line. */
 export const text = (...lines: string[]) => lines.join("\n");
 
