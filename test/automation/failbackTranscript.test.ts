@@ -350,4 +350,49 @@ describe("promote CLI: failback, line for line", function () {
       ),
     );
   });
+
+  it("a drill: asks first, then after leg 1 stops at the way back's database with the rebuild, exit 1", async () => {
+    const c = await suite.start();
+    c.answers.push("eu-west-1");
+    assert.equal(await c.run(["drill"]), 1);
+    assert.deepEqual(questionsAsked(c), [
+      text(
+        "DRILL: production moves to eu-west-1 (planned switchover), then back to us-east-1 (failback).",
+        "The way back needs the database in us-east-1 rebuilt as a replica (RDS keeps none through a promotion);",
+        "until then the drill stops after the first leg with production running in eu-west-1.",
+      ),
+    ]);
+    const lines = transcript(c).split("\n");
+    assert.equal(
+      text(...lines.slice(lines.indexOf("authority: eu-west-1 active, epoch 1, phase completed"))),
+      text(
+        "authority: eu-west-1 active, epoch 1, phase completed",
+        "replication towards the failback target:",
+        "  MANUAL database  magento-dr-prod-use1 is standalone, not a replica of arn:aws:rds:eu-west-1:123456789012:db:magento-dr-prod-euw1",
+        "  ok     cache     Global Datastore secondary: fails over with no loss",
+        "  auto   media     nothing replicates fs-12f6a083c1eab83af into fs-898c2e8978d42d1ec: this run starts it (after the confirmation)",
+        REBUILD,
+        "FAILED: the drill's way back stopped: replication towards us-east-1 is not established for: database",
+        "state: leg 1 is complete: eu-west-1 is active and consistent",
+        "next: do what is printed above for the way back, then `npm run promote -- failback --to prod-use1` finishes the drill (it reruns until it completes)",
+      ),
+    );
+  });
+
+  it("a drill's dry run: both legs, the way back planned from the state leg 1 leaves", async () => {
+    const c = await suite.start();
+    assert.equal(await c.run(["drill", "--dry-run"]), 0);
+    assert.deepEqual(c.aws.writes(), []);
+    const lines = transcript(c).split("\n");
+    assert.deepEqual(
+      lines.filter((l) => /^(leg |promotion of |preconditions now)/.test(l)),
+      [
+        "leg 1 of 2: planned switchover to prod-euw1",
+        "promotion of eu-west-1 (prod-euw1), planned, new incident operator-planned-eu-west-1-<stamp> at epoch 0:",
+        "preconditions now: met, a real run would proceed",
+        "leg 2 of 2: failback to prod-use1 (its replication is checked after leg 1)",
+        "promotion of us-east-1 (prod-use1), planned, new incident operator-planned-us-east-1-<time>:",
+      ],
+    );
+  });
 });
