@@ -99,6 +99,8 @@ export interface FakeState {
   protection: Record<string, string>;
   /** Backup policy per file system, as PutBackupPolicy set it. */
   backups: Record<string, string>;
+  /** The region each file system lives in (EFS is regional: another region does not find it). */
+  fileSystemRegions: Record<string, string>;
   parameters: Record<string, string>;
   asgs: Record<string, { min: number; desired: number; max: number; inService: number }>;
   metrics: { region: string; name: string; value: number }[];
@@ -136,6 +138,13 @@ export const IDS = {
 };
 
 export const HOME = "us-east-1";
+/** The region of an Auto Scaling group the program names (magento-dr-<stack>-magento). */
+const asgRegion = (name: string) =>
+  name.startsWith("magento-dr-prod-use1-")
+    ? HOME
+    : name.startsWith("magento-dr-prod-euw1-")
+      ? STANDBY
+      : undefined;
 export const STANDBY = "eu-west-1";
 export const dbArn = (region: string, id: string) =>
   `arn:aws:rds:${region}:${IDS.account}:db:${id}`;
@@ -170,6 +179,7 @@ export function steadyState(now = Date.now()): FakeState {
     ],
     protection: { [IDS.home.fs]: "ENABLED", [IDS.standby.fs]: "REPLICATING" },
     backups: {},
+    fileSystemRegions: { [IDS.home.fs]: HOME, [IDS.standby.fs]: STANDBY },
     parameters: {},
     asgs: {
       "magento-dr-prod-use1-magento": { min: 2, desired: 3, max: 12, inService: 3 },
@@ -286,10 +296,25 @@ export class FakeAws {
     };
 
     stub(ElastiCacheClient, "elasticache", [
-      [DescribeReplicationGroupsCommand, (input) => this.describeCache(input.ReplicationGroupId)],
+      [
+        DescribeReplicationGroupsCommand,
+        (input, region) => this.describeCache(input.ReplicationGroupId, region),
+      ],
       [
         FailoverGlobalReplicationGroupCommand,
         (input) => {
+          // PrimaryRegion is "the Amazon region of the primary cluster" (ElastiCache API
+          // Reference, FailoverGlobalReplicationGroup): a region that is not the named group's is
+          // refused (AWS lists InvalidParameterCombination; the pessimistic side).
+          const primary = s.caches[input.PrimaryReplicationGroupId];
+          if (!primary || primary.region !== input.PrimaryRegion) {
+            throw named(
+              new Error(
+                `${input.PrimaryReplicationGroupId} is not a replication group in ${input.PrimaryRegion}`,
+              ),
+              "InvalidParameterCombinationException",
+            );
+          }
           // A Global Datastore fails over only while every member is available.
           if (Object.values(s.caches).some((g) => g.role && g.status !== "available")) {
             throw new InvalidGlobalReplicationGroupStateFault({
@@ -319,6 +344,16 @@ export class FakeAws {
             });
           }
           const group = s.caches[input.ReplicationGroupId];
+          // ReplicationGroupRegion: "The Amazon region of secondary cluster you wish to remove"
+          // (ElastiCache API Reference, DisassociateGlobalReplicationGroup).
+          if (!group || group.region !== input.ReplicationGroupRegion) {
+            throw named(
+              new Error(
+                `${input.ReplicationGroupId} is not a replication group in ${input.ReplicationGroupRegion}`,
+              ),
+              "InvalidParameterCombinationException",
+            );
+          }
           group.role = undefined;
           group.status = "modifying";
           group.pending = 1;
@@ -327,13 +362,16 @@ export class FakeAws {
       ],
     ]);
     stub(RDSClient, "rds", [
-      [DescribeDBInstancesCommand, (input) => this.describeDb(input.DBInstanceIdentifier)],
+      [
+        DescribeDBInstancesCommand,
+        (input, region) => this.describeDb(input.DBInstanceIdentifier, region),
+      ],
       [
         PromoteReadReplicaCommand,
-        (input) => {
+        (input, region) => {
           // Refused unless an available replica (RDS API Reference, PromoteReadReplica, Errors:
           // InvalidDBInstanceState); BackupRetentionPeriod "Default: 1" when not passed.
-          const db = s.databases[input.DBInstanceIdentifier];
+          const db = this.regional(s.databases, input.DBInstanceIdentifier, region, "DBInstance");
           if (!db.source || db.status !== "available") {
             throw new InvalidDBInstanceStateFault({ message: `is ${db.status}`, $metadata: {} });
           }
@@ -361,10 +399,10 @@ export class FakeAws {
       [
         // EFS API Reference, FileSystemProtectionDescription: only ENABLED is writable.
         DescribeFileSystemsCommand,
-        (input) => ({
+        (input, region) => ({
           FileSystems: [
             {
-              FileSystemId: input.FileSystemId,
+              FileSystemId: this.fileSystemIn(input.FileSystemId, region),
               LifeCycleState: "available",
               FileSystemProtection: {
                 ReplicationOverwriteProtection: s.protection[input.FileSystemId] ?? "ENABLED",
@@ -376,7 +414,8 @@ export class FakeAws {
       [
         // PutBackupPolicy: refused while read-only (AWS is silent; the pessimistic side).
         PutBackupPolicyCommand,
-        (input) => {
+        (input, region) => {
+          this.fileSystemIn(input.FileSystemId, region);
           if ((s.protection[input.FileSystemId] ?? "ENABLED") !== "ENABLED") {
             throw named(new Error("file system is read-only"), "BadRequest");
           }
@@ -386,7 +425,8 @@ export class FakeAws {
       ],
       [
         UpdateFileSystemProtectionCommand,
-        (input) => {
+        (input, region) => {
+          this.fileSystemIn(input.FileSystemId, region);
           s.protection[input.FileSystemId] = input.ReplicationOverwriteProtection;
           return {};
         },
@@ -394,7 +434,12 @@ export class FakeAws {
       [
         CreateReplicationConfigurationCommand,
         (input, region) => {
+          // POST /2015-02-01/file-systems/{SourceFileSystemId}/replication-configuration on a
+          // regional endpoint, the destination's own Region in Destinations (EFS API Reference,
+          // CreateReplicationConfiguration): the source is found only in its region.
+          this.fileSystemIn(input.SourceFileSystemId, region);
           const destination = input.Destinations[0];
+          this.fileSystemIn(destination.FileSystemId, destination.Region);
           if (s.protection[destination.FileSystemId] !== "DISABLED") {
             throw named(new Error("overwrite protection is enabled"), "ConflictException");
           }
@@ -435,10 +480,11 @@ export class FakeAws {
     stub(AutoScalingClient, "autoscaling", [
       [
         DescribeAutoScalingGroupsCommand,
-        (input) => {
+        (input, region) => {
           const name = input.AutoScalingGroupNames[0];
           const a = s.asgs[name];
-          if (!a) return { AutoScalingGroups: [] };
+          // Groups are regional: another region's name matches nothing (an empty list).
+          if (!a || asgRegion(name) !== region) return { AutoScalingGroups: [] };
           const group = {
             AutoScalingGroupName: name,
             MinSize: a.min,
@@ -456,8 +502,24 @@ export class FakeAws {
       ],
       [
         UpdateAutoScalingGroupCommand,
-        (input) => {
+        (input, region) => {
           const a = s.asgs[input.AutoScalingGroupName];
+          if (!a || asgRegion(input.AutoScalingGroupName) !== region) {
+            throw named(
+              new Error(`AutoScalingGroup name not found - ${input.AutoScalingGroupName}`),
+              "ValidationError",
+            );
+          }
+          // "Desired capacity:<n> must be between the specified min size:<n> and max size:<n>"
+          // (Auto Scaling's ValidationError for UpdateAutoScalingGroup).
+          if (input.DesiredCapacity < input.MinSize || input.DesiredCapacity > input.MaxSize) {
+            throw named(
+              new Error(
+                `Desired capacity:${input.DesiredCapacity} must be between the specified min size:${input.MinSize} and max size:${input.MaxSize}`,
+              ),
+              "ValidationError",
+            );
+          }
           Object.assign(a, {
             min: input.MinSize,
             desired: input.DesiredCapacity,
@@ -591,9 +653,36 @@ export class FakeAws {
     return { StatusCode: 200, Payload: bytes(report) };
   }
 
-  private describeDb(id: string) {
-    const db = this.state.databases[id];
-    if (!db) throw named(new Error(`DBInstance ${id} not found`), "DBInstanceNotFoundFault");
+  /**
+   * `id` in `region`'s API: RDS instances and ElastiCache groups are regional, so another
+   * region's endpoint does not know them (its NotFound fault, as for a name that never existed).
+   */
+  private regional<T extends { region: string }>(
+    all: Record<string, T>,
+    id: string,
+    region: string,
+    kind: "DBInstance" | "group",
+  ): T {
+    const found = all[id];
+    if (!found || found.region !== region) {
+      throw named(
+        new Error(`${kind} ${id} not found`),
+        kind === "DBInstance" ? "DBInstanceNotFoundFault" : "ReplicationGroupNotFoundFault",
+      );
+    }
+    return found;
+  }
+
+  /** A file system of `region`; EFS answers FileSystemNotFound for any other region's. */
+  private fileSystemIn(id: string, region: string): string {
+    if (this.state.fileSystemRegions[id] !== region) {
+      throw named(new Error(`File system '${id}' does not exist.`), "FileSystemNotFound");
+    }
+    return id;
+  }
+
+  private describeDb(id: string, region: string) {
+    const db = this.regional(this.state.databases, id, region, "DBInstance");
     if (db.pending > 0 && --db.pending === 0) {
       db.source = undefined;
       db.status = "available";
@@ -610,9 +699,8 @@ export class FakeAws {
     };
   }
 
-  private describeCache(id: string) {
-    const group = this.state.caches[id];
-    if (!group) throw named(new Error(`group ${id} not found`), "ReplicationGroupNotFoundFault");
+  private describeCache(id: string, region: string) {
+    const group = this.regional(this.state.caches, id, region, "group");
     if (group.pending > 0 && --group.pending === 0) group.status = "available";
     return {
       ReplicationGroups: [
