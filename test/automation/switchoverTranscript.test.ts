@@ -330,4 +330,27 @@ describe("promote CLI: switchover, line for line", function () {
       ),
     );
   });
+
+  it("a capacity shortage: done, exit 0, the capacity track short and a warning to watch the group", async () => {
+    const aws = new FakeAws();
+    aws.state.asgs["magento-dr-prod-euw1-magento"].bootLimit = 2;
+    const c = await suite.start(aws);
+    assert.equal(await c.run(["planned", "--to", "prod-euw1"]), 0);
+    const lines = transcript(c).split("\n");
+    assert.deepEqual(
+      lines.filter((l) => l.startsWith("<t>  capacity-not-reached")),
+      [
+        "<t>  capacity-not-reached capacity       <d> s  2 of 3 instances in service at the deadline",
+      ],
+    );
+    assert.equal(
+      text(...lines.slice(lines.indexOf("done: eu-west-1 (prod-euw1) is active, epoch 1."))),
+      text(
+        "done: eu-west-1 (prod-euw1) is active, epoch 1.",
+        "  RPO: loss window 0 s  budget 60 s  ok  (newest replicated heartbeat of us-east-1 at <iso> (ip-10-0-1-23.us-east-1), 0 s before <iso>); recorded in the audit of operator-planned-eu-west-1-<stamp>",
+        "  warning: the application tier did not reach its size in time (2 of 3 instances in service at the deadline); the capacity alarm fired, watch the ASG",
+        VERIFY_EUW1,
+      ),
+    );
+  });
 });

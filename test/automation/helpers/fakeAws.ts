@@ -102,7 +102,11 @@ export interface FakeState {
   /** The region each file system lives in (EFS is regional: another region does not find it). */
   fileSystemRegions: Record<string, string>;
   parameters: Record<string, string>;
-  asgs: Record<string, { min: number; desired: number; max: number; inService: number }>;
+  /** `bootLimit`: instances stop coming into service at this many (a capacity shortage). */
+  asgs: Record<
+    string,
+    { min: number; desired: number; max: number; inService: number; bootLimit?: number }
+  >;
   metrics: { region: string; name: string; value: number }[];
   /** Alarms whose actions DisableAlarmActions turned off, with their region. */
   alarmsDisabled: { region: string; name: string }[];
@@ -496,7 +500,8 @@ export class FakeAws {
               HealthStatus: "Healthy",
             })),
           };
-          a.inService = Math.min(a.desired, a.inService + 2); // instances boot as time passes
+          // Instances boot as time passes, up to the desired size (or the shortage's limit).
+          a.inService = Math.min(a.desired, a.bootLimit ?? Infinity, a.inService + 2);
           return { AutoScalingGroups: [group] };
         },
       ],
