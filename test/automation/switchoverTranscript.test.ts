@@ -54,6 +54,15 @@ describe("promote CLI: switchover, line for line", function () {
   this.timeout(60_000);
   const suite = cliSuite();
 
+  /** A dry run's transcript, once it is shown to have asked and changed nothing. */
+  async function dryRunOf(argv: string[]): Promise<string> {
+    const c = await suite.start();
+    assert.equal(await c.run(argv), 0);
+    assertNothingChanged(c, await c.authority());
+    assert.deepEqual(c.questions, []);
+    return transcript(c);
+  }
+
   it("planned: exit 0; the checks, each step's calls and result, the RPO audited, what to verify", async () => {
     const c = await suite.start();
     assert.equal(await c.run(["planned", "--to", "prod-euw1"]), 0);
@@ -350,6 +359,122 @@ describe("promote CLI: switchover, line for line", function () {
         "  RPO: loss window 0 s  budget 60 s  ok  (newest replicated heartbeat of us-east-1 at <iso> (ip-10-0-1-23.us-east-1), 0 s before <iso>); recorded in the audit of operator-planned-eu-west-1-<stamp>",
         "  warning: the application tier did not reach its size in time (2 of 3 instances in service at the deadline); the capacity alarm fired, watch the ASG",
         VERIFY_EUW1,
+      ),
+    );
+  });
+
+  it("planned --dry-run: exit 0, nothing written; every call with its region and resource, the tracks, config, stacks, the verdict", async () => {
+    assert.equal(
+      await dryRunOf(["planned", "--to", "prod-euw1", "--dry-run"]),
+      text(
+        "magento-dr promote: planned --to prod-euw1 (dry run), operator alice, settings from the offline plan (test deadlines)",
+        "authority: us-east-1 active, epoch 0, phase steady",
+        STEADY_CHECKS,
+        "DRY RUN: nothing below is done; no AWS write, no config write, no refresh, no up.",
+        "promotion of eu-west-1 (prod-euw1), planned, new incident operator-planned-eu-west-1-<stamp> at epoch 0:",
+        "  1   lease      dynamodb:UpdateItem (conditional on the epoch)",
+        '                   in us-west-2: <table> item "authority": epoch +1, activeRegion eu-west-1, holder operator',
+        "  2   quiesce    lambda:Invoke (poll until a heartbeat written after the fence is on the replica)",
+        "                   in eu-west-1: prod-euw1-heartbeat-reader-fn-fn-71eb997",
+        "  2   quiesce    cloudwatch:GetMetricData (poll until 0; decides only where the heartbeat cannot)",
+        "                   in eu-west-1: AWS/RDS ReplicaLag of magento-dr-prod-euw1, measured after the fence",
+        "  3a-3c run in parallel:",
+        "  3a  cache      elasticache:FailoverGlobalReplicationGroup",
+        "                   in eu-west-1: ldgnf-magento-dr-prod-use1 -> primary magento-dr-prod-euw1",
+        "  3b  database   rds:PromoteReadReplica",
+        "                   in eu-west-1: magento-dr-prod-euw1",
+        "  3b  database   cloudwatch:DisableAlarmActions (once standalone, if still acting; best effort)",
+        "                   in eu-west-1: magento-dr-prod-euw1-db-replica-lag",
+        "  3c  app-tier   autoscaling:UpdateAutoScalingGroup",
+        "                   in eu-west-1: magento-dr-prod-euw1-magento min 2 desired 3 max 12",
+        "  4   endpoints  ssm:PutParameter (only values that differ; epoch last)",
+        "                   in eu-west-1: /magento-dr/prod-euw1/db/writer-host, /magento-dr/prod-euw1/cache/primary-host, /magento-dr/prod-euw1/search/endpoint, /magento-dr/prod-euw1/active-region, /magento-dr/prod-euw1/maintenance, /magento-dr/prod-euw1/epoch",
+        "  5   gate       cloudwatch:PutMetricData",
+        "                   in eu-west-1: magento-dr/RegionGate/FailoverActive = 1 (trips the PRIMARY record's health check)",
+        "  the shop takes orders after 5: maintenance off. Alongside, each with its own deadline, alarm and page (never maintenance):",
+        "  t   media      elasticfilesystem:DeleteReplicationConfiguration, until DescribeFileSystems says ReplicationOverwriteProtection ENABLED",
+        "                   in eu-west-1: replication into fs-12f6a083c1eab83af",
+        "  t   media      elasticfilesystem:PutBackupPolicy ENABLED (once writable)",
+        "                   in eu-west-1: fs-12f6a083c1eab83af",
+        "                   after database; if not done: the media file system is still read-only (replication overwrite protection not ENABLED), or writable without automatic backups (the error says which): uploads fail while it is read-only, existing media is served; the next run retries",
+        "  t   capacity   autoscaling:UpdateAutoScalingGroup",
+        "                   in eu-west-1: magento-dr-prod-euw1-magento min 2 desired 3 max 12",
+        "                   after app-tier; if not done: the app tier serves with fewer instances than desired; the next run keeps raising it",
+        '  t   search     lambda:Invoke {"action":"promote"} (stops replication, settles aliases, counts documents)',
+        "                   in eu-west-1: prod-euw1-search-replication-fn-fn-41d484a",
+        "  t   search     ssm:PutParameter (only if the indices are missing or empty)",
+        "                   in eu-west-1: /magento-dr/prod-euw1/search/reindex-requested = the lease epoch",
+        "                   after database; if not done: search still follows the old region or its indices are not ready: the catalog search and layered navigation are degraded, checkout works; the next run retries (docs/search.md)",
+        "  6   audit      dynamodb:UpdateItem",
+        '                   in us-west-2: <table> item "incident#<id>": the run and its step timings',
+        "  6   audit      sns:Publish",
+        "                   in eu-west-1: arn:aws:sns:eu-west-1:123456789012:prod-euw1-notify-alerts-20bbf00",
+        "config changes:",
+        "  Pulumi.prod-euw1.yaml  magento-dr:activeRegion  us-east-1 -> eu-west-1",
+        "  Pulumi.prod-use1.yaml  magento-dr:activeRegion  us-east-1 -> eu-west-1",
+        "stack updates:",
+        "  refresh  prod-use1, prod-euw1",
+        "  preview  prod-use1, prod-euw1 (stop if a stateful resource would be replaced or deleted)",
+        "  up       prod-euw1 --policy-pack policies --policy-pack-config policies/prod.json",
+        "preconditions now: met, a real run would proceed",
+      ),
+    );
+  });
+
+  it("unplanned --dry-run: no quiesce, the detach fallback, no refresh of the region left, no prompt", async () => {
+    assert.equal(
+      await dryRunOf(["unplanned", "--to", "prod-euw1", "--dry-run"]),
+      text(
+        "magento-dr promote: unplanned --to prod-euw1 (dry run), operator alice, settings from the offline plan (test deadlines)",
+        "authority: us-east-1 active, epoch 0, phase steady",
+        STEADY_CHECKS,
+        "DRY RUN: nothing below is done; no AWS write, no config write, no refresh, no up.",
+        "promotion of eu-west-1 (prod-euw1), unplanned, new incident operator-unplanned-eu-west-1-<stamp> at epoch 0:",
+        "  1   lease      dynamodb:UpdateItem (conditional on the epoch)",
+        '                   in us-west-2: <table> item "authority": epoch +1, activeRegion eu-west-1, holder operator',
+        "  2a-2c run in parallel:",
+        "  2a  database   rds:PromoteReadReplica",
+        "                   in eu-west-1: magento-dr-prod-euw1",
+        "  2a  database   cloudwatch:DisableAlarmActions (once standalone, if still acting; best effort)",
+        "                   in eu-west-1: magento-dr-prod-euw1-db-replica-lag",
+        "  2b  app-tier   autoscaling:UpdateAutoScalingGroup",
+        "                   in eu-west-1: magento-dr-prod-euw1-magento min 2 desired 3 max 12",
+        "  2c  gate       cloudwatch:PutMetricData",
+        "                   in eu-west-1: magento-dr/RegionGate/FailoverActive = 1 (trips the PRIMARY record's health check)",
+        "  3   endpoints  ssm:PutParameter (only values that differ; epoch last)",
+        "                   in eu-west-1: /magento-dr/prod-euw1/db/writer-host, /magento-dr/prod-euw1/cache/primary-host, /magento-dr/prod-euw1/search/endpoint, /magento-dr/prod-euw1/active-region, /magento-dr/prod-euw1/maintenance, /magento-dr/prod-euw1/epoch",
+        "  the shop takes orders after 3: maintenance off. Alongside, each with its own deadline, alarm and page (never maintenance):",
+        "  t   cache      elasticache:FailoverGlobalReplicationGroup",
+        "                   in eu-west-1: ldgnf-magento-dr-prod-use1 -> primary magento-dr-prod-euw1",
+        "  t   cache      elasticache:DisassociateGlobalReplicationGroup (after 2 refusals or 2 errors; asked again while the datastore is modifying)",
+        "                   in eu-west-1: magento-dr-prod-euw1",
+        "                   from the start; if not done: the cache is not writable: Magento runs on its local file cache and database sessions (slower, per-instance caches); the next run retries the failover, then the detach, and points Magento back at the cache once it is writable",
+        "  t   media      elasticfilesystem:DeleteReplicationConfiguration (LOCAL_CONFIGURATION_ONLY if refused or stuck in DELETING), until DescribeFileSystems says ReplicationOverwriteProtection ENABLED",
+        "                   in eu-west-1: replication into fs-12f6a083c1eab83af",
+        "  t   media      elasticfilesystem:PutBackupPolicy ENABLED (once writable)",
+        "                   in eu-west-1: fs-12f6a083c1eab83af",
+        "                   from the start; if not done: the media file system is still read-only (replication overwrite protection not ENABLED), or writable without automatic backups (the error says which): uploads fail while it is read-only, existing media is served; the next run retries",
+        "  t   capacity   autoscaling:UpdateAutoScalingGroup",
+        "                   in eu-west-1: magento-dr-prod-euw1-magento min 2 desired 3 max 12",
+        "                   after app-tier; if not done: the app tier serves with fewer instances than desired; the next run keeps raising it",
+        '  t   search     lambda:Invoke {"action":"promote"} (stops replication, settles aliases, counts documents)',
+        "                   in eu-west-1: prod-euw1-search-replication-fn-fn-41d484a",
+        "  t   search     ssm:PutParameter (only if the indices are missing or empty)",
+        "                   in eu-west-1: /magento-dr/prod-euw1/search/reindex-requested = the lease epoch",
+        "                   from the start; if not done: search still follows the old region or its indices are not ready: the catalog search and layered navigation are degraded, checkout works; the next run retries (docs/search.md)",
+        "  4   audit      dynamodb:UpdateItem",
+        '                   in us-west-2: <table> item "incident#<id>": the run and its step timings',
+        "  4   audit      sns:Publish",
+        "                   in eu-west-1: arn:aws:sns:eu-west-1:123456789012:prod-euw1-notify-alerts-20bbf00",
+        "config changes:",
+        "  Pulumi.prod-euw1.yaml  magento-dr:activeRegion  us-east-1 -> eu-west-1",
+        "  Pulumi.prod-use1.yaml  magento-dr:activeRegion  us-east-1 -> eu-west-1",
+        "stack updates:",
+        "  refresh  prod-euw1",
+        "  preview  prod-euw1 (stop if a stateful resource would be replaced or deleted)",
+        "  up       prod-euw1 --policy-pack policies --policy-pack-config policies/prod.json",
+        "  skipped  prod-use1: us-east-1 is the region being failed away from; refresh it when it is back",
+        "preconditions now: met, a real run would proceed after the confirmation",
       ),
     );
   });
