@@ -7,6 +7,7 @@
 import {
   AuthorityStore,
   type AuthorityRecord,
+  type AuthorityStoreOptions,
   type PromotionMode,
   type TakeLeaseRequest,
 } from "../functions/region/authority";
@@ -35,22 +36,28 @@ import type { StackInfo } from "./topology";
 
 /** Reports the lease's conditional writes as progress steps. */
 class ReportingAuthority extends AuthorityStore {
-  progress?: Progress;
   /** The lease this run holds, so an interrupted run can give it back (see releaseOnInterrupt). */
   held?: { epoch: number; holder: string };
 
+  constructor(
+    options: AuthorityStoreOptions,
+    private readonly progress: Progress,
+  ) {
+    super(options);
+  }
+
   override async takeLease(request: TakeLeaseRequest, signal?: AbortSignal) {
-    const record = this.progress?.start(
+    const record = this.progress.start(
       "lease",
       `take the authority lease at epoch ${request.expectedEpoch} for ${request.newActiveRegion}`,
     );
     try {
       const lease = await super.takeLease(request, signal);
       this.held = { epoch: lease.epoch, holder: request.holder };
-      if (record) this.progress?.end(record, "done", `epoch ${lease.epoch}, ${request.holder}`);
+      this.progress.end(record, "done", `epoch ${lease.epoch}, ${request.holder}`);
       return lease;
     } catch (error) {
-      if (record) this.progress?.end(record, "failed", (error as Error).message);
+      this.progress.end(record, "failed", (error as Error).message);
       throw error;
     }
   }
@@ -161,13 +168,15 @@ export async function promote(
     log: deps.log,
     now: deps.now,
   });
-  const authority = new ReportingAuthority({
-    client: authorityClient,
-    tableName: settings.authority.tableName,
-    initialActiveRegion: settings.initialActiveRegion,
-    now: deps.now,
-  });
-  authority.progress = run.progress;
+  const authority = new ReportingAuthority(
+    {
+      client: authorityClient,
+      tableName: settings.authority.tableName,
+      initialActiveRegion: settings.initialActiveRegion,
+      now: deps.now,
+    },
+    run.progress,
+  );
   const phases = cliPhases(run, target, admission.fromRegion);
   const tracks = cliTracks(run, target);
   const holder = `operator:${deps.user}`;
