@@ -8,7 +8,7 @@ import {
   LOG_DELIVERY_PRINCIPAL,
 } from "../components/albLogDelivery";
 import { readStackConfig } from "../plan/stackConfig";
-import { planOf } from "./helpers/plan";
+import { ofType, planOf } from "./helpers/plan";
 
 describe("AWS create-time constraints", () => {
   describe("ALB access-log bucket policy", () => {
@@ -31,6 +31,75 @@ describe("AWS create-time constraints", () => {
       const doc = JSON.parse(policy.inputs.policy);
       const logs = doc.Statement.find((s: { Sid: string }) => s.Sid === "AlbAccessLogs");
       assert.deepStrictEqual(logs.Principal, { AWS: "arn:aws:iam::127311923021:root" });
+    });
+  });
+
+  describe("policy documents", () => {
+    // "You specify a resource using an Amazon Resource Name (ARN) ... you always use an ARN to
+    // identify a resource", or `*` where a service has no resource-level permissions ("IAM JSON
+    // policy elements: Resource", IAM User Guide); IAM refuses any other value when the policy is
+    // put (MalformedPolicyDocument), and no wildcard may stand for the service. An ARN builder
+    // that yields "undefined" or "" is accepted by Pulumi's mocks, so it is checked here.
+    const ARN = /^arn:aws:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:[^\s]+$/;
+    type Statement = { Sid?: string; Resource?: unknown; NotResource?: unknown };
+    /** Every policy statement in `value` (documents held as JSON strings or as objects). */
+    const statementsIn = (value: unknown, where: string, out: [string, Statement][]): void => {
+      if (typeof value === "string") {
+        if (!value.includes('"Statement"')) return;
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(value);
+        } catch {
+          return;
+        }
+        statementsIn(parsed, where, out);
+      } else if (Array.isArray(value)) {
+        value.forEach((v, i) => statementsIn(v, `${where}[${i}]`, out));
+      } else if (value && typeof value === "object") {
+        const doc = value as Record<string, unknown>;
+        if (doc.Statement !== undefined) {
+          const list = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+          list.forEach((st: Statement, i: number) => out.push([`${where}.Statement[${i}]`, st]));
+          return;
+        }
+        for (const [k, v] of Object.entries(doc)) statementsIn(v, `${where}.${k}`, out);
+      }
+    };
+
+    for (const stack of ["prod-use1", "prod-euw1"]) {
+      it(`${stack}: every Resource and NotResource is an ARN or *`, async () => {
+        const plan = await planOf(stack);
+        const statements: [string, Statement][] = [];
+        for (const r of plan.run.resources) statementsIn(r.inputs, r.name, statements);
+        assert.ok(statements.length > 40, `${statements.length} statements found`);
+        const bad = statements.flatMap(([where, st]) =>
+          [st.Resource, st.NotResource]
+            .filter((v) => v !== undefined)
+            .flatMap((v) => (Array.isArray(v) ? v : [v]))
+            .filter((v) => v !== "*" && !(typeof v === "string" && ARN.test(v)))
+            .map((v) => `${where}: ${JSON.stringify(v)}`),
+        );
+        assert.deepStrictEqual(bad, []);
+      });
+    }
+
+    it("each function may write its own log group's streams, by the group's ARN", async () => {
+      const plan = await planOf("prod-use1");
+      // The groups the functions log to (their loggingConfig), as deployed.
+      const groups = ofType(plan, "aws:lambda/function:Function").map(
+        (f) => f.inputs.loggingConfig?.logGroup,
+      );
+      const grants = ofType(plan, "aws:iam/rolePolicy:RolePolicy").flatMap((p) =>
+        (JSON.parse(p.inputs.policy).Statement as { Action: string[]; Resource: string[] }[])
+          .filter((st) => [st.Action].flat().includes("logs:PutLogEvents"))
+          .flatMap((st) => [st.Resource].flat()),
+      );
+      assert.ok(grants.length >= 3, grants.join(", "));
+      for (const arn of grants) {
+        const match = /^arn:aws:logs:us-east-1:(\d{12}):log-group:(.+):\*$/.exec(arn);
+        assert.ok(match, arn);
+        assert.ok(groups.includes(match[2]), `${match[2]} is a function's log group`);
+      }
     });
   });
 
