@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { KeyRef, keyUse } from "./arns";
+import { KeyRef, secretRead } from "./arns";
 import { albLogWriter } from "./albLogDelivery";
 import { Capacity } from "../config";
 import { TIER_PORTS } from "./network";
@@ -500,16 +500,8 @@ export class MagentoAppTier extends pulumi.ComponentResource {
       },
     ];
     if (args.secretArns.length > 0) {
-      statements.push({
-        Sid: "ReadOwnSecrets",
-        Effect: "Allow",
-        Action: ["secretsmanager:GetSecretValue"],
-        Resource: args.secretArns,
-      });
       statements.push(
-        keyUse("DecryptOwnSecrets", ["kms:Decrypt"], args.secretsKey, {
-          StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` },
-        }),
+        ...secretRead("ReadOwnSecrets", args.region, args.secretArns, args.secretsKey),
       );
     }
     if (args.authorityTableArn) {

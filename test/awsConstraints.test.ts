@@ -41,7 +41,7 @@ describe("AWS create-time constraints", () => {
     // put (MalformedPolicyDocument), and no wildcard may stand for the service. An ARN builder
     // that yields "undefined" or "" is accepted by Pulumi's mocks, so it is checked here.
     const ARN = /^arn:aws:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:[^\s]+$/;
-    type Statement = { Sid?: string; Resource?: unknown; NotResource?: unknown };
+    type Statement = { Sid?: string; Effect?: unknown; Resource?: unknown; NotResource?: unknown };
     /** Every policy statement in `value` (documents held as JSON strings or as objects). */
     const statementsIn = (value: unknown, where: string, out: [string, Statement][]): void => {
       if (typeof value === "string") {
@@ -67,7 +67,7 @@ describe("AWS create-time constraints", () => {
     };
 
     for (const stack of ["prod-use1", "prod-euw1"]) {
-      it(`${stack}: every Resource and NotResource is an ARN or *`, async () => {
+      it(`${stack}: every Effect is Allow or Deny, every Resource and NotResource an ARN or *`, async () => {
         const plan = await planOf(stack);
         const statements: [string, Statement][] = [];
         for (const r of plan.run.resources) statementsIn(r.inputs, r.name, statements);
@@ -80,6 +80,12 @@ describe("AWS create-time constraints", () => {
             .map((v) => `${where}: ${JSON.stringify(v)}`),
         );
         assert.deepStrictEqual(bad, []);
+        // "The Effect element is required ... Valid values for Effect are Allow and Deny" (IAM
+        // JSON policy elements: Effect).
+        const effects = statements
+          .filter(([, st]) => st.Effect !== "Allow" && st.Effect !== "Deny")
+          .map(([where, st]) => `${where}: ${JSON.stringify(st.Effect)}`);
+        assert.deepStrictEqual(effects, []);
       });
     }
 

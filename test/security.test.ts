@@ -244,3 +244,52 @@ describe("security: only the load balancer faces the internet, at a first previe
     }
   });
 });
+
+describe("security: reading a secret decrypts only through Secrets Manager", () => {
+  type Statement = {
+    Sid?: string;
+    Effect: string;
+    Action: string | string[];
+    Resource: string | string[];
+    Condition?: Record<string, Record<string, unknown>>;
+  };
+  const list = (v: string | string[]) => [v].flat();
+  for (const stack of ["prod-use1", "prod-euw1"]) {
+    it(`${stack}: each secret read comes with kms:Decrypt of its region's keys, by alias, via secretsmanager only`, async () => {
+      const plan = await planOf(stack);
+      let reads = 0;
+      for (const policy of plan.run.resources.filter(
+        (r) => r.type === "aws:iam/rolePolicy:RolePolicy",
+      )) {
+        const statements = JSON.parse(policy.inputs.policy).Statement as Statement[];
+        for (const read of statements.filter((s) =>
+          list(s.Action).includes("secretsmanager:GetSecretValue"),
+        )) {
+          reads++;
+          assert.strictEqual(read.Effect, "Allow");
+          // A secret and the key it is encrypted with are in one region (Secrets Manager).
+          const regions = new Set(list(read.Resource).map((arn) => arn.split(":")[3]));
+          assert.strictEqual(regions.size, 1, `${policy.name} ${read.Sid}: ${read.Resource}`);
+          const [region] = regions;
+          const account = list(read.Resource)[0].split(":")[4];
+          const key = statements.find((s) => s.Sid === `${read.Sid}Key`);
+          assert.ok(key, `${policy.name}: ${read.Sid} has no ${read.Sid}Key statement`);
+          assert.deepStrictEqual(
+            { Effect: key.Effect, Action: key.Action, Resource: key.Resource },
+            {
+              Effect: "Allow",
+              Action: ["kms:Decrypt"],
+              Resource: [`arn:aws:kms:${region}:${account}:key/*`],
+            },
+          );
+          assert.deepStrictEqual(key.Condition?.StringEquals, {
+            "kms:ViaService": `secretsmanager.${region}.amazonaws.com`,
+          });
+          const alias = key.Condition?.["ForAnyValue:StringEquals"]?.["kms:ResourceAliases"];
+          assert.match(String(alias), /^alias\/[A-Za-z0-9/_-]+$/);
+        }
+      }
+      assert.ok(reads >= 2, `${reads} secret reads found`);
+    });
+  }
+});
