@@ -515,8 +515,10 @@ export class FakeAws {
               "ValidationError",
             );
           }
-          // "Desired capacity:<n> must be between the specified min size:<n> and max size:<n>"
-          // (Auto Scaling's ValidationError for UpdateAutoScalingGroup).
+          // DesiredCapacity "must be greater than or equal to the minimum size of the group and
+          // less than or equal to the maximum size of the group" (Amazon EC2 Auto Scaling API
+          // Reference, UpdateAutoScalingGroup); the refusal is a ValidationError. Its message text
+          // is not documented: the wording here is the double's own (fakeAwsRegions.test.ts pins it).
           if (input.DesiredCapacity < input.MinSize || input.DesiredCapacity > input.MaxSize) {
             throw named(
               new Error(
